@@ -1,0 +1,3 @@
+#!/bin/sh
+# Generate configure and Makefile.in from a clean checkout.
+exec autoreconf -fi

@@ -1,0 +1,27 @@
+#!/bin/sh
+# about: Streams one line a second (slow.sh?N for N lines): output is forwarded as it comes.
+#
+# "X-Accel-Buffering: no" asks nginx not to buffer the response, so each
+# line reaches the browser when the script prints it.  Close the tab
+# midway: warmcgi sees the web server drop the request and kills the
+# script's whole process group (sleep included) at once.
+
+n=10
+case "$1" in
+''|*[!0-9]*) ;;
+*) n=$1 ;;
+esac
+[ "$n" -gt 60 ] && n=60
+
+printf 'Content-Type: text/plain; charset=utf-8\r\n'
+printf 'X-Accel-Buffering: no\r\n'
+printf 'X-Content-Type-Options: nosniff\r\n'
+printf '\r\n'
+
+i=1
+while [ "$i" -le "$n" ]; do
+	echo "line $i of $n at $(date +%T)"
+	[ "$i" -lt "$n" ] && sleep 1
+	i=$((i + 1))
+done
+echo "done"

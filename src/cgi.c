@@ -1,0 +1,514 @@
+/*
+ * CGI semantics (RFC 3875) that do not touch a descriptor: the script's
+ * environment built from the FastCGI params, finding the script and its
+ * PATH_INFO, argv from a query string, and checking the header block a
+ * script prints.  Everything returns a result and a reason; the caller logs.
+ */
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "warmcgi.h"
+
+struct cgi_var {
+	char	*s;		/* "NAME=value" */
+	size_t	 nlen;
+	size_t	 idx;		/* arrival order: the last one wins */
+};
+
+static int	cgi_var_cmp(const void *, const void *);
+static int	cgi_env_push(struct cgi_env *, char *);
+static int	cgi_name_ok(const uint8_t *, uint32_t);
+static int	cgi_tchar(int);
+static int	cgi_line_check(const char *, size_t, int, int *, int *);
+
+static int
+cgi_var_cmp(const void *a, const void *b)
+{
+	const struct cgi_var	*x = a, *y = b;
+	size_t			 n = x->nlen < y->nlen ? x->nlen : y->nlen;
+	int			 c;
+
+	if ((c = memcmp(x->s, y->s, n)) != 0)
+		return c;
+	if (x->nlen != y->nlen)
+		return x->nlen < y->nlen ? -1 : 1;
+	return x->idx < y->idx ? -1 : 1;
+}
+
+static int
+cgi_env_push(struct cgi_env *env, char *s)
+{
+	char	**nv;
+
+	if ((nv = reallocarray(env->vars, env->n + 2, sizeof(*nv))) == NULL)
+		return -1;
+	nv[env->n++] = s;
+	nv[env->n] = NULL;
+	env->vars = nv;
+	return 0;
+}
+
+/* An environment name: non-empty, no '=' and no NUL. */
+static int
+cgi_name_ok(const uint8_t *p, uint32_t n)
+{
+	if (n == 0)
+		return 0;
+	return memchr(p, '=', n) == NULL && memchr(p, '\0', n) == NULL;
+}
+
+/*
+ * Build the environment from a whole FCGI_PARAMS stream.  Names that cannot
+ * be environment names and HTTP_PROXY (httpoxy: it comes from a client's
+ * Proxy header) are dropped; a repeated name keeps its last value.
+ */
+int
+cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
+    const struct config *cfg, const char **why)
+{
+	struct cgi_var	*v = NULL, *nv;
+	const uint8_t	*name, *value;
+	uint32_t	 nlen, vlen;
+	size_t		 off = 0, used, nv_n = 0, i;
+	const char	*val;
+	char		*s;
+	int		 rc;
+
+	memset(env, 0, sizeof(*env));
+	while (off < len) {
+		rc = fcgi_pair_decode(p + off, len - off, &used, &name, &nlen,
+		    &value, &vlen);
+		if (rc != FCGI_OK) {
+			*why = "a name-value pair runs past the params";
+			goto fail;
+		}
+		off += used;
+		if (!cgi_name_ok(name, nlen) ||
+		    memchr(value, '\0', vlen) != NULL)
+			continue;
+		if (nlen == 10 && memcmp(name, "HTTP_PROXY", 10) == 0)
+			continue;
+		if ((nv = reallocarray(v, nv_n + 1, sizeof(*v))) == NULL)
+			goto nomem;
+		v = nv;
+		if ((s = malloc((size_t)nlen + vlen + 2)) == NULL)
+			goto nomem;
+		memcpy(s, name, nlen);
+		s[nlen] = '=';
+		memcpy(s + nlen + 1, value, vlen);
+		s[nlen + 1 + vlen] = '\0';
+		v[nv_n].s = s;
+		v[nv_n].nlen = nlen;
+		v[nv_n].idx = nv_n;
+		nv_n++;
+	}
+	if (nv_n > 0)
+		qsort(v, nv_n, sizeof(*v), cgi_var_cmp);
+	for (i = 0; i < nv_n; i++) {
+		if (i + 1 < nv_n && v[i].nlen == v[i + 1].nlen &&
+		    memcmp(v[i].s, v[i + 1].s, v[i].nlen) == 0) {
+			free(v[i].s);
+			v[i].s = NULL;
+			continue;
+		}
+		if (cgi_env_push(env, v[i].s) == -1)
+			goto nomem;
+		v[i].s = NULL;
+	}
+	free(v);
+	v = NULL;
+	nv_n = 0;
+	if (cgi_env_get(env, "GATEWAY_INTERFACE") == NULL &&
+	    cgi_env_set(env, "GATEWAY_INTERFACE", "CGI/1.1") == -1)
+		goto nomem;
+	for (i = 0; cfg != NULL && i < cfg->npass_env; i++) {
+		if ((val = getenv(cfg->pass_env[i])) == NULL ||
+		    cgi_env_get(env, cfg->pass_env[i]) != NULL)
+			continue;
+		if (cgi_env_set(env, cfg->pass_env[i], val) == -1)
+			goto nomem;
+	}
+	if (cgi_env_get(env, "PATH") == NULL &&
+	    cgi_env_set(env, "PATH", DEFAULT_PATH) == -1)
+		goto nomem;
+	return 0;
+nomem:
+	*why = "out of memory";
+fail:
+	for (i = 0; i < nv_n; i++)
+		free(v[i].s);
+	free(v);
+	cgi_env_free(env);
+	return -1;
+}
+
+void
+cgi_env_free(struct cgi_env *env)
+{
+	size_t	 i;
+
+	for (i = 0; i < env->n; i++)
+		free(env->vars[i]);
+	free(env->vars);
+	memset(env, 0, sizeof(*env));
+}
+
+const char *
+cgi_env_get(const struct cgi_env *env, const char *name)
+{
+	size_t	 i, n = strlen(name);
+
+	for (i = 0; i < env->n; i++)
+		if (strncmp(env->vars[i], name, n) == 0 &&
+		    env->vars[i][n] == '=')
+			return env->vars[i] + n + 1;
+	return NULL;
+}
+
+/* Set or replace one variable. */
+int
+cgi_env_set(struct cgi_env *env, const char *name, const char *value)
+{
+	size_t	 i, n = strlen(name);
+	char	*s;
+
+	if (asprintf(&s, "%s=%s", name, value) == -1)
+		return -1;
+	for (i = 0; i < env->n; i++) {
+		if (strncmp(env->vars[i], name, n) == 0 &&
+		    env->vars[i][n] == '=') {
+			free(env->vars[i]);
+			env->vars[i] = s;
+			return 0;
+		}
+	}
+	if (cgi_env_push(env, s) == -1) {
+		free(s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Find the script: SCRIPT_FILENAME, else DOCUMENT_ROOT + SCRIPT_NAME.  When
+ * the whole path does not exist, walk back one component at a time until a
+ * regular file is found; what was cut off is the PATH_INFO.  Returns 0, or
+ * the HTTP status to answer with and *why.
+ */
+int
+cgi_script_find(const struct cgi_env *env, struct cgi_script *sc,
+    const char **why)
+{
+	const char	*fn, *root, *name;
+	struct stat	 st;
+	char		*p, full[sizeof(sc->path)];
+	size_t		 cut = 0;
+	int		 n, first = 1;
+
+	memset(sc, 0, sizeof(*sc));
+	if ((fn = cgi_env_get(env, "SCRIPT_FILENAME")) != NULL && *fn != '\0')
+		n = snprintf(sc->path, sizeof(sc->path), "%s", fn);
+	else {
+		root = cgi_env_get(env, "DOCUMENT_ROOT");
+		name = cgi_env_get(env, "SCRIPT_NAME");
+		if (root == NULL || name == NULL) {
+			*why = "neither SCRIPT_FILENAME nor DOCUMENT_ROOT and "
+			    "SCRIPT_NAME were sent";
+			return 404;
+		}
+		n = snprintf(sc->path, sizeof(sc->path), "%s%s%s", root,
+		    (*name == '/' || *root == '\0') ? "" : "/", name);
+	}
+	if (n < 0 || (size_t)n >= sizeof(sc->path)) {
+		*why = "script path too long";
+		return 404;
+	}
+	if (sc->path[0] != '/') {
+		*why = "script path is not absolute";
+		return 403;
+	}
+	strlcpy(full, sc->path, sizeof(full));
+	for (;;) {
+		if (stat(sc->path, &st) == 0) {
+			if (S_ISREG(st.st_mode))
+				break;
+			*why = first ? "not a regular file" :
+			    "no such file";
+			strlcpy(sc->path, full, sizeof(sc->path));
+			return first ? 403 : 404;
+		}
+		if (errno == EACCES) {
+			*why = "permission denied";
+			strlcpy(sc->path, full, sizeof(sc->path));
+			return 403;
+		}
+		if (errno != ENOENT && errno != ENOTDIR) {
+			*why = "cannot stat the script";
+			strlcpy(sc->path, full, sizeof(sc->path));
+			return 404;
+		}
+		first = 0;
+		if ((p = strrchr(sc->path, '/')) == NULL || p == sc->path) {
+			*why = "no such file";
+			strlcpy(sc->path, full, sizeof(sc->path));
+			return 404;
+		}
+		*p = '\0';
+		cut = (size_t)(p - sc->path);
+	}
+	if (cut > 0) {
+		strlcpy(sc->path_info, full + cut, sizeof(sc->path_info));
+		sc->split = 1;
+	}
+	if ((st.st_mode & 0111) == 0 || access(sc->path, X_OK) == -1) {
+		*why = "not executable";
+		return 403;
+	}
+	sc->st = st;
+	strlcpy(sc->dir, sc->path, sizeof(sc->dir));
+	if ((p = strrchr(sc->dir, '/')) == sc->dir)
+		p[1] = '\0';
+	else
+		*p = '\0';
+	return 0;
+}
+
+/* -p: with any allowed paths given, only those exact paths may run. */
+int
+cgi_script_allowed(const struct config *cfg, const char *path)
+{
+	size_t	 i;
+
+	if (cfg->nallowed == 0)
+		return 1;
+	for (i = 0; i < cfg->nallowed; i++)
+		if (strcmp(cfg->allowed[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cgi_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * argv for the script.  RFC 3875 4.4: a query string without an unencoded
+ * '=' is split on '+' into words, each URL-decoded; a word that does not
+ * decode, or too many words, means no words at all.
+ */
+char **
+cgi_argv_build(const char *path, const char *query)
+{
+	char		**av;
+	const char	 *p, *end;
+	char		 *w;
+	size_t		  n = 1, words = 0, i;
+	int		  hi, lo;
+
+	if (query != NULL && *query != '\0' && strchr(query, '=') == NULL) {
+		words = 1;
+		for (p = query; *p != '\0'; p++)
+			if (*p == '+')
+				words++;
+		if (words > ARGV_MAX)
+			words = 0;
+	}
+	if ((av = calloc(words + 2, sizeof(*av))) == NULL)
+		return NULL;
+	if ((av[0] = strdup(path)) == NULL)
+		goto fail;
+	for (p = query; words > 0 && n <= words; n++) {
+		if ((end = strchr(p, '+')) == NULL)
+			end = p + strlen(p);
+		if ((w = malloc((size_t)(end - p) + 1)) == NULL)
+			goto fail;
+		av[n] = w;
+		for (; p < end; p++) {
+			if (*p != '%') {
+				*w++ = *p;
+				continue;
+			}
+			if (end - p < 3 || (hi = cgi_hexval(p[1])) < 0 ||
+			    (lo = cgi_hexval(p[2])) < 0 || (hi == 0 && lo == 0))
+				goto undecodable;
+			*w++ = (char)(hi << 4 | lo);
+			p += 2;
+		}
+		*w = '\0';
+		if (*end == '+')
+			p = end + 1;
+		else
+			p = end;
+	}
+	return av;
+undecodable:
+	for (i = 1; av[i] != NULL; i++) {
+		free(av[i]);
+		av[i] = NULL;
+	}
+	return av;
+fail:
+	cgi_argv_free(av);
+	return NULL;
+}
+
+void
+cgi_argv_free(char **av)
+{
+	size_t	 i;
+
+	if (av == NULL)
+		return;
+	for (i = 0; av[i] != NULL; i++)
+		free(av[i]);
+	free(av);
+}
+
+/* RFC 7230 token characters, which make up a header name. */
+static int
+cgi_tchar(int c)
+{
+	if (isalnum((unsigned char)c))
+		return 1;
+	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/*
+ * Check one header line (without its line end).  complete is 0 for the
+ * partial last line, which may only be judged as far as it goes.
+ */
+static int
+cgi_line_check(const char *l, size_t n, int first, int *nph, int *cgi_field)
+{
+	static const char	 http[] = "HTTP/1.";
+	size_t			 i;
+
+	if (first && n > 0 && l[0] == 'H' &&
+	    strncmp(l, http, n < 7 ? n : 7) == 0) {
+		/* HTTP/1.x NNN reason: an NPH status line. */
+		for (i = 7; i < n && i < 12; i++) {
+			if (i == 7 && !isdigit((unsigned char)l[i]))
+				return -1;
+			if (i == 8 && l[i] != ' ')
+				return -1;
+			if (i >= 9 && !isdigit((unsigned char)l[i]))
+				return -1;
+		}
+		if (n > 12 && l[12] != ' ')
+			return -1;
+		*nph = 1;
+		return 0;
+	}
+	for (i = 0; i < n && l[i] != ':'; i++)
+		if (!cgi_tchar(l[i]))
+			return -1;
+	if (i == n)
+		return 1;	/* no colon yet */
+	if (i == 0)
+		return -1;
+	if ((i == 12 && strncasecmp(l, "Content-Type", 12) == 0) ||
+	    (i == 8 && strncasecmp(l, "Location", 8) == 0) ||
+	    (i == 6 && strncasecmp(l, "Status", 6) == 0))
+		*cgi_field = 1;
+	return 0;
+}
+
+/*
+ * Check the start of a script's output for a CGI header block (RFC 3875
+ * 6.2): header lines ending in CRLF or a bare LF, then an empty line, with
+ * at least one of Content-Type, Location or Status, or an NPH status line
+ * first.  On CGI_HDR_OK, *end is the offset past the empty line and
+ * *nph_len the length of an NPH status line with its line end (else 0).
+ */
+int
+cgi_header_check(const char *buf, size_t len, size_t *end, size_t *nph_len)
+{
+	const char	*nl;
+	size_t		 pos = 0, n;
+	int		 line = 0, nph = 0, cgi_field = 0, rc;
+
+	*nph_len = 0;
+	while (pos < len) {
+		nl = memchr(buf + pos, '\n', len - pos);
+		n = (nl != NULL ? (size_t)(nl - buf) : len) - pos;
+		/* A CR ending a partial line may be half of a CRLF. */
+		if (n > 0 && buf[pos + n - 1] == '\r')
+			n--;
+		if (nl == NULL) {
+			rc = cgi_line_check(buf + pos, n, line == 0, &nph,
+			    &cgi_field);
+			return rc == -1 ? CGI_HDR_BAD : CGI_HDR_INCOMPLETE;
+		}
+		if (n == 0) {
+			if (line == 0 || (!cgi_field && !nph))
+				return CGI_HDR_BAD;
+			*end = (size_t)(nl - buf) + 1;
+			return CGI_HDR_OK;
+		}
+		rc = cgi_line_check(buf + pos, n, line == 0, &nph,
+		    &cgi_field);
+		if (rc != 0)
+			return CGI_HDR_BAD;
+		if (line == 0 && nph) {
+			if (n < 12)
+				return CGI_HDR_BAD;
+			*nph_len = (size_t)(nl - buf) + 1 - pos;
+		}
+		pos = (size_t)(nl - buf) + 1;
+		line++;
+	}
+	return CGI_HDR_INCOMPLETE;
+}
+
+const char *
+cgi_status_reason(int status)
+{
+	switch (status) {
+	case 400:	return "Bad Request";
+	case 403:	return "Forbidden";
+	case 404:	return "Not Found";
+	case 500:	return "Internal Server Error";
+	case 502:	return "Bad Gateway";
+	case 503:	return "Service Unavailable";
+	case 504:	return "Gateway Timeout";
+	default:	return "Error";
+	}
+}
+
+/*
+ * The HTTP status a checked header block stands for, for the counters:
+ * an NPH status line, a Status header, 302 for a bare Location, else 200.
+ */
+int
+cgi_header_status(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len, *nl;
+	int		 status = 200, location = 0;
+
+	if (len > 12 && strncmp(buf, "HTTP/1.", 7) == 0)
+		return atoi(buf + 9);
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl - p > 7 && strncasecmp(p, "Status:", 7) == 0)
+			return atoi(p + 7);
+		if (nl - p > 9 && strncasecmp(p, "Location:", 9) == 0)
+			location = 1;
+		p = nl + 1;
+	}
+	return location ? 302 : status;
+}

@@ -1,0 +1,379 @@
+/*
+ * The command line, parsed in one place: fcgiwrap's short options plus long
+ * ones for everything, every number through strtonum() with an error that
+ * names the option.  Nothing here touches the network or the event loop.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "warmcgi.h"
+
+enum {
+	OPT_SOCKET_MODE = 256,
+	OPT_QUEUE,
+	OPT_MAX_CONNS,
+	OPT_GRACE,
+	OPT_MAX_PARAMS,
+	OPT_STDIN_BUF,
+	OPT_OUT_BUF,
+	OPT_HOLD_MEM,
+	OPT_SPILL_MAX,
+	OPT_TMPDIR,
+	OPT_PASS_ENV,
+	OPT_SYSLOG,
+	OPT_WARM,
+	OPT_NO_WARM,
+	OPT_WARM_MAX,
+	OPT_WARM_IDLE,
+	OPT_WARM_MEM,
+	OPT_WARM_HELPERS,
+	OPT_PERL,
+	OPT_PYTHON
+};
+
+static const struct option config_longopts[] = {
+	{ "socket",		required_argument, NULL, 's' },
+	{ "children",		required_argument, NULL, 'c' },
+	{ "stderr-to-server",	no_argument,	   NULL, 'f' },
+	{ "allow",		required_argument, NULL, 'p' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ "socket-mode",	required_argument, NULL, OPT_SOCKET_MODE },
+	{ "queue",		required_argument, NULL, OPT_QUEUE },
+	{ "max-conns",		required_argument, NULL, OPT_MAX_CONNS },
+	{ "grace",		required_argument, NULL, OPT_GRACE },
+	{ "max-params",		required_argument, NULL, OPT_MAX_PARAMS },
+	{ "stdin-buffer",	required_argument, NULL, OPT_STDIN_BUF },
+	{ "out-buffer",		required_argument, NULL, OPT_OUT_BUF },
+	{ "hold-memory",	required_argument, NULL, OPT_HOLD_MEM },
+	{ "spill-max",		required_argument, NULL, OPT_SPILL_MAX },
+	{ "tmpdir",		required_argument, NULL, OPT_TMPDIR },
+	{ "pass-env",		required_argument, NULL, OPT_PASS_ENV },
+	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
+	{ "warm",		required_argument, NULL, OPT_WARM },
+	{ "no-warm",		required_argument, NULL, OPT_NO_WARM },
+	{ "warm-max",		required_argument, NULL, OPT_WARM_MAX },
+	{ "warm-idle",		required_argument, NULL, OPT_WARM_IDLE },
+	{ "warm-memory",	required_argument, NULL, OPT_WARM_MEM },
+	{ "warm-helpers",	required_argument, NULL, OPT_WARM_HELPERS },
+	{ "perl",		required_argument, NULL, OPT_PERL },
+	{ "python",		required_argument, NULL, OPT_PYTHON },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+static int	config_number(const char *, const char *, long long,
+		    long long, long long *);
+static int	config_append(char ***, size_t *, const char *);
+static int	config_mode(const char *, unsigned int *);
+
+void
+config_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_children = DEFAULT_MAX_CHILDREN;
+	cfg->queue_max = DEFAULT_QUEUE_MAX;
+	cfg->max_conns = DEFAULT_MAX_CONNS;
+	cfg->socket_mode = DEFAULT_SOCKET_MODE;
+	cfg->grace_sec = DEFAULT_GRACE_SEC;
+	cfg->params_max = DEFAULT_PARAMS_MAX;
+	cfg->stdin_buf = DEFAULT_STDIN_BUF;
+	cfg->out_buf = DEFAULT_OUT_BUF;
+	cfg->hold_mem = DEFAULT_HOLD_MEM;
+	cfg->spill_max = DEFAULT_SPILL_MAX;
+	cfg->warm = 1;
+	cfg->warm_max = DEFAULT_WARM_MAX;
+	cfg->warm_idle = DEFAULT_WARM_IDLE;
+	cfg->warm_mem = DEFAULT_WARM_MEM;
+	cfg->warm_helpers = WARM_HELPERS_DIR;
+	cfg->perl = DEFAULT_PERL;
+	cfg->python = DEFAULT_PYTHON;
+}
+
+void
+config_free(struct config *cfg)
+{
+	free(cfg->listen);
+	free(cfg->allowed);
+	free(cfg->pass_env);
+	free(cfg->no_warm);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+void
+config_usage(int to_stderr)
+{
+	FILE	*f = to_stderr ? stderr : stdout;
+
+	fprintf(f,
+"usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [options]\n"
+"  -s, --socket SPEC        listen on unix:/path, tcp:ADDR:PORT or\n"
+"                           tcp6:[ADDR]:PORT (default: fd 0 or systemd)\n"
+"  -c, --children N         scripts running at once (%d)\n"
+"  -f, --stderr-to-server   send scripts' stderr as FCGI_STDERR\n"
+"  -p, --allow PATH         only this script may run (repeatable)\n"
+"  -v, --verbose            log debug messages\n"
+"  -h, --help               this text\n"
+"  -V, --version            print the version\n"
+"      --socket-mode MODE   unix socket permissions (%04o)\n"
+"      --queue N            requests waiting for a slot before 503 (%d)\n"
+"      --max-conns N        FastCGI connections at once (%d)\n"
+"      --grace SEC          time for requests to finish at shutdown (%d)\n"
+"      --max-params BYTES   FCGI_PARAMS bytes per request (%d)\n"
+"      --stdin-buffer BYTES request body queued to a script (%d)\n"
+"      --out-buffer BYTES   output queued to the server (%d)\n"
+"      --hold-memory BYTES  output held in memory until the body ends (%d)\n"
+"      --spill-max BYTES    ... and then in a temporary file (%lld)\n"
+"      --tmpdir DIR         where spill files go ($TMPDIR or /tmp)\n"
+"      --pass-env NAME      pass this variable of warmcgi's own\n"
+"                           environment to scripts (repeatable)\n"
+"      --syslog             log to syslog instead of stderr\n"
+"      --warm MODE          auto: keep Perl and Python scripts warm; off\n"
+"      --no-warm PATTERN    never keep scripts matching PATTERN warm\n"
+"      --warm-max N         warm interpreters at most (%d)\n"
+"      --warm-idle SEC      retire a warm interpreter idle this long (%d)\n"
+"      --warm-memory BYTES  retire a warm interpreter past this RSS (%lld)\n"
+"      --warm-helpers DIR   where the zygote helpers are (%s)\n"
+"      --perl PATH          Perl for warm scripts (%s)\n"
+"      --python PATH        Python 3 for warm scripts (%s)\n",
+	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
+	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
+	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
+	    (long long)DEFAULT_SPILL_MAX, DEFAULT_WARM_MAX, DEFAULT_WARM_IDLE,
+	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR, DEFAULT_PERL,
+	    DEFAULT_PYTHON);
+}
+
+static int
+config_number(const char *opt, const char *arg, long long lo, long long hi,
+    long long *out)
+{
+	const char	*errstr;
+
+	*out = strtonum(arg, lo, hi, &errstr);
+	if (errstr != NULL) {
+		fprintf(stderr, "warmcgi: %s: value \"%s\" is %s "
+		    "(allowed %lld to %lld)\n", opt, arg, errstr, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_append(char ***list, size_t *n, const char *s)
+{
+	char	**nl;
+
+	if ((nl = reallocarray(*list, *n + 2, sizeof(*nl))) == NULL) {
+		perror("warmcgi");
+		return -1;
+	}
+	nl[(*n)++] = (char *)s;
+	nl[*n] = NULL;
+	*list = nl;
+	return 0;
+}
+
+/* Permissions are octal, which strtonum() does not read. */
+static int
+config_mode(const char *arg, unsigned int *mode)
+{
+	const char	*p;
+	unsigned int	 m = 0;
+
+	if (*arg == '\0' || strlen(arg) > 4)
+		goto fail;
+	for (p = arg; *p != '\0'; p++) {
+		if (*p < '0' || *p > '7')
+			goto fail;
+		m = m * 8 + (unsigned int)(*p - '0');
+	}
+	if (m > 0777)
+		goto fail;
+	*mode = m;
+	return 0;
+fail:
+	fprintf(stderr, "warmcgi: --socket-mode: \"%s\" is not an octal "
+	    "mode from 0 to 0777\n", arg);
+	return -1;
+}
+
+/* Returns CONFIG_OK, CONFIG_EXIT (help/version shown) or CONFIG_ERROR. */
+int
+config_parse(struct config *cfg, int argc, char **argv)
+{
+	long long	 n;
+	int		 ch, idx;
+
+	optind = 0;	/* glibc: full reinitialisation, for the tests */
+	opterr = 1;
+	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhV", config_longopts,
+	    &idx)) != -1) {
+		switch (ch) {
+		case 's':
+			if (config_append(&cfg->listen, &cfg->nlisten,
+			    optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case 'c':
+			if (config_number("-c", optarg, 1, 1000000, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->max_children = (int)n;
+			break;
+		case 'f':
+			cfg->stderr_to_fcgi = 1;
+			break;
+		case 'p':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "warmcgi: -p: \"%s\" is not an "
+				    "absolute path\n", optarg);
+				return CONFIG_ERROR;
+			}
+			if (config_append(&cfg->allowed, &cfg->nallowed,
+			    optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case 'v':
+			cfg->verbose++;
+			break;
+		case 'h':
+			config_usage(0);
+			return CONFIG_EXIT;
+		case 'V':
+			printf("warmcgi %s\n", PACKAGE_VERSION);
+			return CONFIG_EXIT;
+		case OPT_SOCKET_MODE:
+			if (config_mode(optarg, &cfg->socket_mode) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_QUEUE:
+			if (config_number("--queue", optarg, 0, 1000000,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->queue_max = (int)n;
+			break;
+		case OPT_MAX_CONNS:
+			if (config_number("--max-conns", optarg, 1, 1000000,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->max_conns = (int)n;
+			break;
+		case OPT_GRACE:
+			if (config_number("--grace", optarg, 0, 86400,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->grace_sec = (int)n;
+			break;
+		case OPT_MAX_PARAMS:
+			if (config_number("--max-params", optarg, 1024,
+			    64LL * 1024 * 1024, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->params_max = (size_t)n;
+			break;
+		case OPT_STDIN_BUF:
+			if (config_number("--stdin-buffer", optarg, 4096,
+			    1LL << 30, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->stdin_buf = (size_t)n;
+			break;
+		case OPT_OUT_BUF:
+			if (config_number("--out-buffer", optarg, 4096,
+			    1LL << 30, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->out_buf = (size_t)n;
+			break;
+		case OPT_HOLD_MEM:
+			if (config_number("--hold-memory", optarg, 0,
+			    1LL << 30, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->hold_mem = (size_t)n;
+			break;
+		case OPT_SPILL_MAX:
+			if (config_number("--spill-max", optarg, 0,
+			    1LL << 50, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->spill_max = n;
+			break;
+		case OPT_TMPDIR:
+			cfg->tmpdir = optarg;
+			break;
+		case OPT_PASS_ENV:
+			if (optarg[0] == '\0' || strchr(optarg, '=') != NULL) {
+				fprintf(stderr, "warmcgi: --pass-env: \"%s\" is "
+				    "not a variable name\n", optarg);
+				return CONFIG_ERROR;
+			}
+			if (config_append(&cfg->pass_env, &cfg->npass_env,
+			    optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_SYSLOG:
+			cfg->syslog = 1;
+			break;
+		case OPT_WARM:
+			if (strcmp(optarg, "auto") == 0)
+				cfg->warm = 1;
+			else if (strcmp(optarg, "off") == 0)
+				cfg->warm = 0;
+			else {
+				fprintf(stderr, "warmcgi: --warm: \"%s\" is "
+				    "neither auto nor off\n", optarg);
+				return CONFIG_ERROR;
+			}
+			break;
+		case OPT_NO_WARM:
+			if (config_append(&cfg->no_warm, &cfg->nno_warm,
+			    optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_WARM_MAX:
+			if (config_number("--warm-max", optarg, 1, 10000,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->warm_max = (int)n;
+			break;
+		case OPT_WARM_IDLE:
+			if (config_number("--warm-idle", optarg, 1, 86400 * 365,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->warm_idle = (int)n;
+			break;
+		case OPT_WARM_MEM:
+			if (config_number("--warm-memory", optarg, 1048576,
+			    1LL << 50, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->warm_mem = n;
+			break;
+		case OPT_WARM_HELPERS:
+			cfg->warm_helpers = optarg;
+			break;
+		case OPT_PERL:
+		case OPT_PYTHON:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "warmcgi: %s: \"%s\" is not an "
+				    "absolute path\n", ch == OPT_PERL ?
+				    "--perl" : "--python", optarg);
+				return CONFIG_ERROR;
+			}
+			if (ch == OPT_PERL)
+				cfg->perl = optarg;
+			else
+				cfg->python = optarg;
+			break;
+		default:
+			config_usage(1);
+			return CONFIG_ERROR;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "warmcgi: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return CONFIG_ERROR;
+	}
+	return CONFIG_OK;
+}

@@ -1,0 +1,339 @@
+/*
+ * Listening sockets: unix:/path, tcp:ADDR:PORT and tcp6:[ADDR]:PORT from
+ * -s, else a listening socket inherited on fd 0 (spawn-fcgi) or from
+ * systemd (LISTEN_FDS).  Accepting pauses for a second on EMFILE instead
+ * of spinning.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "warmcgi.h"
+
+#define LISTEN_BACKLOG	1024
+
+static int	listen_unix(const char *, unsigned int);
+static int	listen_inet(const char *, int);
+static int	listen_add(struct server *, int, const char *, const char *);
+static void	listen_accept_cb(struct evconnlistener *, evutil_socket_t,
+		    struct sockaddr *, int, void *);
+static void	listen_error_cb(struct evconnlistener *, void *);
+static void	listen_resume_cb(evutil_socket_t, short, void *);
+static int	listen_is_listening(int);
+
+static int
+listen_is_listening(int fd)
+{
+	int		 on = 0;
+	socklen_t	 len = sizeof(on);
+
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 &&
+	    on;
+}
+
+/* A unix socket; a stale file is replaced only if nothing listens on it. */
+static int
+listen_unix(const char *path, unsigned int mode)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	mode_t			 old;
+	int			 fd, probe, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		log_warnx("unix:%s: path too long", path);
+		return -1;
+	}
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warnx("unix:%s: exists and is not a socket", path);
+			return -1;
+		}
+		if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+		    0)) == -1) {
+			log_warn("socket");
+			return -1;
+		}
+		rc = connect(probe, (struct sockaddr *)&sun, sizeof(sun));
+		if (rc == 0 || errno != ECONNREFUSED) {
+			/* Only a refused connect proves the file stale. */
+			log_warnx("unix:%s: in use: %s", path, rc == 0 ?
+			    "another process is listening there" :
+			    strerror(errno));
+			close(probe);
+			return -1;
+		}
+		close(probe);
+		if (unlink(path) == -1) {
+			log_warn("unix:%s: cannot remove the stale socket",
+			    path);
+			return -1;
+		}
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	old = umask(0777 & ~mode);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		log_warn("unix:%s: bind", path);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, mode) == -1) {
+		log_warn("unix:%s: chmod", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+/* tcp:ADDR:PORT or tcp6:[ADDR]:PORT. */
+static int
+listen_inet(const char *spec, int family)
+{
+	struct addrinfo	 hints, *res;
+	char		 host[256], *port;
+	int		 fd, on = 1, rc;
+
+	if (strlcpy(host, spec, sizeof(host)) >= sizeof(host) ||
+	    (port = strrchr(host, ':')) == NULL) {
+		log_warnx("%s: expected ADDR:PORT", spec);
+		return -1;
+	}
+	*port++ = '\0';
+	if (family == AF_INET6) {
+		if (host[0] != '[' || host[strlen(host) - 1] != ']') {
+			log_warnx("tcp6:%s: expected [ADDR]:PORT", spec);
+			return -1;
+		}
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) !=
+	    0) {
+		log_warnx("%s: %s", spec, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_warn("%s: socket", spec);
+		freeaddrinfo(res);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		log_warn("%s: bind", spec);
+		close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int
+listen_add(struct server *srv, int fd, const char *name,
+    const char *unix_path)
+{
+	struct listener	*l;
+
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (l = calloc(1, sizeof(*l))) == NULL) {
+		log_warn("%s", name);
+		close(fd);
+		return -1;
+	}
+	l->srv = srv;
+	strlcpy(l->name, name, sizeof(l->name));
+	if (unix_path != NULL && (l->unix_path = strdup(unix_path)) == NULL)
+		goto fail;
+	l->lev = evconnlistener_new(srv->base, listen_accept_cb, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, LISTEN_BACKLOG,
+	    fd);
+	if (l->lev == NULL) {
+		log_warn("%s: listen", name);
+		goto fail;
+	}
+	if ((l->ev_pause = evtimer_new(srv->base, listen_resume_cb, l)) ==
+	    NULL)
+		goto fail;
+	evconnlistener_set_error_cb(l->lev, listen_error_cb);
+	TAILQ_INSERT_TAIL(&srv->listeners, l, entry);
+	log_debug("listening on %s", name);
+	return 0;
+fail:
+	if (l->lev != NULL)
+		evconnlistener_free(l->lev);
+	else
+		close(fd);
+	free(l->unix_path);
+	free(l);
+	return -1;
+}
+
+/* Open what -s names, or take what we were handed. */
+int
+listen_open(struct server *srv)
+{
+	const struct config	*cfg = srv->cfg;
+	const char		*s, *e;
+	char			 name[256];
+	size_t			 i;
+	int			 fd, n;
+	long long		 nfds;
+
+	for (i = 0; i < cfg->nlisten; i++) {
+		s = cfg->listen[i];
+		fd = -1;
+		if (strncmp(s, "unix:", 5) == 0)
+			fd = listen_unix(s + 5, cfg->socket_mode);
+		else if (strncmp(s, "tcp:", 4) == 0)
+			fd = listen_inet(s + 4, AF_INET);
+		else if (strncmp(s, "tcp6:", 5) == 0)
+			fd = listen_inet(s + 5, AF_INET6);
+		else {
+			log_warnx("-s %s: expected unix:/path, tcp:ADDR:PORT "
+			    "or tcp6:[ADDR]:PORT", s);
+			return -1;
+		}
+		if (fd == -1 || listen_add(srv, fd, s,
+		    strncmp(s, "unix:", 5) == 0 ? s + 5 : NULL) == -1)
+			return -1;
+	}
+	if (cfg->nlisten > 0)
+		return 0;
+
+	/* systemd socket activation: fds 3 .. 3+LISTEN_FDS-1. */
+	if ((s = getenv("LISTEN_PID")) != NULL &&
+	    strtonum(s, 1, INT32_MAX, &e) == getpid() &&
+	    (s = getenv("LISTEN_FDS")) != NULL) {
+		nfds = strtonum(s, 1, 64, &e);
+		if (e != NULL) {
+			log_warnx("LISTEN_FDS=%s: %s", s, e);
+			return -1;
+		}
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_FDNAMES");
+		for (n = 0; n < nfds; n++) {
+			snprintf(name, sizeof(name), "systemd fd %d", 3 + n);
+			if (!listen_is_listening(3 + n)) {
+				log_warnx("%s is not a listening socket", name);
+				return -1;
+			}
+			if (listen_add(srv, 3 + n, name, NULL) == -1)
+				return -1;
+		}
+		return 0;
+	}
+	if (listen_is_listening(0)) {
+		/* fd 0 is replaced by /dev/null so no pipe lands on it. */
+		if ((fd = fcntl(0, F_DUPFD_CLOEXEC, 3)) == -1) {
+			log_warn("fd 0");
+			return -1;
+		}
+		if ((n = open("/dev/null", O_RDONLY)) != -1 && n != 0) {
+			dup2(n, 0);
+			close(n);
+		}
+		return listen_add(srv, fd, "fd 0", NULL);
+	}
+	log_warnx("nothing to listen on: give -s unix:/path, tcp:ADDR:PORT "
+	    "or tcp6:[ADDR]:PORT, or start warmcgi with a listening socket "
+	    "on fd 0 or through systemd socket activation");
+	return -1;
+}
+
+static void
+listen_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct listener	*l = arg;
+	char		 peer[64], addr[INET6_ADDRSTRLEN];
+	int		 port = 0;
+
+	(void)lev;
+	(void)salen;
+	if (sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr,
+		    addr, sizeof(addr));
+		port = ntohs(((struct sockaddr_in *)sa)->sin_port);
+		snprintf(peer, sizeof(peer), "%s:%d#%d", addr, port, (int)fd);
+	} else if (sa->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
+		    addr, sizeof(addr));
+		port = ntohs(((struct sockaddr_in6 *)sa)->sin6_port);
+		snprintf(peer, sizeof(peer), "[%s]:%d#%d", addr, port,
+		    (int)fd);
+	} else
+		snprintf(peer, sizeof(peer), "unix#%d", (int)fd);
+	conn_accept(l->srv, fd, peer);
+}
+
+/* EMFILE and friends: stop accepting for a moment instead of spinning. */
+static void
+listen_error_cb(struct evconnlistener *lev, void *arg)
+{
+	struct listener	*l = arg;
+	struct timeval	 tv = { ACCEPT_PAUSE_SEC, 0 };
+
+	log_warn("%s: accept (pausing %d s)", l->name, ACCEPT_PAUSE_SEC);
+	evconnlistener_disable(lev);
+	evtimer_add(l->ev_pause, &tv);
+}
+
+static void
+listen_resume_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct listener	*l = arg;
+
+	(void)fd;
+	(void)ev;
+	if (!l->srv->stopping)
+		evconnlistener_enable(l->lev);
+}
+
+/* Stop accepting; unix socket files are removed. */
+void
+listen_close_all(struct server *srv)
+{
+	struct listener	*l;
+
+	while ((l = TAILQ_FIRST(&srv->listeners)) != NULL) {
+		TAILQ_REMOVE(&srv->listeners, l, entry);
+		evconnlistener_free(l->lev);
+		event_free(l->ev_pause);
+		if (l->unix_path != NULL && unlink(l->unix_path) == -1)
+			log_warn("unix:%s: unlink", l->unix_path);
+		free(l->unix_path);
+		free(l);
+	}
+}

@@ -1,0 +1,851 @@
+/*
+ * One FastCGI request in the RESPONDER role: gather the params, find and
+ * check the script, wait for a slot, run it, stream FCGI_STDIN to it and
+ * its stdout/stderr back, check its header block, and send END_REQUEST
+ * only once stdout and stderr are at EOF and the script has been reaped.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "warmcgi.h"
+
+static int	 request_params_end(struct request *, const char **);
+static void	 request_prepare(struct request *);
+static void	 request_start(struct request *);
+static void	 request_respond(struct request *, int);
+static void	 request_error_body(struct request *, int);
+static void	 request_fd_close(int *, struct event **);
+static void	 request_stdin_close(struct request *);
+static void	 request_stdin_discard(struct request *);
+static void	 request_stdin_cb(evutil_socket_t, short, void *);
+static void	 request_stdout_cb(evutil_socket_t, short, void *);
+static void	 request_coalesce_cb(evutil_socket_t, short, void *);
+static void	 request_stderr_cb(evutil_socket_t, short, void *);
+static void	 request_header(struct request *);
+static void	 request_bad_header(struct request *, const char *);
+static void	 request_stderr_log(struct request *);
+static void	 request_child_exit(struct child *, int, void *);
+static void	 request_check_end(struct request *);
+static const char *request_name(struct request *);
+static void	 request_exit_status(struct request *, int);
+static int	 request_run_warm(struct request *);
+static int	 request_warm_pidline(struct request *);
+static void	 request_warm_fallback(struct request *, const char *);
+static void	 request_warm_timeout_cb(evutil_socket_t, short, void *);
+static void	 request_events(struct request *);
+
+struct request *
+request_new(struct conn *c, uint16_t id, uint8_t flags)
+{
+	struct request	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->conn = c;
+	r->srv = c->srv;
+	r->id = id;
+	r->flags = flags;
+	r->state = R_PARAMS;
+	r->fd_in = r->fd_out = r->fd_err = -1;
+	if ((r->params = evbuffer_new()) == NULL ||
+	    (r->stdin_q = evbuffer_new()) == NULL ||
+	    (r->chunk = evbuffer_new()) == NULL ||
+	    (r->hdr = evbuffer_new()) == NULL ||
+	    (r->errline = evbuffer_new()) == NULL) {
+		r->ended = 1;
+		request_free(r);
+		return NULL;
+	}
+	r->srv->stats.requests_total++;
+	conn_hold(c, 1);
+	return r;
+}
+
+/* The script's name for log lines. */
+static const char *
+request_name(struct request *r)
+{
+	const char	*s;
+
+	if (r->script.path[0] != '\0')
+		return r->script.path;
+	if ((s = cgi_env_get(&r->env, "SCRIPT_FILENAME")) != NULL ||
+	    (s = cgi_env_get(&r->env, "SCRIPT_NAME")) != NULL)
+		return s;
+	return "(no script)";
+}
+
+/* One FCGI_PARAMS record; -1 and *why when the stream is malformed. */
+int
+request_params(struct request *r, const uint8_t *p, size_t len,
+    const char **why)
+{
+	if (r->state != R_PARAMS)
+		return 0;
+	if (len == 0)
+		return request_params_end(r, why);
+	if (evbuffer_get_length(r->params) + len > r->srv->cfg->params_max) {
+		*why = "params larger than --max-params";
+		return -1;
+	}
+	if (evbuffer_add(r->params, p, len) == -1) {
+		*why = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+request_params_end(struct request *r, const char **why)
+{
+	size_t		 len = evbuffer_get_length(r->params);
+	const uint8_t	*p = evbuffer_pullup(r->params, -1);
+
+	if (len > 0 && p == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (cgi_env_build(&r->env, p, len, r->srv->cfg, why) == -1)
+		return -1;
+	evbuffer_free(r->params);
+	r->params = NULL;
+	request_prepare(r);
+	return 0;
+}
+
+/* Find and check the script, then run it, queue it or refuse it. */
+static void
+request_prepare(struct request *r)
+{
+	struct server	*srv = r->srv;
+	const char	*why, *pi, *sn;
+	char		*trimmed;
+	size_t		 sl, pl;
+	int		 status;
+
+	if ((status = cgi_script_find(&r->env, &r->script, &why)) != 0) {
+		log_warnx("%s: %s (%d)", request_name(r), why, status);
+		request_respond(r, status);
+		return;
+	}
+	if (!cgi_script_allowed(srv->cfg, r->script.path)) {
+		log_warnx("%s: not allowed by -p (403)", r->script.path);
+		request_respond(r, 403);
+		return;
+	}
+	if (r->script.split && ((pi = cgi_env_get(&r->env, "PATH_INFO")) ==
+	    NULL || *pi == '\0')) {
+		/* SCRIPT_NAME loses the part that became PATH_INFO. */
+		if ((sn = cgi_env_get(&r->env, "SCRIPT_NAME")) != NULL &&
+		    (sl = strlen(sn)) > (pl = strlen(r->script.path_info)) &&
+		    strcmp(sn + sl - pl, r->script.path_info) == 0 &&
+		    (trimmed = strndup(sn, sl - pl)) != NULL) {
+			if (cgi_env_set(&r->env, "SCRIPT_NAME", trimmed) == -1)
+				status = 500;
+			free(trimmed);
+		}
+		if (cgi_env_set(&r->env, "PATH_INFO", r->script.path_info) ==
+		    -1 || cgi_env_set(&r->env, "SCRIPT_FILENAME",
+		    r->script.path) == -1)
+			status = 500;
+	}
+	if (status != 0 || (r->argv = cgi_argv_build(r->script.path,
+	    cgi_env_get(&r->env, "QUERY_STRING"))) == NULL) {
+		log_warnx("%s: out of memory (500)", r->script.path);
+		request_respond(r, 500);
+		return;
+	}
+	if (srv->nchildren < srv->cfg->max_children &&
+	    TAILQ_EMPTY(&srv->waitq)) {
+		request_start(r);
+		return;
+	}
+	if (srv->nwaiting >= srv->cfg->queue_max) {
+		log_warnx("%s: %d scripts running and %d waiting (503)",
+		    r->script.path, srv->nchildren, srv->nwaiting);
+		srv->stats.rejected_busy++;
+		request_respond(r, 503);
+		return;
+	}
+	r->state = R_WAIT;
+	r->waiting = 1;
+	TAILQ_INSERT_TAIL(&srv->waitq, r, wait_entry);
+	srv->nwaiting++;
+}
+
+/* Start queued requests while there are free slots. */
+void
+request_dispatch(struct server *srv)
+{
+	struct request	*r;
+
+	while (srv->nchildren < srv->cfg->max_children &&
+	    (r = TAILQ_FIRST(&srv->waitq)) != NULL) {
+		TAILQ_REMOVE(&srv->waitq, r, wait_entry);
+		r->waiting = 0;
+		srv->nwaiting--;
+		request_start(r);
+	}
+}
+
+static void
+request_start(struct request *r)
+{
+	struct spawn_args	 a;
+	int			 fds[3], status;
+
+	if (!r->warm_tried && request_run_warm(r) == 0)
+		return;
+	a.path = r->script.path;
+	a.argv = r->argv;
+	a.envp = r->env.vars;
+	a.cwd = r->script.dir;
+	a.fd3 = -1;
+	r->child = spawn_child(r->srv, &a, fds, request_child_exit, r);
+	if (r->child == NULL) {
+		status = (errno == EMFILE || errno == ENFILE ||
+		    errno == EAGAIN || errno == ENOMEM) ? 503 : 502;
+		log_warn("%s: cannot run (%d)", r->script.path, status);
+		request_respond(r, status);
+		return;
+	}
+	r->state = R_RUN;
+	r->pid = r->child->pid;
+	r->fd_in = fds[0];
+	r->fd_out = fds[1];
+	r->fd_err = fds[2];
+	request_events(r);
+	log_debug("%s: started pid %d", r->script.path, (int)r->pid);
+}
+
+/*
+ * Through a ready zygote: stdin and stdout share the data connection (fd_in
+ * is a dup of it, shut down for EOF), stderr starts with the P<pid> line.
+ * The preamble goes first; the body waits until the pid is known, so that
+ * a zygote failing before the fork leaves the request intact for exec.
+ */
+static int
+request_run_warm(struct request *r)
+{
+	struct warm_conn	 wc;
+	struct timeval		 tv = { WARM_PID_TIMEOUT, 0 };
+
+	memset(&wc, 0, sizeof(wc));
+	if (warm_launch(r->srv, &r->script, r->argv, r->env.vars, &wc) == -1)
+		return -1;
+	if ((r->fd_in = fcntl(wc.fd_data, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	    (r->ev_warm = evtimer_new(r->srv->base, request_warm_timeout_cb,
+	    r)) == NULL) {
+		log_warn("%s: warm start", r->script.path);
+		if (r->fd_in != -1)
+			close(r->fd_in);
+		r->fd_in = -1;
+		close(wc.fd_data);
+		close(wc.fd_err);
+		evbuffer_free(wc.prelude);
+		return -1;
+	}
+	r->state = R_RUN;
+	r->warm = r->warm_pending = 1;
+	r->srv->nchildren++;	/* the slot its process will hold */
+	r->fd_out = wc.fd_data;
+	r->fd_err = wc.fd_err;
+	r->prelude_left = evbuffer_get_length(wc.prelude);
+	evbuffer_prepend_buffer(r->stdin_q, wc.prelude);
+	evbuffer_free(wc.prelude);
+	evtimer_add(r->ev_warm, &tv);
+	request_events(r);
+	log_debug("%s: warm start", r->script.path);
+	return 0;
+}
+
+/* Events on the three descriptors of a started script. */
+static void
+request_events(struct request *r)
+{
+	struct event_base	*base = r->srv->base;
+
+	r->ev_in = event_new(base, r->fd_in, EV_WRITE | EV_PERSIST,
+	    request_stdin_cb, r);
+	r->ev_out = event_new(base, r->fd_out, EV_READ | EV_PERSIST,
+	    request_stdout_cb, r);
+	r->ev_err = event_new(base, r->fd_err, EV_READ | EV_PERSIST,
+	    request_stderr_cb, r);
+	if (r->ev_in == NULL || r->ev_out == NULL || r->ev_err == NULL) {
+		/* The reap and the closed pipes end the request. */
+		log_warnx("%s: out of memory", r->script.path);
+		if (r->pid > 0)
+			spawn_kill(r->pid, SIGKILL);
+		r->killed = 1;
+		request_stdin_close(r);
+		request_fd_close(&r->fd_out, &r->ev_out);
+		request_fd_close(&r->fd_err, &r->ev_err);
+		return;
+	}
+	event_add(r->ev_out, NULL);
+	event_add(r->ev_err, NULL);
+	if (evbuffer_get_length(r->stdin_q) > 0)
+		event_add(r->ev_in, NULL);
+	else if (r->stdin_done)
+		request_stdin_close(r);
+}
+
+/* stderr of a warm request begins with "P<pid>\n": adopt that process. */
+static int
+request_warm_pidline(struct request *r)
+{
+	struct child	*ch;
+	const char	*errstr;
+	char		*nl;
+	size_t		 take;
+	long long	 pid;
+	int		 status, rc;
+
+	take = sizeof(r->pidline) - 1 - r->pidlen;
+	if (take > evbuffer_get_length(r->chunk))
+		take = evbuffer_get_length(r->chunk);
+	evbuffer_copyout(r->chunk, r->pidline + r->pidlen, take);
+	r->pidline[r->pidlen + take] = '\0';
+	if ((nl = strchr(r->pidline, '\n')) == NULL) {
+		evbuffer_drain(r->chunk, take);
+		r->pidlen += take;
+		if (r->pidlen == sizeof(r->pidline) - 1)
+			return -1;
+		return 0;
+	}
+	evbuffer_drain(r->chunk, (size_t)(nl - r->pidline) + 1 - r->pidlen);
+	*nl = '\0';
+	pid = r->pidline[0] == 'P' ? strtonum(r->pidline + 1, 2, INT32_MAX,
+	    &errstr) : 0;
+	if (pid == 0)
+		return -1;
+	r->warm_pending = 0;
+	evtimer_del(r->ev_warm);
+	r->pid = (pid_t)pid;
+	rc = spawn_adopt(r->srv, r->pid, request_child_exit, r, &ch, &status);
+	if (rc == -1) {
+		log_warn("%s: warm pid %d", r->script.path, (int)r->pid);
+		spawn_kill(r->pid, SIGKILL);
+		r->killed = 1;
+		r->srv->nchildren--;
+	} else if (rc == 1) {
+		r->srv->nchildren--;
+		request_exit_status(r, status);
+	} else
+		r->child = ch;
+	/* Now the body may follow the preamble. */
+	if (evbuffer_get_length(r->stdin_q) > 0 && r->ev_in != NULL)
+		event_add(r->ev_in, NULL);
+	else if (r->stdin_done)
+		request_stdin_close(r);
+	return 1;
+}
+
+/* The zygote did not fork this request: run it by exec instead. */
+static void
+request_warm_fallback(struct request *r, const char *why)
+{
+	log_warnx("%s: warm start failed (%s); running it by exec",
+	    r->script.path, why);
+	warm_report_failure(r->srv, r->script.path, why);
+	if (r->ev_warm != NULL) {
+		event_free(r->ev_warm);
+		r->ev_warm = NULL;
+	}
+	request_stdin_close(r);
+	request_fd_close(&r->fd_out, &r->ev_out);
+	request_fd_close(&r->fd_err, &r->ev_err);
+	evbuffer_drain(r->stdin_q, r->prelude_left);
+	evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
+	r->prelude_left = 0;
+	r->pidlen = 0;
+	r->warm = r->warm_pending = 0;
+	r->warm_tried = 1;
+	r->srv->nchildren--;
+	request_start(r);
+}
+
+static void
+request_warm_timeout_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request	*r = arg;
+
+	(void)fd;
+	(void)ev;
+	if (r->warm_pending)
+		request_warm_fallback(r, "no pid from the zygote in time");
+}
+
+static void
+request_fd_close(int *fd, struct event **ev)
+{
+	if (*ev != NULL) {
+		event_free(*ev);
+		*ev = NULL;
+	}
+	if (*fd != -1) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* End the script's stdin; a warm one's is a socket it also writes to. */
+static void
+request_stdin_close(struct request *r)
+{
+	if (r->fd_in != -1)
+		(void)shutdown(r->fd_in, SHUT_WR);
+	request_fd_close(&r->fd_in, &r->ev_in);
+}
+
+/* A short text/plain answer of warmcgi's own. */
+static void
+request_error_body(struct request *r, int status)
+{
+	char	 buf[256];
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "Status: %d %s\r\n"
+	    "Content-Type: text/plain\r\n\r\n%d %s\n", status,
+	    cgi_status_reason(status), status, cgi_status_reason(status));
+	r->status = status;
+	conn_send(r->conn, FCGI_STDOUT, r->id, buf, (size_t)n);
+}
+
+/* Answer without running a script; END follows when the body has ended. */
+static void
+request_respond(struct request *r, int status)
+{
+	r->state = R_RESPOND;
+	r->hdr_done = 1;
+	request_stdin_discard(r);
+	request_error_body(r, status);
+	request_check_end(r);
+}
+
+/* One FCGI_STDIN record; an empty one ends the body. */
+int
+request_stdin(struct request *r, const uint8_t *p, size_t len)
+{
+	if (r->stdin_done)
+		return 0;
+	if (len == 0) {
+		r->stdin_done = 1;
+		if (r->fd_in != -1 && evbuffer_get_length(r->stdin_q) == 0)
+			request_stdin_close(r);
+		conn_hold(r->conn, 0);
+		request_check_end(r);
+		return 0;
+	}
+	r->srv->stats.bytes_in += len;
+	if (r->stdin_discard)
+		return 0;
+	if (evbuffer_add(r->stdin_q, p, len) == -1)
+		return -1;
+	/* Written by request_stdin_flush() once the records are parsed. */
+	if (evbuffer_get_length(r->stdin_q) >= r->srv->cfg->stdin_buf)
+		conn_read_pause(r->conn, 1);
+	return 0;
+}
+
+/*
+ * After a batch of FCGI_STDIN records: write what they queued at once,
+ * in one call, rather than a loop turn later.
+ */
+void
+request_stdin_flush(struct request *r)
+{
+	if (r->ev_in == NULL || evbuffer_get_length(r->stdin_q) == 0)
+		return;
+	if (!r->warm_pending)
+		request_stdin_cb(r->fd_in, EV_WRITE, r);
+	else if (r->prelude_left > 0)
+		event_add(r->ev_in, NULL);
+}
+
+/* The script will not read more: drop what is queued and what comes. */
+static void
+request_stdin_discard(struct request *r)
+{
+	r->stdin_discard = 1;
+	evbuffer_drain(r->stdin_q, evbuffer_get_length(r->stdin_q));
+	request_stdin_close(r);
+	conn_read_pause(r->conn, 0);
+}
+
+static void
+request_stdin_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request	*r = arg;
+	int		 n;
+
+	(void)ev;
+	if (r->warm_pending) {
+		/* Only the preamble until the zygote has forked. */
+		n = evbuffer_write_atmost(r->stdin_q, fd,
+		    (ev_ssize_t)r->prelude_left);
+		if (n > 0)
+			r->prelude_left -= (size_t)n;
+		if (r->prelude_left == 0)
+			event_del(r->ev_in);
+		if (n >= 0 || errno == EAGAIN || errno == EINTR)
+			return;
+		request_warm_fallback(r, strerror(errno));
+		return;
+	}
+	if ((n = evbuffer_write(r->stdin_q, fd)) == -1 && errno != EAGAIN &&
+	    errno != EINTR) {
+		log_debug("%s: stdin closed early: %s", r->script.path,
+		    strerror(errno));
+		request_stdin_discard(r);
+		return;
+	}
+	if (evbuffer_get_length(r->stdin_q) == 0) {
+		event_del(r->ev_in);
+		if (r->stdin_done)
+			request_stdin_close(r);
+	} else
+		event_add(r->ev_in, NULL);
+	if (evbuffer_get_length(r->stdin_q) < r->srv->cfg->stdin_buf)
+		conn_read_pause(r->conn, 0);
+}
+
+static void
+request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request	*r = arg;
+	struct timeval	 tv = { 0, COALESCE_USEC };
+	ssize_t		 n;
+
+	(void)ev;
+	n = buf_read_fd(r->chunk, fd, STDOUT_BATCH);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n == -1)
+			log_warn("%s: reading stdout", r->script.path);
+		request_fd_close(&r->fd_out, &r->ev_out);
+		if (!r->hdr_done && !r->hdr_bad && !r->killed)
+			request_bad_header(r, evbuffer_get_length(r->hdr) ?
+			    "ended inside its header block" :
+			    "ended without printing a header block");
+		request_check_end(r);
+		return;
+	}
+	if (r->hdr_bad) {
+		evbuffer_drain(r->chunk, (size_t)n);
+		return;
+	}
+	if (!r->hdr_done) {
+		request_header(r);
+		return;
+	}
+	r->srv->stats.bytes_out += (uint64_t)n;
+	r->out_total += (uint64_t)n;
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
+	if (r->stdin_done && !conn_out_room(r->conn)) {
+		event_del(r->ev_out);
+		return;
+	}
+	/*
+	 * A bulk stream that drained the pipe in small pieces: let it fill
+	 * for a moment, so each wake-up moves much more than a page.
+	 */
+	if (n < READ_CHUNK && r->out_total > COALESCE_AFTER &&
+	    (r->ev_coalesce != NULL || (r->ev_coalesce = evtimer_new(
+	    r->srv->base, request_coalesce_cb, r)) != NULL)) {
+		event_del(r->ev_out);
+		evtimer_add(r->ev_coalesce, &tv);
+	}
+}
+
+static void
+request_coalesce_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request	*r = arg;
+
+	(void)fd;
+	(void)ev;
+	if (r->ev_out != NULL && (!r->stdin_done || conn_out_room(r->conn)))
+		event_add(r->ev_out, NULL);
+}
+
+/* Gather the header block, check it, then send it on. */
+static void
+request_header(struct request *r)
+{
+	size_t		 len, end, nph;
+	const char	*p;
+	char		 line[256];
+	int		 rc, n;
+
+	evbuffer_add_buffer(r->hdr, r->chunk);
+	len = evbuffer_get_length(r->hdr);
+	p = (const char *)evbuffer_pullup(r->hdr, -1);
+	rc = cgi_header_check(p, len, &end, &nph);
+	if (rc == CGI_HDR_INCOMPLETE && len < HEADER_MAX)
+		return;
+	if (rc != CGI_HDR_OK) {
+		request_bad_header(r, rc == CGI_HDR_BAD ?
+		    "printed an invalid header block" :
+		    "printed a header block larger than 64 KiB");
+		return;
+	}
+	r->hdr_done = 1;
+	r->status = cgi_header_status(p, end);
+	if (nph > 0) {
+		/* NPH: "HTTP/1.x NNN reason" becomes a Status header. */
+		n = (int)(nph - 9);
+		while (n > 0 && (p[9 + n - 1] == '\n' || p[9 + n - 1] == '\r'))
+			n--;
+		n = snprintf(line, sizeof(line), "Status: %.*s\r\n", n, p + 9);
+		if (n >= (int)sizeof(line))
+			n = sizeof(line) - 1;
+		conn_send(r->conn, FCGI_STDOUT, r->id, line, (size_t)n);
+		evbuffer_drain(r->hdr, nph);
+	}
+	r->srv->stats.bytes_out += evbuffer_get_length(r->hdr);
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->hdr);
+}
+
+/* No valid header block: answer 502 and swallow the rest of the output. */
+static void
+request_bad_header(struct request *r, const char *what)
+{
+	char		 show[64 * 4 + 1], *s = show;
+	const uint8_t	*p;
+	size_t		 len, i;
+
+	len = evbuffer_get_length(r->hdr);
+	if (len > 64)
+		len = 64;
+	p = evbuffer_pullup(r->hdr, (ssize_t)len);
+	for (i = 0; p != NULL && i < len; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+			*s++ = (char)p[i];
+		else
+			s += snprintf(s, 5, "\\x%02x", p[i]);
+	}
+	*s = '\0';
+	log_warnx("%s[%d]: %s (502); its output began \"%s\"",
+	    r->script.path, (int)r->pid, what, show);
+	r->hdr_bad = 1;
+	evbuffer_drain(r->hdr, evbuffer_get_length(r->hdr));
+	request_error_body(r, 502);
+}
+
+static void
+request_stderr_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request	*r = arg;
+	int		 n;
+
+	(void)ev;
+	n = buf_read_fd(r->chunk, fd, READ_CHUNK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r->warm_pending) {
+		if (n <= 0) {
+			request_warm_fallback(r, n == 0 ? "the zygote closed "
+			    "the connection" : strerror(errno));
+			return;
+		}
+		switch (request_warm_pidline(r)) {
+		case -1:
+			request_warm_fallback(r, "no pid line from the zygote");
+			return;
+		case 0:
+			return;
+		}
+		if (evbuffer_get_length(r->chunk) == 0) {
+			request_check_end(r);
+			return;
+		}
+	}
+	if (n <= 0) {
+		if (evbuffer_get_length(r->errline) > 0) {
+			evbuffer_add(r->errline, "\n", 1);
+			request_stderr_log(r);
+		}
+		request_fd_close(&r->fd_err, &r->ev_err);
+		request_check_end(r);
+		return;
+	}
+	if (r->srv->cfg->stderr_to_fcgi) {
+		conn_send_buffer(r->conn, FCGI_STDERR, r->id, r->chunk);
+		return;
+	}
+	evbuffer_add_buffer(r->errline, r->chunk);
+	request_stderr_log(r);
+}
+
+/* Without -f, each stderr line goes to our log with the script and pid. */
+static void
+request_stderr_log(struct request *r)
+{
+	char	*line;
+	size_t	 n;
+
+	while ((line = evbuffer_readln(r->errline, &n,
+	    EVBUFFER_EOL_CRLF)) != NULL) {
+		log_warnx("%s[%d]: %s", r->script.path, (int)r->pid, line);
+		free(line);
+	}
+	if ((n = evbuffer_get_length(r->errline)) >= STDERR_LINE_MAX) {
+		line = (char *)evbuffer_pullup(r->errline, (ssize_t)n);
+		log_warnx("%s[%d]: %.*s", r->script.path, (int)r->pid,
+		    (int)n, line);
+		evbuffer_drain(r->errline, n);
+	}
+}
+
+static void
+request_child_exit(struct child *ch, int status, void *arg)
+{
+	struct request	*r = arg;
+
+	(void)ch;
+	r->child = NULL;
+	request_exit_status(r, status);
+	request_check_end(r);
+}
+
+/* The script's wait status becomes FastCGI's appStatus. */
+static void
+request_exit_status(struct request *r, int status)
+{
+	if (WIFEXITED(status))
+		r->app_status = (uint32_t)WEXITSTATUS(status);
+	else if (WIFSIGNALED(status)) {
+		r->app_status = 128 + (uint32_t)WTERMSIG(status);
+		if (!r->killed)
+			log_warnx("%s[%d]: killed by signal %d",
+			    r->script.path, (int)r->pid, WTERMSIG(status));
+	}
+	/* A body nobody reads any more must not stall the request. */
+	if (!r->stdin_discard && r->fd_in != -1)
+		request_stdin_discard(r);
+}
+
+/* FCGI_ABORT_REQUEST: kill the script and end the request. */
+void
+request_abort(struct request *r)
+{
+	struct server	*srv = r->srv;
+
+	if (r->waiting) {
+		TAILQ_REMOVE(&srv->waitq, r, wait_entry);
+		r->waiting = 0;
+		srv->nwaiting--;
+	}
+	if (r->pid > 0) {
+		spawn_kill(r->pid, SIGKILL);
+		r->killed = 1;
+	}
+	if (r->state != R_RUN)
+		r->state = R_RESPOND;
+	request_stdin_discard(r);
+	if (!r->stdin_done) {
+		r->stdin_done = 1;
+		conn_hold(r->conn, 0);
+	}
+	request_check_end(r);
+}
+
+/* The connection can take output again. */
+void
+request_out_ready(struct request *r)
+{
+	if (r->ev_out != NULL)
+		event_add(r->ev_out, NULL);
+}
+
+/*
+ * END_REQUEST once the body has ended, both pipes are at EOF and the
+ * script has been reaped.  This may free r: callers return right after.
+ */
+static void
+request_check_end(struct request *r)
+{
+	uint8_t	 rec[FCGI_END_RECORD_LEN];
+
+	if (r->ended || !r->stdin_done || r->state == R_PARAMS ||
+	    r->state == R_WAIT)
+		return;
+	if (r->fd_out != -1 || r->fd_err != -1 || r->child != NULL ||
+	    r->warm_pending)
+		return;
+	r->ended = 1;
+	status_count_response(&r->srv->stats, r->status);
+	/* An empty record ends the stdout stream (spec 5.3). */
+	conn_send(r->conn, FCGI_STDOUT, r->id, NULL, 0);
+	fcgi_end_encode(rec, r->id, r->app_status, FCGI_REQUEST_COMPLETE);
+	conn_send(r->conn, FCGI_END_REQUEST, r->id, rec + FCGI_HEADER_LEN,
+	    FCGI_END_BODY_LEN);
+	conn_request_done(r->conn);
+}
+
+/* Tear down; a script still running is killed with its process group. */
+void
+request_free(struct request *r)
+{
+	struct server	*srv;
+
+	if (r == NULL)
+		return;
+	srv = r->srv;
+	if (r->waiting) {
+		TAILQ_REMOVE(&srv->waitq, r, wait_entry);
+		srv->nwaiting--;
+	}
+	if (!r->ended) {
+		srv->stats.aborted++;
+		log_debug("%s: request ended early", request_name(r));
+	}
+	if (r->warm_pending) {
+		/* Its pid may be waiting unread: kill what it names. */
+		if (r->fd_err != -1 && buf_read_fd(r->chunk, r->fd_err,
+		    sizeof(r->pidline)) > 0 && request_warm_pidline(r) == 1)
+			spawn_kill(r->pid, SIGKILL);
+		else
+			srv->nchildren--;
+	}
+	if (r->ev_warm != NULL)
+		event_free(r->ev_warm);
+	if (r->ev_coalesce != NULL)
+		event_free(r->ev_coalesce);
+	if (r->child != NULL) {
+		spawn_kill(r->pid, SIGKILL);
+		spawn_disown(r->child);
+	} else if (r->pid > 0 && (r->fd_out != -1 || r->fd_err != -1))
+		spawn_kill(r->pid, SIGKILL);
+	request_stdin_close(r);
+	request_fd_close(&r->fd_out, &r->ev_out);
+	request_fd_close(&r->fd_err, &r->ev_err);
+	if (r->params != NULL)
+		evbuffer_free(r->params);
+	if (r->stdin_q != NULL)
+		evbuffer_free(r->stdin_q);
+	if (r->chunk != NULL)
+		evbuffer_free(r->chunk);
+	if (r->hdr != NULL)
+		evbuffer_free(r->hdr);
+	if (r->errline != NULL)
+		evbuffer_free(r->errline);
+	cgi_env_free(&r->env);
+	cgi_argv_free(r->argv);
+	free(r);
+}

@@ -1,0 +1,694 @@
+/*
+ * Warm interpreter pools.  For each eligible Perl or Python script a
+ * zygote (an interpreter that has loaded and compiled it) is started on
+ * the script's first request, which is served by exec meanwhile.  Later
+ * requests connect to the zygote (src/warm/PROTOCOL.md), which forks a
+ * fresh request process for each; we reap those ourselves as a subreaper.
+ * A zygote is keyed by the script's path and identity (device, inode,
+ * size, mtime): a changed script gets a new one and the old one retires.
+ * Anything that goes wrong here only means "serve it by exec".
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "warmcgi.h"
+
+#define WARM_TICK_SEC		5	/* idle, memory and load checks */
+#define WARM_LOAD_TIMEOUT	60	/* seconds for a zygote to be READY */
+#define WARM_BACKOFF_MIN	1	/* seconds before a failed one retries */
+#define WARM_BACKOFF_MAX	300
+#define WARM_BACKLOG		128
+#define WARM_ARGS_MAX		16	/* interpreter flags from #! */
+#define WARM_ENTRIES_MAX	1024	/* scripts remembered, warm or not */
+
+enum zygote_state { Z_LOADING, Z_READY, Z_FAILED };
+enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
+
+struct zygote {
+	RB_ENTRY(zygote)	 entry;
+	TAILQ_ENTRY(zygote)	 lru;
+	struct warm		*warm;
+	char			 path[PATH_MAX];
+	dev_t			 dev;
+	ino_t			 ino;
+	off_t			 size;
+	struct timespec		 mtime;
+	enum zygote_state	 state;
+	int			 retired;	/* out of the pool, dying */
+	struct child		*child;
+	pid_t			 pid;
+	int			 fd_ctl;	/* its stdin: EOF retires it */
+	int			 fd_out, fd_log;
+	struct event		*ev_out, *ev_log;
+	struct evbuffer		*outbuf, *logbuf;
+	char			 sock[PATH_MAX];
+	time_t			 started, last_used, retry_at;
+	int			 backoff;
+	uint64_t		 served;
+};
+RB_HEAD(zygote_tree, zygote);
+TAILQ_HEAD(zygote_list, zygote);
+
+struct warm {
+	struct server		*srv;
+	struct zygote_tree	 tree;
+	struct zygote_list	 lru;		/* most recently used first */
+	int			 n;
+	char			 dir[PATH_MAX];	/* private, for the sockets */
+	struct event		*ev_tick;
+	unsigned int		 seq;
+};
+
+int		zygote_cmp(struct zygote *, struct zygote *);
+RB_PROTOTYPE(zygote_tree, zygote, entry, zygote_cmp)
+RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
+
+static enum warm_lang warm_eligible(struct warm *, const char *, char **,
+		    size_t *, char *, size_t);
+static struct zygote *zygote_new(struct warm *, const struct cgi_script *);
+static int	zygote_start(struct zygote *, const struct cgi_script *);
+static void	zygote_stop(struct zygote *);
+static void	zygote_make_room(struct warm *, struct zygote *);
+static void	zygote_retire(struct zygote *, const char *);
+static void	zygote_free(struct zygote *);
+static void	zygote_exit_cb(struct child *, int, void *);
+static void	zygote_out_cb(evutil_socket_t, short, void *);
+static void	zygote_log_cb(evutil_socket_t, short, void *);
+static void	zygote_fail(struct zygote *, const char *);
+static int	warm_conn_open(struct zygote *, char *const *, char *const *,
+		    const char *, struct warm_conn *);
+static long long zygote_rss(pid_t);
+static void	warm_tick_cb(evutil_socket_t, short, void *);
+
+int
+zygote_cmp(struct zygote *a, struct zygote *b)
+{
+	return strcmp(a->path, b->path);
+}
+
+/* Set up the pools; with --warm off, or no helpers, everything execs. */
+int
+warm_init(struct server *srv)
+{
+	const struct config	*cfg = srv->cfg;
+	struct warm		*w;
+	struct timeval		 tv = { WARM_TICK_SEC, 0 };
+	const char		*tmp = cfg->tmpdir;
+
+	if (!cfg->warm)
+		return 0;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return -1;
+	w->srv = srv;
+	RB_INIT(&w->tree);
+	TAILQ_INIT(&w->lru);
+	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
+		tmp = "/tmp";
+	snprintf(w->dir, sizeof(w->dir), "%s/warmcgi.XXXXXX", tmp);
+	if (mkdtemp(w->dir) == NULL) {
+		log_warn("warm: cannot make a directory in %s; warm "
+		    "interpreters are off", tmp);
+		free(w);
+		return 0;
+	}
+	if ((w->ev_tick = event_new(srv->base, -1, EV_PERSIST, warm_tick_cb,
+	    w)) == NULL) {
+		rmdir(w->dir);
+		free(w);
+		return -1;
+	}
+	event_add(w->ev_tick, &tv);
+	srv->warm = w;
+	return 0;
+}
+
+/* Retire every zygote (they exit on EOF) and remove our directory. */
+void
+warm_shutdown(struct server *srv)
+{
+	struct warm	*w = srv->warm;
+	struct zygote	*z;
+
+	if (w == NULL || w->ev_tick == NULL)
+		return;
+	while ((z = TAILQ_FIRST(&w->lru)) != NULL)
+		zygote_retire(z, NULL);
+	event_free(w->ev_tick);
+	w->ev_tick = NULL;
+	if (rmdir(w->dir) == -1 && errno != ENOENT)
+		log_warn("warm: rmdir %s", w->dir);
+	w->dir[0] = '\0';
+}
+
+/* Free what is left once the loop has ended. */
+void
+warm_free(struct server *srv)
+{
+	struct warm	*w = srv->warm;
+
+	if (w == NULL)
+		return;
+	warm_shutdown(srv);
+	srv->warm = NULL;
+	free(w);
+}
+
+/*
+ * Which interpreter a script's #! line names, if any we keep warm; the
+ * interpreter's flags (Perl's -w, -T, ...) go to args.
+ */
+static enum warm_lang
+warm_eligible(struct warm *w, const char *path, char **args, size_t *nargs,
+    char *store, size_t storelen)
+{
+	const struct config	*cfg = w->srv->cfg;
+	char			 line[256], *p, *word, *save;
+	const char		*base;
+	enum warm_lang		 lang = LANG_NONE;
+	ssize_t			 n;
+	int			 fd, first = 1;
+
+	*nargs = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return LANG_NONE;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return LANG_NONE;
+	line[n] = '\0';
+	if ((p = strpbrk(line, "\r\n")) == NULL)
+		return LANG_NONE;
+	*p = '\0';
+	strlcpy(store, line + 2, storelen);
+	for (word = strtok_r(store, " \t", &save); word != NULL;
+	    word = strtok_r(NULL, " \t", &save)) {
+		if (first) {
+			first = 0;
+			base = strrchr(word, '/') ? strrchr(word, '/') + 1 :
+			    word;
+			if (strcmp(base, "env") == 0) {
+				first = 1;	/* the next word names it */
+				continue;
+			}
+			if (strcmp(word, cfg->perl) == 0 ||
+			    strcmp(base, "perl") == 0)
+				lang = LANG_PERL;
+			else if (strcmp(word, cfg->python) == 0 ||
+			    strcmp(base, "python3") == 0)
+				lang = LANG_PYTHON;
+			else
+				return LANG_NONE;
+			continue;
+		}
+		if (*nargs == WARM_ARGS_MAX || word[0] != '-' ||
+		    lang == LANG_PYTHON)
+			return LANG_NONE;	/* keep to plain cases */
+		args[(*nargs)++] = word;
+	}
+	return lang;
+}
+
+/*
+ * Try to run the script warm.  0: connected to a ready zygote; out holds
+ * the data and error connections and the bytes to send first on the data
+ * one.  -1: run it by exec (a zygote may be starting for next time).
+ */
+int
+warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
+    char *const *envp, struct warm_conn *out)
+{
+	struct warm	*w = srv->warm;
+	struct zygote	 key, *z;
+	size_t		 i;
+	time_t		 now = time(NULL);
+
+	if (w == NULL || w->ev_tick == NULL || srv->stopping)
+		return -1;
+	for (i = 0; i < srv->cfg->nno_warm; i++)
+		if (fnmatch(srv->cfg->no_warm[i], sc->path, 0) == 0)
+			return -1;
+	strlcpy(key.path, sc->path, sizeof(key.path));
+	z = RB_FIND(zygote_tree, &w->tree, &key);
+	if (z != NULL && (z->dev != sc->st.st_dev ||
+	    z->ino != sc->st.st_ino || z->size != sc->st.st_size ||
+	    z->mtime.tv_sec != sc->st.st_mtim.tv_sec ||
+	    z->mtime.tv_nsec != sc->st.st_mtim.tv_nsec)) {
+		zygote_retire(z, "the script changed");
+		z = NULL;
+	}
+	if (z == NULL) {
+		if ((z = zygote_new(w, sc)) != NULL)
+			zygote_start(z, sc);
+		return -1;
+	}
+	TAILQ_REMOVE(&w->lru, z, lru);
+	TAILQ_INSERT_HEAD(&w->lru, z, lru);
+	z->last_used = now;
+	if (z->state == Z_FAILED && now >= z->retry_at)
+		zygote_start(z, sc);
+	if (z->state != Z_READY)
+		return -1;
+	return warm_conn_open(z, argv, envp, sc->dir, out);
+}
+
+/* A new pool entry; the least recently used one goes past --warm-max. */
+static struct zygote *
+zygote_new(struct warm *w, const struct cgi_script *sc)
+{
+	struct zygote	*z;
+
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return NULL;
+	z->warm = w;
+	strlcpy(z->path, sc->path, sizeof(z->path));
+	z->dev = sc->st.st_dev;
+	z->ino = sc->st.st_ino;
+	z->size = sc->st.st_size;
+	z->mtime = sc->st.st_mtim;
+	z->fd_ctl = z->fd_out = z->fd_log = -1;
+	z->backoff = WARM_BACKOFF_MIN;
+	z->state = Z_FAILED;
+	z->last_used = time(NULL);
+	RB_INSERT(zygote_tree, &w->tree, z);
+	TAILQ_INSERT_HEAD(&w->lru, z, lru);
+	w->n++;
+	/* Entries remember scripts that are not warm too: bound them. */
+	if (w->n > WARM_ENTRIES_MAX)
+		zygote_retire(TAILQ_LAST(&w->lru, zygote_list), NULL);
+	return z;
+}
+
+/* Start the interpreter; READY on its fd 1 makes it usable. */
+static int
+zygote_start(struct zygote *z, const struct cgi_script *sc)
+{
+	struct warm		*w = z->warm;
+	struct server		*srv = w->srv;
+	const struct config	*cfg = srv->cfg;
+	struct sockaddr_un	 sun;
+	struct spawn_args	 a;
+	char			*argv[WARM_ARGS_MAX + 8], *flags[WARM_ARGS_MAX];
+	char			 store[256], inc[PATH_MAX], helper[PATH_MAX];
+	char			 pathenv[] = "PATH=" DEFAULT_PATH;
+	char			 gwenv[] = "GATEWAY_INTERFACE=CGI/1.1";
+	char			 fdenv[] = "WARMCGI_ZYGOTE_FD=3";
+	char			*envp[] = { pathenv, gwenv, fdenv, NULL };
+	enum warm_lang		 lang;
+	size_t			 nflags, i, n = 0;
+	int			 lfd, fds[3];
+
+	z->state = Z_FAILED;
+	z->retry_at = time(NULL) + z->backoff;
+	lang = warm_eligible(w, z->path, flags, &nflags, store, sizeof(store));
+	if (lang == LANG_NONE) {
+		z->retry_at = (time_t)1 << 62;	/* until the script changes */
+		return -1;
+	}
+	if (lang == LANG_PERL) {
+		snprintf(inc, sizeof(inc), "-I%s/perl", cfg->warm_helpers);
+		snprintf(helper, sizeof(helper), "%s/perl/WarmCGI/Zygote.pm",
+		    cfg->warm_helpers);
+		argv[n++] = (char *)cfg->perl;
+		for (i = 0; i < nflags; i++)
+			argv[n++] = flags[i];
+		argv[n++] = inc;
+		argv[n++] = "-MWarmCGI::Zygote";
+	} else {
+		snprintf(helper, sizeof(helper), "%s/warmcgi-zygote.py",
+		    cfg->warm_helpers);
+		argv[n++] = (char *)cfg->python;
+		argv[n++] = helper;
+	}
+	argv[n++] = z->path;
+	argv[n] = NULL;
+	if (access(helper, R_OK) == -1) {
+		log_warn("warm: %s", helper);
+		z->retry_at = time(NULL) + WARM_BACKOFF_MAX;
+		return -1;
+	}
+	zygote_make_room(w, z);
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(z->sock, sizeof(z->sock), "%s/z%u.sock", w->dir,
+	    ++w->seq) >= (int)sizeof(z->sock) ||
+	    strlcpy(sun.sun_path, z->sock, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		log_warnx("warm: %s: socket path too long", z->sock);
+		return -1;
+	}
+	if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("warm: socket");
+		return -1;
+	}
+	if (bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(lfd, WARM_BACKLOG) == -1) {
+		log_warn("warm: %s", z->sock);
+		close(lfd);
+		unlink(z->sock);
+		return -1;
+	}
+	a.path = argv[0];
+	a.argv = argv;
+	a.envp = envp;
+	a.cwd = sc->dir;
+	a.fd3 = lfd;
+	z->child = spawn_child(srv, &a, fds, zygote_exit_cb, z);
+	close(lfd);
+	if (z->child == NULL) {
+		log_warn("warm: %s: cannot start %s", z->path, argv[0]);
+		unlink(z->sock);
+		return -1;
+	}
+	z->child->slot = 0;	/* a zygote takes no script slot */
+	srv->nchildren--;
+	z->pid = z->child->pid;
+	z->fd_ctl = fds[0];
+	z->fd_out = fds[1];
+	z->fd_log = fds[2];
+	z->outbuf = evbuffer_new();
+	z->logbuf = evbuffer_new();
+	z->ev_out = event_new(srv->base, z->fd_out, EV_READ | EV_PERSIST,
+	    zygote_out_cb, z);
+	z->ev_log = event_new(srv->base, z->fd_log, EV_READ | EV_PERSIST,
+	    zygote_log_cb, z);
+	if (z->outbuf == NULL || z->logbuf == NULL || z->ev_out == NULL ||
+	    z->ev_log == NULL) {
+		zygote_fail(z, "out of memory");
+		return -1;
+	}
+	event_add(z->ev_out, NULL);
+	event_add(z->ev_log, NULL);
+	z->state = Z_LOADING;
+	z->started = time(NULL);
+	log_debug("warm: %s: zygote pid %d loading", z->path, (int)z->pid);
+	return 0;
+}
+
+/* At most --warm-max interpreters run: the least recently used goes. */
+static void
+zygote_make_room(struct warm *w, struct zygote *keep)
+{
+	struct zygote	*z, *victim = NULL;
+	int		 running = 0;
+
+	TAILQ_FOREACH(z, &w->lru, lru) {
+		if (z->child == NULL || z == keep)
+			continue;
+		running++;
+		victim = z;
+	}
+	if (running >= w->srv->cfg->warm_max && victim != NULL)
+		zygote_retire(victim, "--warm-max reached");
+}
+
+/* Close our ends; the zygote exits on EOF (or was killed). */
+static void
+zygote_stop(struct zygote *z)
+{
+	if (z->ev_out != NULL)
+		event_free(z->ev_out);
+	if (z->ev_log != NULL)
+		event_free(z->ev_log);
+	z->ev_out = z->ev_log = NULL;
+	if (z->outbuf != NULL)
+		evbuffer_free(z->outbuf);
+	if (z->logbuf != NULL)
+		evbuffer_free(z->logbuf);
+	z->outbuf = z->logbuf = NULL;
+	if (z->fd_ctl != -1)
+		close(z->fd_ctl);
+	if (z->fd_out != -1)
+		close(z->fd_out);
+	if (z->fd_log != -1)
+		close(z->fd_log);
+	z->fd_ctl = z->fd_out = z->fd_log = -1;
+	if (z->sock[0] != '\0')
+		unlink(z->sock);
+	z->sock[0] = '\0';
+}
+
+/* A zygote that cannot serve: stop it and retry later, with back-off. */
+static void
+zygote_fail(struct zygote *z, const char *why)
+{
+	log_warnx("warm: %s: %s; serving it by exec, retrying in %d s",
+	    z->path, why, z->backoff);
+	if (z->child != NULL)
+		spawn_kill(z->pid, SIGKILL);
+	zygote_stop(z);
+	z->state = Z_FAILED;
+	z->retry_at = time(NULL) + z->backoff;
+	z->backoff = z->backoff * 2 > WARM_BACKOFF_MAX ? WARM_BACKOFF_MAX :
+	    z->backoff * 2;
+}
+
+/* Take a zygote out of the pool; requests it already forked go on. */
+static void
+zygote_retire(struct zygote *z, const char *why)
+{
+	struct warm	*w = z->warm;
+
+	if (why != NULL)
+		log_info("warm: %s: retiring zygote pid %d: %s", z->path,
+		    (int)z->pid, why);
+	RB_REMOVE(zygote_tree, &w->tree, z);
+	TAILQ_REMOVE(&w->lru, z, lru);
+	w->n--;
+	z->retired = 1;
+	zygote_stop(z);
+	if (z->child == NULL)
+		zygote_free(z);
+}
+
+static void
+zygote_free(struct zygote *z)
+{
+	zygote_stop(z);
+	free(z);
+}
+
+static void
+zygote_exit_cb(struct child *ch, int status, void *arg)
+{
+	struct zygote	*z = arg;
+	char		 why[64];
+
+	(void)ch;
+	z->child = NULL;
+	if (z->retired) {
+		zygote_free(z);
+		return;
+	}
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "zygote killed by signal %d",
+		    WTERMSIG(status));
+	else
+		snprintf(why, sizeof(why), "zygote exited with status %d%s",
+		    WEXITSTATUS(status), z->state == Z_LOADING ?
+		    " while loading" : "");
+	zygote_fail(z, why);
+}
+
+/* The zygote's fd 1: READY once loaded. */
+static void
+zygote_out_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct zygote	*z = arg;
+	char		*line;
+	int		 n;
+
+	(void)ev;
+	n = evbuffer_read(z->outbuf, fd, 256);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* Its exit is reported by the reap. */
+		event_del(z->ev_out);
+		return;
+	}
+	while ((line = evbuffer_readln(z->outbuf, NULL,
+	    EVBUFFER_EOL_LF)) != NULL) {
+		if (strcmp(line, "READY") == 0 && z->state == Z_LOADING) {
+			z->state = Z_READY;
+			z->backoff = WARM_BACKOFF_MIN;
+			log_info("warm: %s: zygote pid %d ready", z->path,
+			    (int)z->pid);
+		} else
+			log_warnx("warm: %s[%d]: unexpected \"%.64s\"",
+			    z->path, (int)z->pid, line);
+		free(line);
+	}
+	if (evbuffer_get_length(z->outbuf) > 256)
+		evbuffer_drain(z->outbuf, evbuffer_get_length(z->outbuf));
+}
+
+/* The zygote's stderr (compile errors, BEGIN-time warnings): our log. */
+static void
+zygote_log_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct zygote	*z = arg;
+	char		*line;
+	size_t		 len;
+	int		 n;
+
+	(void)ev;
+	n = evbuffer_read(z->logbuf, fd, READ_CHUNK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0)
+		evbuffer_add(z->logbuf, "\n", 1);
+	while ((line = evbuffer_readln(z->logbuf, &len,
+	    EVBUFFER_EOL_LF)) != NULL) {
+		if (len > 0)
+			log_warnx("warm: %s[%d]: %s", z->path, (int)z->pid,
+			    line);
+		free(line);
+	}
+	if ((len = evbuffer_get_length(z->logbuf)) >= STDERR_LINE_MAX)
+		evbuffer_drain(z->logbuf, len);
+	if (n <= 0)
+		event_del(z->ev_log);
+}
+
+/* One request: the data and error connections and the preamble. */
+static int
+warm_conn_open(struct zygote *z, char *const *argv, char *const *envp,
+    const char *cwd, struct warm_conn *out)
+{
+	struct sockaddr_un	 sun;
+	struct evbuffer		*payload = NULL;
+	char			 token[17], line[64];
+	size_t			 i, argc, envc;
+	int			 fd[2] = { -1, -1 }, k;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strlcpy(sun.sun_path, z->sock, sizeof(sun.sun_path));
+	for (k = 0; k < 2; k++) {
+		fd[k] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (fd[k] == -1 || connect(fd[k], (struct sockaddr *)&sun,
+		    sizeof(sun)) == -1) {
+			log_warn("warm: %s: connect to zygote pid %d", z->path,
+			    (int)z->pid);
+			goto fail;
+		}
+	}
+	for (i = 0; i < 16; i++)
+		token[i] = "0123456789abcdef"[arc4random_uniform(16)];
+	token[16] = '\0';
+	if ((payload = evbuffer_new()) == NULL ||
+	    (out->prelude = evbuffer_new()) == NULL)
+		goto fail;
+	for (argc = 0; argv[argc] != NULL; argc++)
+		;
+	for (envc = 0; envp[envc] != NULL; envc++)
+		;
+	evbuffer_add(payload, cwd, strlen(cwd) + 1);
+	evbuffer_add_printf(payload, "%zu", argc);
+	evbuffer_add(payload, "", 1);
+	for (i = 0; i < argc; i++)
+		evbuffer_add(payload, argv[i], strlen(argv[i]) + 1);
+	evbuffer_add_printf(payload, "%zu", envc);
+	evbuffer_add(payload, "", 1);
+	for (i = 0; i < envc; i++)
+		evbuffer_add(payload, envp[i], strlen(envp[i]) + 1);
+	evbuffer_add_printf(out->prelude, "WCGI1 D %s\n%zu\n", token,
+	    evbuffer_get_length(payload));
+	evbuffer_add_buffer(out->prelude, payload);
+	evbuffer_free(payload);
+	payload = NULL;
+	k = snprintf(line, sizeof(line), "WCGI1 E %s\n", token);
+	if (write(fd[1], line, (size_t)k) != k) {
+		log_warn("warm: %s: zygote pid %d", z->path, (int)z->pid);
+		goto fail;
+	}
+	out->fd_data = fd[0];
+	out->fd_err = fd[1];
+	z->served++;
+	return 0;
+fail:
+	if (payload != NULL)
+		evbuffer_free(payload);
+	if (out->prelude != NULL)
+		evbuffer_free(out->prelude);
+	out->prelude = NULL;
+	for (k = 0; k < 2; k++)
+		if (fd[k] != -1)
+			close(fd[k]);
+	return -1;
+}
+
+/* A warm request on this script went wrong: start afresh next time. */
+void
+warm_report_failure(struct server *srv, const char *path, const char *why)
+{
+	struct zygote	 key, *z;
+
+	if (srv->warm == NULL)
+		return;
+	strlcpy(key.path, path, sizeof(key.path));
+	if ((z = RB_FIND(zygote_tree, &srv->warm->tree, &key)) != NULL &&
+	    z->state == Z_READY)
+		zygote_fail(z, why);
+}
+
+/* Resident set size in bytes, from /proc; -1 if unknown. */
+static long long
+zygote_rss(pid_t pid)
+{
+	char		 path[64];
+	long long	 size, rss;
+	FILE		*f;
+	int		 ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	ok = fscanf(f, "%lld %lld", &size, &rss) == 2;
+	fclose(f);
+	return ok ? rss * sysconf(_SC_PAGESIZE) : -1;
+}
+
+/* Idle expiry, the memory cap and stalled loads. */
+static void
+warm_tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct warm		*w = arg;
+	const struct config	*cfg = w->srv->cfg;
+	struct zygote		*z, *next;
+	time_t			 now = time(NULL);
+	long long		 rss;
+
+	(void)fd;
+	(void)ev;
+	for (z = TAILQ_FIRST(&w->lru); z != NULL; z = next) {
+		next = TAILQ_NEXT(z, lru);
+		if (now - z->last_used >= cfg->warm_idle)
+			zygote_retire(z, "idle");
+		else if (z->state == Z_LOADING &&
+		    now - z->started >= WARM_LOAD_TIMEOUT)
+			zygote_fail(z, "zygote did not become ready");
+		else if (z->state == Z_READY &&
+		    (rss = zygote_rss(z->pid)) > cfg->warm_mem)
+			zygote_retire(z, "over --warm-memory");
+	}
+}

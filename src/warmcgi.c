@@ -1,0 +1,191 @@
+/*
+ * main: options, descriptors 0-2, listeners, signals and the event loop,
+ * and the orderly shutdown: stop accepting, let requests finish within the
+ * grace period, then kill what is left and reap it.
+ */
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "warmcgi.h"
+
+#define SHUTDOWN_POLL_MS	100
+
+static void	main_signal_cb(evutil_socket_t, short, void *);
+static void	main_shutdown(struct server *);
+static void	main_shutdown_cb(evutil_socket_t, short, void *);
+static void	main_fds_sane(void);
+
+/* Make sure 0, 1 and 2 are open so no socket or pipe lands there. */
+static void
+main_fds_sane(void)
+{
+	int	 fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			fatal("/dev/null");
+	}
+}
+
+static void
+main_signal_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)ev;
+	switch (sig) {
+	case SIGCHLD:
+		spawn_reap(srv);
+		request_dispatch(srv);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		if (srv->stopping) {
+			log_info("second signal: killing all scripts");
+			srv->deadline_passed = 1;
+			spawn_kill_all(srv, SIGKILL);
+			break;
+		}
+		log_info("signal %d: shutting down, %d requests in flight",
+		    (int)sig, srv->nchildren + srv->nwaiting);
+		main_shutdown(srv);
+		break;
+	case SIGHUP:
+		break;
+	}
+}
+
+static void
+main_shutdown(struct server *srv)
+{
+	struct conn	*c, *next;
+	struct timeval	 tv = { 0, SHUTDOWN_POLL_MS * 1000 };
+
+	srv->stopping = 1;
+	clock_gettime(CLOCK_MONOTONIC, &srv->stop_start);
+	listen_close_all(srv);
+	warm_shutdown(srv);
+	TAILQ_FOREACH_SAFE(c, &srv->conns, entry, next)
+		conn_stop(c);
+	srv->ev_grace = evtimer_new(srv->base, main_shutdown_cb, srv);
+	if (srv->ev_grace == NULL)
+		fatalx("out of memory");
+	evtimer_add(srv->ev_grace, &tv);
+}
+
+/* Polled during shutdown: done when nothing runs, forced after grace. */
+static void
+main_shutdown_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+	struct conn	*c, *next;
+	struct timespec	 now;
+	struct timeval	 tv = { 0, SHUTDOWN_POLL_MS * 1000 };
+	double		 elapsed;
+
+	(void)fd;
+	(void)ev;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = (double)(now.tv_sec - srv->stop_start.tv_sec) +
+	    (double)(now.tv_nsec - srv->stop_start.tv_nsec) / 1e9;
+	if (srv->nconns == 0 && RB_EMPTY(&srv->children)) {
+		event_base_loopbreak(srv->base);
+		return;
+	}
+	if (!srv->deadline_passed && elapsed >= srv->cfg->grace_sec) {
+		log_warnx("grace period over: killing %d scripts, closing %d "
+		    "connections", srv->nchildren, srv->nconns);
+		srv->deadline_passed = 1;
+		spawn_kill_all(srv, SIGKILL);
+		TAILQ_FOREACH_SAFE(c, &srv->conns, entry, next)
+			conn_close(c, "shutting down");
+	}
+	if (srv->deadline_passed && srv->nconns > 0) {
+		TAILQ_FOREACH_SAFE(c, &srv->conns, entry, next)
+			conn_close(c, "shutting down");
+	}
+	if (elapsed >= srv->cfg->grace_sec + REAP_WAIT_SEC) {
+		log_warnx("%d scripts not reaped at exit", srv->nchildren);
+		event_base_loopbreak(srv->base);
+		return;
+	}
+	evtimer_add(srv->ev_grace, &tv);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	 cfg;
+	struct server	 srv;
+	struct event	*sigs[4];
+	const int	 signos[4] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	int		 i, rc = 1;
+
+	config_init(&cfg);
+	switch (config_parse(&cfg, argc, argv)) {
+	case CONFIG_EXIT:
+		config_free(&cfg);
+		return 0;
+	case CONFIG_ERROR:
+		config_free(&cfg);
+		return 1;
+	}
+	log_init(cfg.verbose, cfg.syslog, "warmcgi");
+	main_fds_sane();
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&srv, 0, sizeof(srv));
+	srv.cfg = &cfg;
+	TAILQ_INIT(&srv.listeners);
+	TAILQ_INIT(&srv.conns);
+	TAILQ_INIT(&srv.waitq);
+	RB_INIT(&srv.children);
+	if ((srv.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	for (i = 0; i < 4; i++) {
+		sigs[i] = evsignal_new(srv.base, signos[i], main_signal_cb,
+		    &srv);
+		if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) == -1)
+			fatalx("cannot handle signal %d", signos[i]);
+	}
+	/*
+	 * As a subreaper we reap warm request processes (grandchildren of
+	 * their zygote) and anything a script leaves behind.
+	 */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("PR_SET_CHILD_SUBREAPER");
+	if (listen_open(&srv) == -1 || warm_init(&srv) == -1)
+		goto fail;
+	log_info("ready: %d scripts at once, %d waiting at most",
+	    cfg.max_children, cfg.queue_max);
+
+	event_base_dispatch(srv.base);
+	rc = 0;
+fail:
+	listen_close_all(&srv);
+	warm_free(&srv);
+	spawn_reap(&srv);
+	for (i = 0; i < 4; i++)
+		event_free(sigs[i]);
+	if (srv.ev_grace != NULL)
+		event_free(srv.ev_grace);
+	event_base_free(srv.base);
+	config_free(&cfg);
+	if (rc == 0)
+		log_info("stopped");
+	return rc;
+}

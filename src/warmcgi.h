@@ -1,0 +1,350 @@
+/*
+ * warmcgi: structures that cross files, limits with their units, and the
+ * prototypes of every file grouped by file.  Dependencies run one way:
+ * warmcgi.c -> listen -> conn -> request -> {spawn, cgi, status} ->
+ * {fcgi, log}.
+ */
+#ifndef WARMCGI_H
+#define WARMCGI_H
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "fcgi.h"
+
+struct event_base;
+struct event;
+struct evbuffer;
+struct bufferevent;
+struct evconnlistener;
+
+/* Defaults; every one can be changed on the command line (warmcgi.8). */
+#define DEFAULT_MAX_CHILDREN	64		/* -c: scripts at once */
+#define DEFAULT_QUEUE_MAX	1024		/* requests waiting for a slot */
+#define DEFAULT_MAX_CONNS	4096		/* FastCGI connections */
+#define DEFAULT_SOCKET_MODE	0660
+#define DEFAULT_GRACE_SEC	10		/* in-flight time at shutdown */
+#define DEFAULT_PARAMS_MAX	(128 * 1024)	/* bytes of FCGI_PARAMS */
+#define DEFAULT_STDIN_BUF	(256 * 1024)	/* bytes queued to a script */
+#define DEFAULT_OUT_BUF		(256 * 1024)	/* bytes queued to the server */
+#define DEFAULT_HOLD_MEM	(1024 * 1024)	/* output held in memory */
+#define DEFAULT_SPILL_MAX	(1024LL * 1024 * 1024) /* ... then on disk */
+#define DEFAULT_PATH		"/usr/local/bin:/usr/bin:/bin"
+#define DEFAULT_WARM_MAX	16		/* warm interpreters */
+#define DEFAULT_WARM_IDLE	600		/* seconds unused, then retired */
+#define DEFAULT_WARM_MEM	(512LL * 1024 * 1024) /* RSS cap, bytes */
+#define DEFAULT_PERL		"/usr/bin/perl"
+#define DEFAULT_PYTHON		"/usr/bin/python3"
+#ifndef WARM_HELPERS_DIR
+#define WARM_HELPERS_DIR	"/usr/local/libexec/warmcgi"
+#endif
+
+#define HEADER_MAX		(64 * 1024)	/* a script's header block */
+#define ARGV_MAX		256		/* RFC 3875 4.4 argv words */
+#define STDERR_LINE_MAX		4096		/* logged stderr line */
+#define READ_CHUNK		(64 * 1024)	/* one read from a pipe */
+#define STDOUT_BATCH		(1024 * 1024)	/* read per wake-up, at most */
+#define PIPE_SIZE		(1024 * 1024)	/* stdin/stdout pipes, if allowed */
+#define COALESCE_AFTER		(256 * 1024)	/* stdout bytes: a bulk stream */
+#define COALESCE_USEC		1000		/* its pause between reads */
+#define ACCEPT_PAUSE_SEC	1		/* listener pause on EMFILE */
+#define REAP_WAIT_SEC		2		/* after the final SIGKILL */
+#define WARM_PID_TIMEOUT	5		/* s for a zygote to fork */
+
+/* config.c: the command line, parsed in one place. */
+struct config {
+	char		**listen;	/* -s specs */
+	size_t		  nlisten;
+	int		  max_children;
+	int		  queue_max;
+	int		  max_conns;
+	int		  stderr_to_fcgi;	/* -f */
+	char		**allowed;	/* -p: only these scripts run */
+	size_t		  nallowed;
+	char		**pass_env;	/* --pass-env NAME */
+	size_t		  npass_env;
+	unsigned int	  socket_mode;
+	int		  grace_sec;
+	size_t		  params_max;
+	size_t		  stdin_buf;
+	size_t		  out_buf;
+	size_t		  hold_mem;
+	long long	  spill_max;
+	const char	 *tmpdir;
+	int		  verbose;
+	int		  syslog;
+	int		  warm;		/* --warm auto (1) or off (0) */
+	char		**no_warm;	/* --no-warm patterns */
+	size_t		  nno_warm;
+	int		  warm_max;
+	int		  warm_idle;
+	long long	  warm_mem;
+	const char	 *warm_helpers;
+	const char	 *perl;
+	const char	 *python;
+};
+
+enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
+
+void	config_init(struct config *);
+int	config_parse(struct config *, int, char **);
+void	config_free(struct config *);
+void	config_usage(int);
+
+/* buf.c */
+ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
+
+/* log.c */
+void	log_init(int, int, const char *);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* status.c: counters a status page can read. */
+struct stats {
+	uint64_t	conns_total;
+	uint64_t	requests_total;
+	uint64_t	requests_by_class[6];	/* 0 unknown, 1xx .. 5xx */
+	uint64_t	spawned_total;
+	uint64_t	spawn_failures;
+	uint64_t	rejected_busy;		/* 503 past the queue */
+	uint64_t	malformed_conns;
+	uint64_t	aborted;		/* client or server went away */
+	uint64_t	bytes_in;		/* FCGI_STDIN to scripts */
+	uint64_t	bytes_out;		/* FCGI_STDOUT to servers */
+	uint64_t	spilled_bytes;
+};
+
+void	status_count_response(struct stats *, int);
+
+struct server;
+
+/* spawn.c: starting, tracking, killing and reaping child processes. */
+struct child;
+typedef void (*child_exit_cb)(struct child *, int, void *);
+
+struct child {
+	RB_ENTRY(child)	 entry;
+	pid_t		 pid;		/* also its process group */
+	struct server	*srv;
+	child_exit_cb	 exit_cb;	/* NULL once its owner has gone */
+	int		 slot;		/* counts against -c */
+	void		*arg;
+};
+RB_HEAD(child_tree, child);
+int	child_cmp(struct child *, struct child *);
+RB_PROTOTYPE(child_tree, child, entry, child_cmp)
+
+struct spawn_args {
+	const char	 *path;
+	char *const	 *argv;
+	char *const	 *envp;
+	const char	 *cwd;
+	int		  fd3;		/* becomes the child's fd 3, or -1 */
+};
+
+/* A reaped pid nobody had claimed yet (a warm request's, or an orphan). */
+struct orphan {
+	pid_t		 pid;
+	int		 status;
+};
+#define ORPHANS_MAX	256
+
+struct child	*spawn_child(struct server *, const struct spawn_args *,
+		    int [3], child_exit_cb, void *);
+void		 spawn_kill(pid_t, int);
+void		 spawn_disown(struct child *);
+int		 spawn_adopt(struct server *, pid_t, child_exit_cb, void *,
+		    struct child **, int *);
+void		 spawn_reap(struct server *);
+void		 spawn_kill_all(struct server *, int);
+
+/* cgi.c: CGI semantics, RFC 3875, without I/O on the connection. */
+struct cgi_env {
+	char		**vars;		/* "NAME=value", NULL-terminated */
+	size_t		  n;
+};
+
+enum cgi_hdr_rc { CGI_HDR_BAD = -1, CGI_HDR_OK = 0, CGI_HDR_INCOMPLETE = 1 };
+
+struct cgi_script {
+	char		 path[4096];	/* the executable */
+	char		 dir[4096];	/* its directory: the cwd */
+	char		 path_info[4096]; /* split off by the walk */
+	int		 split;		/* path_info was split off */
+	struct stat	 st;		/* identity, for the warm pools */
+};
+
+int		 cgi_env_build(struct cgi_env *, const uint8_t *, size_t,
+		    const struct config *, const char **);
+void		 cgi_env_free(struct cgi_env *);
+const char	*cgi_env_get(const struct cgi_env *, const char *);
+int		 cgi_env_set(struct cgi_env *, const char *, const char *);
+int		 cgi_script_find(const struct cgi_env *, struct cgi_script *,
+		    const char **);
+int		 cgi_script_allowed(const struct config *, const char *);
+char		**cgi_argv_build(const char *, const char *);
+void		 cgi_argv_free(char **);
+int		 cgi_header_check(const char *, size_t, size_t *, size_t *);
+int		 cgi_header_status(const char *, size_t);
+const char	*cgi_status_reason(int);
+
+/* warm.c: warm interpreter pools. */
+struct warm;
+struct warm_conn {
+	int		 fd_data;	/* the script's stdin and stdout */
+	int		 fd_err;	/* its stderr, first the P<pid> line */
+	struct evbuffer	*prelude;	/* to send first on fd_data */
+};
+
+int	warm_init(struct server *);
+void	warm_shutdown(struct server *);
+void	warm_free(struct server *);
+int	warm_launch(struct server *, const struct cgi_script *, char *const *,
+	    char *const *, struct warm_conn *);
+void	warm_report_failure(struct server *, const char *, const char *);
+
+/* conn.c: one FastCGI connection. */
+struct request;
+
+struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	struct server		*srv;
+	struct bufferevent	*bev;		/* writes the socket */
+	struct evbuffer		*in;		/* read, not yet decoded */
+	struct event		*ev_read;
+	struct event		*ev_resume;	/* deferred resume or close */
+	struct event		*ev_closed;	/* hang-up while paused */
+	struct fcgi_decoder	 dec;
+	struct request		*req;		/* at most one: no mpx */
+	int			 keep;		/* FCGI_KEEP_CONN of the last */
+	int			 busy;		/* inside conn_read_cb */
+	int			 closing;	/* close once output is flushed */
+	const char		*dead;		/* close at the next chance */
+	int			 paused;	/* reading stopped by back-pressure */
+	int			 hold;		/* output held until stdin ends */
+	struct evbuffer		*held;		/* held or overflow records */
+	int			 spill_fd;	/* ... past hold_mem, on disk */
+	off_t			 spill_rd, spill_wr;
+	char			 peer[64];
+};
+TAILQ_HEAD(conn_list, conn);
+
+void	conn_accept(struct server *, int, const char *);
+void	conn_close(struct conn *, const char *);
+void	conn_send(struct conn *, uint8_t, uint16_t, const void *, size_t);
+void	conn_send_buffer(struct conn *, uint8_t, uint16_t, struct evbuffer *);
+int	conn_out_room(struct conn *);
+void	conn_hold(struct conn *, int);
+void	conn_read_pause(struct conn *, int);
+void	conn_request_done(struct conn *);
+void	conn_stop(struct conn *);
+
+/* request.c: one request, BEGIN -> PARAMS -> STDIN -> run -> END. */
+enum request_state {
+	R_PARAMS,		/* gathering FCGI_PARAMS */
+	R_WAIT,			/* in the server's queue for a slot */
+	R_RUN,			/* the script runs */
+	R_RESPOND		/* answered by warmcgi itself */
+};
+
+struct request {
+	TAILQ_ENTRY(request)	 wait_entry;
+	struct conn		*conn;
+	struct server		*srv;
+	uint16_t		 id;
+	uint8_t			 flags;
+	enum request_state	 state;
+	struct evbuffer		*params;
+	struct cgi_env		 env;
+	struct cgi_script	 script;
+	char			**argv;
+	int			 waiting;	/* in the server's wait queue */
+	int			 stdin_done;	/* empty FCGI_STDIN seen */
+	int			 stdin_discard;	/* the script stopped reading */
+	int			 status;	/* HTTP status, for counters */
+	struct child		*child;		/* until reaped */
+	pid_t			 pid;		/* its process group */
+	int			 killed;
+	int			 fd_in, fd_out, fd_err;
+	struct event		*ev_in, *ev_out, *ev_err;
+	struct evbuffer		*stdin_q;
+	struct evbuffer		*chunk;		/* one read from a pipe */
+	struct evbuffer		*hdr;		/* header block being checked */
+	int			 hdr_done;
+	int			 hdr_bad;
+	struct evbuffer		*errline;	/* partial stderr line */
+	uint32_t		 app_status;
+	int			 ended;
+	int			 warm;		/* served by a zygote */
+	int			 warm_pending;	/* its P<pid> line not yet read */
+	int			 warm_tried;	/* fell back: exec from now on */
+	size_t			 prelude_left;	/* preamble bytes still to send */
+	struct event		*ev_warm;	/* P<pid> line time-out */
+	char			 pidline[32];
+	size_t			 pidlen;
+	uint64_t		 out_total;	/* stdout bytes so far */
+	struct event		*ev_coalesce;	/* re-arms stdout reading */
+};
+TAILQ_HEAD(request_list, request);
+
+struct request	*request_new(struct conn *, uint16_t, uint8_t);
+int		 request_params(struct request *, const uint8_t *, size_t,
+		    const char **);
+int		 request_stdin(struct request *, const uint8_t *, size_t);
+void		 request_stdin_flush(struct request *);
+void		 request_abort(struct request *);
+void		 request_out_ready(struct request *);
+void		 request_free(struct request *);
+void		 request_dispatch(struct server *);
+
+/* listen.c: listening sockets. */
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	struct server		*srv;
+	struct evconnlistener	*lev;
+	struct event		*ev_pause;
+	char			*unix_path;	/* unlinked at exit */
+	char			 name[256];
+};
+TAILQ_HEAD(listener_list, listener);
+
+int	listen_open(struct server *);
+void	listen_close_all(struct server *);
+
+/* The whole daemon's state; one instance, passed where it is needed. */
+struct server {
+	struct event_base	*base;
+	const struct config	*cfg;
+	struct listener_list	 listeners;
+	struct conn_list	 conns;
+	int			 nconns;
+	struct request_list	 waitq;
+	int			 nwaiting;
+	int			 nchildren;
+	struct child_tree	 children;
+	struct orphan		 orphans[ORPHANS_MAX];
+	size_t			 norphans;
+	struct warm		*warm;
+	struct stats		 stats;
+	int			 stopping;
+	int			 deadline_passed;
+	struct timespec		 stop_start;
+	struct event		*ev_grace;
+};
+
+#endif /* WARMCGI_H */

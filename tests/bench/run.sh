@@ -1,0 +1,620 @@
+#!/bin/bash
+#
+# warmcgi benchmark: nginx + wrk/curl in front of warmcgi and of Debian's
+# fcgiwrap (-c 1, -c 4, -c 32), side by side in one run, interleaved
+# (for each scenario every wrapper in turn, each freshly started).
+# Prints one table (req/s or MiB/s, p99, peak RSS, ratio) and a verdict per
+# target of issue 2.  Not part of `make check`; see README.md here.
+#
+# Environment:
+#   WARMCGI               the daemon (default: ../../src/warmcgi next to this
+#                         script, else ./src/warmcgi in the current directory)
+#   BENCH_DURATION        seconds per wrk run for the hello scenarios (5)
+#   BENCH_SLEEP_DURATION  seconds per wrk run for the sleep scenario (10)
+#   BENCH_TRANSFERS       sequential curl downloads of 64 MiB (4); the
+#                         16 MiB upload is done twice as many times
+#   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep (all)
+#   BENCH_FCGIWRAP_C      fcgiwrap -c settings ("1 4 32")
+#   BENCH_NGINX_WORKERS   nginx worker_processes (1)
+#   BENCH_PORT            loopback port for nginx (default: a free one)
+#   BENCH_KEEP=1          keep the temporary directory (logs, wrk output)
+#
+# Needs: nginx, wrk, curl, cc, perl, spawn-fcgi, fcgiwrap.  Run as root or
+# as any user (nginx's `user` line is only written when running as root).
+
+set -u
+export LC_ALL=C
+PATH=$PATH:/usr/sbin:/sbin
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DUR=${BENCH_DURATION:-5}
+SLEEP_DUR=${BENCH_SLEEP_DURATION:-10}
+NXFER=${BENCH_TRANSFERS:-4}
+SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep"}
+FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
+NGX_WORKERS=${BENCH_NGINX_WORKERS:-1}
+
+OUT_BYTES=67108864	# must match cgi-bin/out64m.sh
+IN_BYTES=16777216
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+
+# ---------------------------------------------------------------- tools
+if [ -z "${WARMCGI:-}" ]; then
+	for w in "$HERE/../../src/warmcgi" "$PWD/src/warmcgi"; do
+		if [ -x "$w" ]; then WARMCGI=$w; break; fi
+	done
+fi
+[ -n "${WARMCGI:-}" ] && [ -x "$WARMCGI" ] ||
+	die "warmcgi not found: build it or set WARMCGI"
+WARMCGI=$(cd "$(dirname "$WARMCGI")" && pwd)/$(basename "$WARMCGI")
+FCGIWRAP=$(command -v fcgiwrap) || die "fcgiwrap not in PATH"
+for t in nginx wrk curl cc perl spawn-fcgi setsid awk; do
+	command -v "$t" >/dev/null || die "$t not found (apt-get install -y" \
+	    "wrk nginx-light fcgiwrap spawn-fcgi curl)"
+done
+case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS" in
+*[!0-9]*) die "BENCH_* numbers must be integers" ;;
+esac
+
+# ---------------------------------------------------------------- state
+T=$(mktemp -d /tmp/warmcgi-bench.XXXXXX) || die "mktemp failed"
+mkdir -p "$T/cgi-bin" "$T/sock" "$T/log" "$T/wrk" "$T/nginx" || die "mkdir"
+GROUPS_STARTED=""	# session leaders we started (setsid), for cleanup
+NGINX_PID=""
+WRK_PID=""
+
+# Stop one process we started with setsid: TERM, up to 5 s to exit, then
+# KILL whatever is left in its session (its scripts included).
+stop_session() {
+	local pid=$1 i st
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		st=$(proc_state "$pid")
+		[ -z "$st" ] || [ "$st" = Z ] && break
+		sleep 0.1
+	done
+	pkill -KILL -s "$pid" 2>/dev/null
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	GROUPS_STARTED=${GROUPS_STARTED// $pid/}
+	return 0
+}
+
+cleanup() {
+	local p
+	trap - EXIT INT TERM HUP
+	[ -n "$WRK_PID" ] && kill -TERM "$WRK_PID" 2>/dev/null
+	for p in $GROUPS_STARTED; do stop_session "$p"; done
+	[ -n "$NGINX_PID" ] && stop_session "$NGINX_PID"
+	touch "$T/stop-all" 2>/dev/null
+	wait 2>/dev/null
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		say "kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM HUP
+
+# ---------------------------------------------------------------- /proc
+# State letter of a process ("" when gone).
+proc_state() {
+	local line rest
+	read -r line 2>/dev/null <"/proc/$1/stat" || return 0
+	rest=${line##*) }
+	echo "${rest%% *}"
+}
+
+# One field (VmRSS, VmHWM) of /proc/PID/status in KiB, 0 when gone.
+proc_kib() {
+	local k v u
+	while read -r k v u; do
+		if [ "$k" = "$2:" ]; then echo "$v"; return; fi
+	done 2>/dev/null <"/proc/$1/status"
+	echo 0
+}
+
+# Children of PID whose command name is NAME.
+children_named() {
+	local f line comm rest ppid
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$f" || continue
+		comm=${line#*(}; comm=${comm%)*}
+		rest=${line##*) }; rest=${rest#* }; ppid=${rest%% *}
+		[ "$ppid" = "$1" ] && [ "$comm" = "$2" ] &&
+			{ f=${f#/proc/}; echo "${f%/stat}"; }
+	done
+	return 0
+}
+
+# Sum of VmRSS over PIDs (KiB).
+rss_sum() {
+	local p s=0 v
+	for p in "$@"; do v=$(proc_kib "$p" VmRSS); s=$((s + v)); done
+	echo "$s"
+}
+
+# Background sampler: every 100 ms, the summed VmRSS of PIDs; the peak is
+# kept in OUTFILE.  Bounded (10 min) and stopped by STOPFILE.
+rss_sampler() {
+	local out=$1 stop=$2 peak=0 i s
+	shift 2
+	echo 0 >"$out"
+	for ((i = 0; i < 6000; i++)); do
+		[ -e "$stop" ] || [ -e "$T/stop-all" ] && break
+		s=$(rss_sum "$@")
+		if [ "$s" -gt "$peak" ]; then peak=$s; echo "$peak" >"$out"; fi
+		sleep 0.1
+	done
+}
+
+# ---------------------------------------------------------------- setup
+cp "$HERE"/cgi-bin/* "$T/cgi-bin/" || die "copy scripts"
+chmod 755 "$T"/cgi-bin/*
+cc -O2 -o "$T/cgi-bin/hello-c" "$HERE/hello.c" || die "cc hello.c failed"
+head -c "$IN_BYTES" /dev/urandom >"$T/body" || die "body file"
+
+# Wrappers, by slot name: wc (warmcgi, default -c), wc256 (warmcgi -c 256,
+# sleep scenario only), fwN (fcgiwrap -c N under spawn-fcgi).
+FW_SLOTS=""
+for n in $FW_CS; do FW_SLOTS="$FW_SLOTS fw$n"; done
+ALL_SLOTS="wc wc256$FW_SLOTS"
+
+label() {
+	case $1 in
+	wc) echo "warmcgi" ;;
+	wc256) echo "warmcgi -c 256" ;;
+	fw*) echo "fcgiwrap -c ${1#fw}" ;;
+	esac
+}
+
+write_nginx_conf() {
+	local port=$1 s
+	{
+		[ "$(id -u)" = 0 ] && echo "user root;"
+		cat <<EOF
+worker_processes $NGX_WORKERS;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/log/nginx-error.log warn;
+worker_rlimit_nofile 16384;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx/body;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	proxy_temp_path $T/nginx/proxy;
+EOF
+		nginx -V 2>&1 | grep -q -- --without-http_scgi_module ||
+			echo "	scgi_temp_path $T/nginx/scgi;"
+		nginx -V 2>&1 | grep -q -- --without-http_uwsgi_module ||
+			echo "	uwsgi_temp_path $T/nginx/uwsgi;"
+		cat <<EOF
+	keepalive_requests 1000000;
+	keepalive_timeout 60s;
+	client_max_body_size 64m;
+	client_body_buffer_size 1m;
+	# Stream the body to the wrapper as it arrives, and never spill the
+	# response to a temporary file: measure the wrapper, not the disk.
+	fastcgi_request_buffering off;
+	fastcgi_buffers 16 64k;
+	fastcgi_max_temp_file_size 0;
+	fastcgi_read_timeout 120s;
+	fastcgi_send_timeout 120s;
+	fastcgi_connect_timeout 120s;
+	server {
+		listen 127.0.0.1:$port backlog=4096;
+		server_name bench;
+		location = /ping { return 200 "pong\n"; }
+EOF
+		for s in $ALL_SLOTS; do
+			cat <<EOF
+		location ~ ^/$s/(?<script>[a-z0-9.-]+)\$ {
+			fastcgi_pass unix:$T/sock/$s.sock;
+			fastcgi_param SCRIPT_FILENAME $T/cgi-bin/\$script;
+			fastcgi_param SCRIPT_NAME /\$script;
+			fastcgi_param DOCUMENT_ROOT $T/cgi-bin;
+			fastcgi_param QUERY_STRING \$query_string;
+			fastcgi_param REQUEST_METHOD \$request_method;
+			fastcgi_param CONTENT_TYPE \$content_type;
+			fastcgi_param CONTENT_LENGTH \$content_length;
+			fastcgi_param REQUEST_URI \$request_uri;
+			fastcgi_param SERVER_PROTOCOL \$server_protocol;
+			fastcgi_param SERVER_SOFTWARE nginx;
+			fastcgi_param REMOTE_ADDR \$remote_addr;
+			fastcgi_param REMOTE_PORT \$remote_port;
+			fastcgi_param SERVER_ADDR \$server_addr;
+			fastcgi_param SERVER_PORT \$server_port;
+			fastcgi_param SERVER_NAME \$server_name;
+		}
+EOF
+		done
+		echo "	}"
+		echo "}"
+	} >"$T/nginx/nginx.conf"
+}
+
+port_busy() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+start_nginx() {
+	local try port i
+	for ((try = 0; try < 10; try++)); do
+		if [ -n "${BENCH_PORT:-}" ]; then
+			port=$BENCH_PORT
+		else
+			port=$((20000 + RANDOM % 30000))
+			port_busy "$port" && continue
+		fi
+		write_nginx_conf "$port"
+		nginx -t -q -p "$T/nginx" -e "$T/log/nginx-error.log" \
+		    -c "$T/nginx/nginx.conf" || die "bad nginx config"
+		setsid nginx -p "$T/nginx" -e "$T/log/nginx-error.log" \
+		    -c "$T/nginx/nginx.conf" </dev/null \
+		    >>"$T/log/nginx.out" 2>&1 &
+		NGINX_PID=$!
+		for ((i = 0; i < 50; i++)); do
+			if curl -sf -o /dev/null --max-time 1 \
+			    "http://127.0.0.1:$port/ping"; then
+				PORT=$port
+				return 0
+			fi
+			[ -z "$(proc_state "$NGINX_PID")" ] ||
+			    [ "$(proc_state "$NGINX_PID")" = Z ] && break
+			sleep 0.1
+		done
+		stop_session "$NGINX_PID"
+		NGINX_PID=""
+		[ -n "${BENCH_PORT:-}" ] && break
+	done
+	cat "$T/log/nginx-error.log" >&2 2>/dev/null
+	die "nginx did not start"
+}
+
+# Start the wrapper of SLOT on its socket.  Sets WPID (the process whose
+# RSS counts: warmcgi's only process, fcgiwrap's parent) and RSS_PIDS
+# (WPID plus, for fcgiwrap -c N > 1, its N preforked workers).
+start_wrapper() {
+	local slot=$1 sock=$T/sock/$1.sock i n w
+	rm -f "$sock"
+	case $slot in
+	wc|wc256)
+		local copt=""
+		[ "$slot" = wc256 ] && copt="-c 256"
+		# --grace only shortens shutdown between runs.
+		# shellcheck disable=SC2086
+		setsid "$WARMCGI" -s "unix:$sock" $copt --grace 2 \
+		    </dev/null >>"$T/log/$slot.log" 2>&1 &
+		;;
+	fw*)
+		n=${slot#fw}
+		setsid spawn-fcgi -n -s "$sock" -M 0660 -- "$FCGIWRAP" -c "$n" \
+		    </dev/null >>"$T/log/$slot.log" 2>&1 &
+		;;
+	esac
+	WPID=$!
+	GROUPS_STARTED="$GROUPS_STARTED $WPID"
+	RSS_PIDS=$WPID
+	for ((i = 0; i < 50; i++)); do
+		[ -S "$sock" ] && break
+		sleep 0.1
+	done
+	[ -S "$sock" ] || { tail -5 "$T/log/$slot.log" >&2; die "$slot: no socket"; }
+	case $slot in
+	fw*)
+		n=${slot#fw}
+		if [ "$n" -gt 1 ]; then
+			for ((i = 0; i < 50; i++)); do
+				w=$(children_named "$WPID" fcgiwrap)
+				[ "$(echo "$w" | grep -c .)" -ge "$n" ] && break
+				sleep 0.1
+			done
+			RSS_PIDS="$WPID $w"
+		fi
+		;;
+	esac
+	sleep 0.3	# let it settle
+	return 0
+}
+
+stop_wrapper() {
+	stop_session "$WPID"
+	rm -f "$T/sock/"*.sock
+}
+
+SAMPLER_PID=""
+SAMPLER_N=0
+start_sampler() {
+	SAMPLER_N=$((SAMPLER_N + 1))
+	SAMPLER_OUT=$T/rss.$SAMPLER_N
+	SAMPLER_STOP=$T/rss.$SAMPLER_N.stop
+	# shellcheck disable=SC2086
+	rss_sampler "$SAMPLER_OUT" "$SAMPLER_STOP" $RSS_PIDS &
+	SAMPLER_PID=$!
+}
+
+# Sets PEAK: the sampled maximum, or for warmcgi (one process, started
+# fresh for this run) VmHWM if larger, which catches short spikes between
+# samples.
+stop_sampler() {
+	local hwm
+	touch "$SAMPLER_STOP"
+	wait "$SAMPLER_PID" 2>/dev/null
+	PEAK=$(cat "$SAMPLER_OUT" 2>/dev/null)
+	PEAK=${PEAK:-0}
+	case $SLOT in
+	wc*)
+		hwm=$(proc_kib "$WPID" VmHWM)
+		[ "$hwm" -gt "$PEAK" ] && PEAK=$hwm
+		;;
+	esac
+	return 0
+}
+
+# ---------------------------------------------------------------- results
+declare -A VAL P99 RSS ERR
+ROWS=""
+
+record() {	# scenario slot value p99 rss errors
+	VAL[$1|$2]=$3; P99[$1|$2]=$4; RSS[$1|$2]=$5; ERR[$1|$2]=$6
+	ROWS="$ROWS $1|$2"
+	say "$(printf '%-12s %-16s %10s %10s %8s KiB  %s' "$1" "$(label "$2")" \
+	    "$3" "$4" "$5" "$6")"
+}
+
+# A request through nginx must work before it is benchmarked.
+smoke() {	# url expect
+	local body
+	body=$(curl -s --max-time 10 "$1") || return 1
+	case $body in *"$2"*) return 0 ;; esac
+	return 1
+}
+
+# wrk run: parses req/s, p99 and the error lines.
+run_wrk() {	# slot script threads conns secs
+	local slot=$1 url="http://127.0.0.1:$PORT/$1/$2" out rps p99 non2xx \
+	    sockerr errs="" n
+	out=$T/wrk/$SCEN.$slot.txt
+	# In the background, so that a signal to this script is handled now
+	# rather than when wrk ends.
+	timeout $(( $5 + 60 )) wrk -t "$3" -c "$4" -d "$5s" --latency \
+	    --timeout 10s "$url" >"$out" 2>&1 &
+	WRK_PID=$!
+	wait "$WRK_PID"
+	WRK_PID=""
+	rps=$(awk '/^Requests\/sec:/ { printf "%.1f", $2 }' "$out")
+	p99=$(awk '/^ +99%/ { print $2 }' "$out")
+	n=$(awk '/requests in/ { print $1 }' "$out")
+	non2xx=$(awk -F': *' '/Non-2xx/ { print $2 }' "$out")
+	sockerr=$(sed -n 's/^ *Socket errors: *//p' "$out")
+	[ -n "$non2xx" ] && errs="non-2xx $non2xx/${n:-?}"
+	[ -n "$sockerr" ] && errs="${errs:+$errs; }socket errors: $sockerr"
+	WRK_RPS=${rps:-0}; WRK_P99=${p99:--}; WRK_ERR=${errs:-none}
+}
+
+# Sequential curl transfers; MiB/s over the sum of their times.
+run_stream() {	# slot kind(out|in)
+	local slot=$1 url="http://127.0.0.1:$PORT/$1/" i line code size tm \
+	    body bad=0 tot_b=0 tot_t=0 max_t=0 nx=$NXFER
+	[ "$2" = in ] && nx=$((2 * NXFER))
+	: >"$T/wrk/$SCEN.$slot.txt"
+	for ((i = 0; i < nx; i++)); do
+		if [ "$2" = out ]; then
+			line=$(curl -s --max-time 120 -o /dev/null \
+			    -w '%{http_code} %{size_download} %{time_total}' \
+			    "${url}out64m.sh")
+			read -r code size tm <<<"$line"
+			[ "$code" = 200 ] && [ "$size" = "$OUT_BYTES" ] ||
+				bad=$((bad + 1))
+		else
+			line=$(curl -s --max-time 120 -o "$T/resp" -H 'Expect:' \
+			    -H 'Content-Type: application/octet-stream' \
+			    --data-binary @"$T/body" \
+			    -w '%{http_code} %{size_upload} %{time_total}' \
+			    "${url}post.sh")
+			read -r code size tm <<<"$line"
+			body=$(tr -d ' \r\n' <"$T/resp" 2>/dev/null)
+			[ "$code" = 200 ] && [ "$body" = "$IN_BYTES" ] ||
+				bad=$((bad + 1))
+		fi
+		echo "$line" >>"$T/wrk/$SCEN.$slot.txt"
+		tot_b=$(awk -v a="$tot_b" -v b="${size:-0}" 'BEGIN { print a + b }')
+		tot_t=$(awk -v a="$tot_t" -v b="${tm:-0}" 'BEGIN { print a + b }')
+		max_t=$(awk -v a="$max_t" -v b="${tm:-0}" \
+		    'BEGIN { m = (b > a) ? b : a; print m }')
+	done
+	WRK_RPS=$(awk -v b="$tot_b" -v t="$tot_t" \
+	    'BEGIN { printf "%.1f", (t > 0) ? b / 1048576 / t : 0 }')
+	WRK_P99=$(awk -v t="$max_t" 'BEGIN { printf "%.2fs", t }')
+	if [ "$bad" -gt 0 ]; then
+		WRK_ERR="$bad/$nx transfers failed or short"
+	else
+		WRK_ERR=none
+	fi
+}
+
+# ---------------------------------------------------------------- scenarios
+scenario_slots() {
+	case $1 in
+	sleep) echo "wc wc256$FW_SLOTS" ;;
+	*) echo "wc$FW_SLOTS" ;;
+	esac
+}
+
+run_one() {	# scenario slot
+	local peak
+	SCEN=$1 SLOT=$2
+	start_wrapper "$SLOT"
+	case $SCEN in
+	idle)
+		sleep 0.5
+		peak=$(rss_sum $RSS_PIDS)
+		stop_wrapper
+		record idle "$SLOT" - - "$peak" -
+		return
+		;;
+	c|sh|perl)
+		local script
+		case $SCEN in
+		c) script=hello-c ;; sh) script=hello.sh ;; perl) script=hello.pl ;;
+		esac
+		if ! smoke "http://127.0.0.1:$PORT/$SLOT/$script" hello; then
+			stop_wrapper
+			record "$SCEN" "$SLOT" 0 - 0 "BROKEN: smoke request failed"
+			return
+		fi
+		start_sampler
+		run_wrk "$SLOT" "$script" 2 16 "$DUR"
+		;;
+	sleep)
+		if ! smoke "http://127.0.0.1:$PORT/$SLOT/sleep.sh" slept; then
+			stop_wrapper
+			record "$SCEN" "$SLOT" 0 - 0 "BROKEN: smoke request failed"
+			return
+		fi
+		start_sampler
+		run_wrk "$SLOT" sleep.sh 2 256 "$SLEEP_DUR"
+		;;
+	out|in)
+		start_sampler
+		run_stream "$SLOT" "$SCEN"
+		;;
+	esac
+	stop_sampler
+	stop_wrapper
+	record "$SCEN" "$SLOT" "$WRK_RPS" "$WRK_P99" "$PEAK" "$WRK_ERR"
+	if [ "$WRK_ERR" != none ]; then
+		say "errors: the wrapper's and nginx's last log lines:"
+		tail -n 8 "$T/log/$SLOT.log" "$T/log/nginx-error.log" >&2
+	fi
+}
+
+scen_name() {
+	case $1 in
+	idle) echo "idle" ;;
+	c) echo "C hello" ;;
+	sh) echo "sh hello" ;;
+	perl) echo "Perl hello" ;;
+	out) echo "64 MiB out" ;;
+	in) echo "16 MiB in" ;;
+	sleep) echo "sleep 0.5s" ;;
+	esac
+}
+
+unit() {
+	case $1 in out|in) echo "MiB/s" ;; idle) echo "" ;; *) echo "req/s" ;; esac
+}
+
+# Best fcgiwrap value of a scenario.
+best_fw() {
+	local s b=0 v
+	for s in $FW_SLOTS; do
+		v=${VAL[$1|$s]:-0}
+		[ "$v" = - ] && continue
+		b=$(awk -v a="$b" -v c="$v" 'BEGIN { m = (c > a) ? c : a; print m }')
+	done
+	echo "$b"
+}
+
+ratio() {	# value best
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
+}
+
+print_table() {
+	local r s w v u rt e last=""
+	echo
+	echo "warmcgi benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  $(nproc) CPUs," \
+	    "load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "warmcgi: $WARMCGI  fcgiwrap: $FCGIWRAP  nginx workers: $NGX_WORKERS"
+	echo "hello: wrk -t 2 -c 16 -d ${DUR}s; sleep: wrk -t 2 -c 256 -d ${SLEEP_DUR}s;" \
+	    "streams: $NXFER x 64 MiB down, $((2 * NXFER)) x 16 MiB up, sequential curl" \
+	    "(p99 column = slowest transfer)"
+	echo
+	printf '%-11s | %-15s | %12s | %9s | %10s | %-7s | %s\n' \
+	    scenario wrapper "req/s|MiB/s" p99 "peak RSS" ratio errors
+	printf '%s\n' "------------+-----------------+--------------+-----------+------------+---------+-------"
+	for r in $ROWS; do
+		s=${r%%|*}; w=${r#*|}
+		v=${VAL[$r]}; u=$(unit "$s")
+		rt=""
+		case $w in
+		wc*) [ "$s" != idle ] && rt=$(ratio "$v" "$(best_fw "$s")") ;;
+		esac
+		[ "$s" = idle ] && v="-"
+		e=${ERR[$r]}
+		printf '%-11s | %-15s | %12s | %9s | %6s KiB | %-7s | %s\n' \
+		    "$([ "$s" != "$last" ] && scen_name "$s")" "$(label "$w")" \
+		    "$v${u:+ }$u" "${P99[$r]}" "${RSS[$r]}" "$rt" "$e"
+		last=$s
+	done
+	echo
+	echo "ratio = warmcgi / best fcgiwrap setting of the same scenario." \
+	    "peak RSS: warmcgi's one process (VmHWM of a fresh start);"
+	echo "fcgiwrap: the sum of its parent and preforked workers" \
+	    "(shared pages counted in each); scripts are not counted."
+}
+
+verdict() {	# label pass(0/1) detail
+	printf '%-5s %-44s %s\n' "$([ "$2" = 1 ] && echo PASS || echo FAIL)" "$1" "$3"
+}
+
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+
+print_verdicts() {
+	local s v b ok
+	echo
+	echo "Targets (issue 2):"
+	for s in c sh perl; do
+		[ -n "${VAL[$s|wc]:-}" ] || continue
+		v=${VAL[$s|wc]}; b=$(best_fw "$s"); ok=0
+		ge "$v" "$b" && [ "${ERR[$s|wc]}" = none ] && ok=1
+		verdict "$(scen_name "$s"): warmcgi >= best fcgiwrap" "$ok" \
+		    "$v vs $b req/s ($(ratio "$v" "$b")), errors: ${ERR[$s|wc]}"
+	done
+	if [ -n "${VAL[sleep|wc256]:-}" ]; then
+		v=${VAL[sleep|wc256]}; ok=0
+		ge "$v" 400 && ok=1
+		verdict "sleep 0.5s, warmcgi -c 256 >= 400 req/s" "$ok" \
+		    "$v req/s, errors: ${ERR[sleep|wc256]}"
+	fi
+	for s in out in; do
+		[ -n "${VAL[$s|wc]:-}" ] || continue
+		v=${VAL[$s|wc]}; b=$(best_fw "$s"); ok=0
+		ge "$v" "$(awk -v b="$b" 'BEGIN { print 1.5 * b }')" &&
+		    [ "${ERR[$s|wc]}" = none ] && ok=1
+		verdict "$(scen_name "$s"): warmcgi >= 1.5x fcgiwrap" "$ok" \
+		    "$v vs $b MiB/s ($(ratio "$v" "$b"))"
+	done
+	if [ -n "${RSS[idle|wc]:-}" ]; then
+		v=${RSS[idle|wc]}; ok=0
+		[ "$v" -lt 4096 ] && ok=1
+		verdict "warmcgi idle RSS < 4 MiB" "$ok" "$v KiB"
+	fi
+	for s in out in; do
+		[ -n "${RSS[$s|wc]:-}" ] || continue
+		v=${RSS[$s|wc]}; ok=0
+		[ "$v" -lt 16384 ] && ok=1
+		verdict "warmcgi RSS while streaming < 16 MiB ($s)" "$ok" \
+		    "peak $v KiB"
+	done
+}
+
+# ---------------------------------------------------------------- main
+start_nginx
+say "nginx on 127.0.0.1:$PORT, temp dir $T"
+for scen in $SCENARIOS; do
+	case $scen in
+	idle|c|sh|perl|out|in|sleep) ;;
+	*) die "unknown scenario $scen" ;;
+	esac
+	for slot in $(scenario_slots "$scen"); do
+		run_one "$scen" "$slot"
+	done
+done
+print_table
+print_verdicts
+exit 0

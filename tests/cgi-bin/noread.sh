@@ -1,0 +1,3 @@
+#!/bin/sh
+# Answers without ever reading its request body.
+printf 'Content-Type: text/plain\r\n\r\nnot read\n'

@@ -1,0 +1,1147 @@
+/*
+ * Check suite for the CGI helpers (src/cgi.c): the environment built from a
+ * FastCGI params stream (httpoxy, bad names, repeats, --pass-env), finding
+ * the script in a temporary tree with the PATH_INFO walk, -p, argv from a
+ * query string (RFC 3875 4.4) and the check of a script's header block,
+ * NPH status lines included (RFC 3875 6.2).
+ */
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "warmcgi.h"
+
+struct tpair {
+	const char	*name;
+	size_t		 nlen;		/* 0: strlen(name) */
+	const char	*value;
+	size_t		 vlen;		/* 0: strlen(value) */
+};
+
+static uint8_t	*params_encode(const struct tpair *, size_t, size_t *);
+static int	 env_build(struct cgi_env *, const struct tpair *, size_t,
+		    const struct config *);
+static size_t	 env_count(const struct cgi_env *, const char *);
+static void	 tree_path(char *, size_t, const char *);
+static void	 tree_file(const char *, mode_t);
+static void	 tree_setup(void);
+static void	 tree_teardown(void);
+static int	 find(struct cgi_script *, const char *, const char *,
+		    const char *);
+static int	 hdr(const char *, size_t, size_t *, size_t *);
+static size_t	 argv_len(char **);
+
+static char	 tree[PATH_MAX];	/* the temporary script tree */
+
+/* Encode pairs into a malloc'd params stream of exactly the right size. */
+static uint8_t *
+params_encode(const struct tpair *pv, size_t n, size_t *lenp)
+{
+	uint8_t	*buf, *p;
+	size_t	 len = 0, i, nl, vl;
+
+	for (i = 0; i < n; i++) {
+		nl = pv[i].nlen ? pv[i].nlen : strlen(pv[i].name);
+		vl = pv[i].vlen ? pv[i].vlen : strlen(pv[i].value);
+		len += fcgi_pair_size((uint32_t)nl, (uint32_t)vl);
+	}
+	buf = malloc(len > 0 ? len : 1);
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0, p = buf; i < n; i++) {
+		nl = pv[i].nlen ? pv[i].nlen : strlen(pv[i].name);
+		vl = pv[i].vlen ? pv[i].vlen : strlen(pv[i].value);
+		p += fcgi_pair_encode(p, pv[i].name, (uint32_t)nl,
+		    pv[i].value, (uint32_t)vl);
+	}
+	ck_assert_uint_eq((size_t)(p - buf), len);
+	*lenp = len;
+	return buf;
+}
+
+static int
+env_build(struct cgi_env *env, const struct tpair *pv, size_t n,
+    const struct config *cfg)
+{
+	const char	*why = NULL;
+	uint8_t		*buf;
+	size_t		 len;
+	int		 rc;
+
+	buf = params_encode(pv, n, &len);
+	rc = cgi_env_build(env, buf, len, cfg, &why);
+	free(buf);
+	if (rc == 0)
+		ck_assert_ptr_nonnull(env->vars);
+	return rc;
+}
+
+/* How many entries define name; also checks the array's shape. */
+static size_t
+env_count(const struct cgi_env *env, const char *name)
+{
+	size_t	 i, c = 0, n = strlen(name);
+
+	ck_assert_ptr_null(env->vars[env->n]);
+	for (i = 0; i < env->n; i++) {
+		ck_assert_ptr_nonnull(env->vars[i]);
+		ck_assert_ptr_nonnull(strchr(env->vars[i], '='));
+		if (strncmp(env->vars[i], name, n) == 0 &&
+		    env->vars[i][n] == '=')
+			c++;
+	}
+	return c;
+}
+
+START_TEST(test_env_copied)
+{
+	static const struct tpair	 pv[] = {
+		{ "SCRIPT_FILENAME", 0, "/srv/cgi-bin/x.cgi", 0 },
+		{ "QUERY_STRING", 0, "", 0 },
+		{ "REQUEST_METHOD", 0, "POST", 0 },
+		{ "CONTENT_LENGTH", 0, "42", 0 },
+		{ "HTTP_ACCEPT", 0, "*/*", 0 },
+	};
+	struct cgi_env			 env;
+
+	ck_assert_int_eq(env_build(&env, pv, 5, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "SCRIPT_FILENAME"),
+	    "/srv/cgi-bin/x.cgi");
+	ck_assert_str_eq(cgi_env_get(&env, "QUERY_STRING"), "");
+	ck_assert_str_eq(cgi_env_get(&env, "REQUEST_METHOD"), "POST");
+	ck_assert_str_eq(cgi_env_get(&env, "CONTENT_LENGTH"), "42");
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_ACCEPT"), "*/*");
+	ck_assert_str_eq(cgi_env_get(&env, "GATEWAY_INTERFACE"), "CGI/1.1");
+	ck_assert_str_eq(cgi_env_get(&env, "PATH"), DEFAULT_PATH);
+	ck_assert_uint_eq(env_count(&env, "GATEWAY_INTERFACE"), 1);
+	ck_assert_uint_eq(env_count(&env, "PATH"), 1);
+	/* Five sent, two added, nothing else. */
+	ck_assert_uint_eq(env.n, 7);
+	cgi_env_free(&env);
+	ck_assert_ptr_null(env.vars);
+	ck_assert_uint_eq(env.n, 0);
+}
+END_TEST
+
+START_TEST(test_env_empty_params)
+{
+	struct cgi_env	 env;
+	const char	*why = NULL;
+	uint8_t		 b[1] = { 0 };
+
+	ck_assert_int_eq(cgi_env_build(&env, b, 0, NULL, &why), 0);
+	ck_assert_uint_eq(env.n, 2);
+	ck_assert_str_eq(cgi_env_get(&env, "GATEWAY_INTERFACE"), "CGI/1.1");
+	ck_assert_str_eq(cgi_env_get(&env, "PATH"), DEFAULT_PATH);
+	cgi_env_free(&env);
+}
+END_TEST
+
+START_TEST(test_env_sent_kept)
+{
+	static const struct tpair	 pv[] = {
+		{ "GATEWAY_INTERFACE", 0, "CGI/1.0", 0 },
+		{ "PATH", 0, "/opt/bin", 0 },
+		{ "PATH_INFO", 0, "/x", 0 },
+	};
+	struct cgi_env			 env;
+
+	ck_assert_int_eq(env_build(&env, pv, 3, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "GATEWAY_INTERFACE"), "CGI/1.0");
+	ck_assert_str_eq(cgi_env_get(&env, "PATH"), "/opt/bin");
+	ck_assert_str_eq(cgi_env_get(&env, "PATH_INFO"), "/x");
+	ck_assert_uint_eq(env_count(&env, "GATEWAY_INTERFACE"), 1);
+	ck_assert_uint_eq(env_count(&env, "PATH"), 1);
+	ck_assert_uint_eq(env.n, 3);
+	cgi_env_free(&env);
+
+	/* PATH_INFO alone is not PATH: the default is still added. */
+	ck_assert_int_eq(env_build(&env, pv + 2, 1, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "PATH"), DEFAULT_PATH);
+	ck_assert_str_eq(cgi_env_get(&env, "PATH_INFO"), "/x");
+	ck_assert_uint_eq(env.n, 3);
+	cgi_env_free(&env);
+}
+END_TEST
+
+START_TEST(test_env_httpoxy)
+{
+	static const struct tpair	 pv[] = {
+		{ "HTTP_HOST", 0, "example.org", 0 },
+		{ "HTTP_PROXY", 0, "http://evil:8080/", 0 },
+		{ "HTTP_PROXY_X", 0, "kept", 0 },
+		{ "HTTP_PROXYX", 0, "kept too", 0 },
+		{ "HTTP_PROX", 0, "and this", 0 },
+		{ "HTTP_USER_AGENT", 0, "check", 0 },
+	};
+	struct cgi_env			 env;
+	size_t				 i;
+
+	ck_assert_int_eq(env_build(&env, pv, 6, NULL), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "HTTP_PROXY"));
+	ck_assert_uint_eq(env_count(&env, "HTTP_PROXY"), 0);
+	for (i = 0; i < env.n; i++)
+		ck_assert_ptr_null(strstr(env.vars[i], "evil"));
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_PROXY_X"), "kept");
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_PROXYX"), "kept too");
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_PROX"), "and this");
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_HOST"), "example.org");
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_USER_AGENT"), "check");
+	ck_assert_uint_eq(env.n, 5 + 2);
+	cgi_env_free(&env);
+
+	/* Dropped even when it is the only one and repeated. */
+	ck_assert_int_eq(env_build(&env, pv + 1, 1, NULL), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "HTTP_PROXY"));
+	ck_assert_uint_eq(env.n, 2);
+	cgi_env_free(&env);
+}
+END_TEST
+
+START_TEST(test_env_bad_names)
+{
+	static const struct tpair	 pv[] = {
+		{ "A=B", 0, "eq", 0 },
+		{ "=", 0, "eq2", 0 },
+		{ "NU\0L", 4, "nul", 0 },
+		{ "\0", 1, "nul2", 0 },
+		{ "", 0, "empty", 0 },
+		{ "GOOD", 0, "yes", 0 },
+		{ "EMPTY_VALUE", 0, "", 0 },
+	};
+	struct cgi_env			 env;
+	size_t				 i;
+
+	ck_assert_int_eq(env_build(&env, pv, 7, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "GOOD"), "yes");
+	ck_assert_str_eq(cgi_env_get(&env, "EMPTY_VALUE"), "");
+	ck_assert_ptr_null(cgi_env_get(&env, "A"));
+	ck_assert_ptr_null(cgi_env_get(&env, "NU"));
+	ck_assert_ptr_null(cgi_env_get(&env, ""));
+	for (i = 0; i < env.n; i++) {
+		ck_assert_int_ne(env.vars[i][0], '=');
+		ck_assert_ptr_null(strstr(env.vars[i], "eq"));
+		ck_assert_ptr_null(strstr(env.vars[i], "nul"));
+		ck_assert_ptr_null(strstr(env.vars[i], "empty"));
+	}
+	ck_assert_uint_eq(env.n, 2 + 2);
+	cgi_env_free(&env);
+}
+END_TEST
+
+START_TEST(test_env_repeat_last)
+{
+	static const struct tpair	 pv[] = {
+		{ "X", 0, "1", 0 },
+		{ "XX", 0, "two x", 0 },
+		{ "Y", 0, "a", 0 },
+		{ "X", 0, "2", 0 },
+		{ "GATEWAY_INTERFACE", 0, "first", 0 },
+		{ "X", 0, "3", 0 },
+		{ "GATEWAY_INTERFACE", 0, "second", 0 },
+		{ "Y", 0, "b", 0 },
+	};
+	struct cgi_env			 env;
+
+	ck_assert_int_eq(env_build(&env, pv, 8, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "X"), "3");
+	ck_assert_str_eq(cgi_env_get(&env, "XX"), "two x");
+	ck_assert_str_eq(cgi_env_get(&env, "Y"), "b");
+	ck_assert_str_eq(cgi_env_get(&env, "GATEWAY_INTERFACE"), "second");
+	ck_assert_uint_eq(env_count(&env, "X"), 1);
+	ck_assert_uint_eq(env_count(&env, "Y"), 1);
+	ck_assert_uint_eq(env_count(&env, "GATEWAY_INTERFACE"), 1);
+	ck_assert_uint_eq(env.n, 5);	/* X XX Y GATEWAY_INTERFACE PATH */
+	cgi_env_free(&env);
+}
+END_TEST
+
+START_TEST(test_env_truncated)
+{
+	static const struct tpair	 pv[] = {
+		{ "A", 0, "1", 0 },
+		{ "LONG_NAME", 0, "a value of some length", 0 },
+	};
+	static const uint8_t		 huge[] = { 1, 0xff, 0xff, 0xff,
+					    0xff, 'N', 'v' };
+	struct cgi_env			 env;
+	const char			*why;
+	uint8_t				*buf, *cut;
+	size_t				 len, n;
+
+	buf = params_encode(pv, 2, &len);
+	/* Any cut inside the second pair is an error, with a reason. */
+	ck_assert_uint_eq(len, 4 + 33);
+	for (n = 5; n < len; n++) {
+		cut = malloc(n);
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, buf, n);
+		why = NULL;
+		ck_assert_int_eq(cgi_env_build(&env, cut, n, NULL, &why), -1);
+		ck_assert_ptr_nonnull(why);
+		ck_assert_uint_eq(env.n, 0);
+		ck_assert_ptr_null(env.vars);
+		free(cut);
+	}
+	why = NULL;
+	ck_assert_int_eq(cgi_env_build(&env, buf, len, NULL, &why), 0);
+	cgi_env_free(&env);
+	free(buf);
+
+	why = NULL;
+	ck_assert_int_eq(cgi_env_build(&env, huge, sizeof(huge), NULL, &why),
+	    -1);
+	ck_assert_ptr_nonnull(why);
+}
+END_TEST
+
+START_TEST(test_env_pass_env)
+{
+	static const struct tpair	 pv[] = {
+		{ "REQUEST_METHOD", 0, "GET", 0 },
+		{ "WARMCGI_T_SENT", 0, "from the server", 0 },
+	};
+	char				*names[] = { "WARMCGI_T_A",
+					    "WARMCGI_T_UNSET", "WARMCGI_T_SENT",
+					    NULL };
+	struct config			 cfg;
+	struct cgi_env			 env;
+	size_t				 i;
+
+	ck_assert_int_eq(setenv("WARMCGI_T_A", "a value", 1), 0);
+	ck_assert_int_eq(setenv("WARMCGI_T_B", "not listed", 1), 0);
+	ck_assert_int_eq(setenv("WARMCGI_T_SENT", "own", 1), 0);
+	ck_assert_int_eq(unsetenv("WARMCGI_T_UNSET"), 0);
+	ck_assert_int_eq(setenv("HOME", "/nonexistent-home", 1), 0);
+
+	/* Without --pass-env nothing of our environment gets through. */
+	config_init(&cfg);
+	ck_assert_int_eq(env_build(&env, pv, 2, &cfg), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "WARMCGI_T_A"));
+	ck_assert_ptr_null(cgi_env_get(&env, "WARMCGI_T_B"));
+	ck_assert_ptr_null(cgi_env_get(&env, "HOME"));
+	ck_assert_str_eq(cgi_env_get(&env, "WARMCGI_T_SENT"),
+	    "from the server");
+	ck_assert_uint_eq(env.n, 4);
+	cgi_env_free(&env);
+
+	ck_assert_int_eq(env_build(&env, pv, 2, NULL), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "WARMCGI_T_A"));
+	ck_assert_ptr_null(cgi_env_get(&env, "HOME"));
+	ck_assert_uint_eq(env.n, 4);
+	cgi_env_free(&env);
+
+	/* With it, only the listed ones that are set. */
+	cfg.pass_env = names;
+	cfg.npass_env = 3;
+	ck_assert_int_eq(env_build(&env, pv, 2, &cfg), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "WARMCGI_T_A"), "a value");
+	ck_assert_ptr_null(cgi_env_get(&env, "WARMCGI_T_B"));
+	ck_assert_ptr_null(cgi_env_get(&env, "WARMCGI_T_UNSET"));
+	ck_assert_ptr_null(cgi_env_get(&env, "HOME"));
+	ck_assert_uint_eq(env_count(&env, "WARMCGI_T_SENT"), 1);
+	for (i = 0; i < env.n; i++)
+		ck_assert_ptr_null(strstr(env.vars[i], "not listed"));
+	ck_assert_uint_eq(env.n, 5);
+	cgi_env_free(&env);
+
+	unsetenv("WARMCGI_T_A");
+	unsetenv("WARMCGI_T_B");
+	unsetenv("WARMCGI_T_SENT");
+}
+END_TEST
+
+START_TEST(test_env_get_set)
+{
+	struct cgi_env	 env;
+
+	memset(&env, 0, sizeof(env));
+	ck_assert_ptr_null(cgi_env_get(&env, "PATH"));
+	ck_assert_int_eq(cgi_env_set(&env, "PATH_INFO", "/info"), 0);
+	ck_assert_uint_eq(env.n, 1);
+	ck_assert_ptr_null(env.vars[1]);
+	/* A prefix of a name is not that name. */
+	ck_assert_ptr_null(cgi_env_get(&env, "PATH"));
+	ck_assert_ptr_null(cgi_env_get(&env, "PATH_INF"));
+	ck_assert_ptr_null(cgi_env_get(&env, "PATH_INFO_X"));
+	ck_assert_str_eq(cgi_env_get(&env, "PATH_INFO"), "/info");
+
+	ck_assert_int_eq(cgi_env_set(&env, "PATH", "/bin"), 0);
+	ck_assert_uint_eq(env.n, 2);
+	ck_assert_str_eq(cgi_env_get(&env, "PATH"), "/bin");
+	ck_assert_str_eq(cgi_env_get(&env, "PATH_INFO"), "/info");
+
+	/* Replacing keeps one entry. */
+	ck_assert_int_eq(cgi_env_set(&env, "PATH", "/usr/bin:/bin"), 0);
+	ck_assert_uint_eq(env.n, 2);
+	ck_assert_str_eq(cgi_env_get(&env, "PATH"), "/usr/bin:/bin");
+	ck_assert_int_eq(cgi_env_set(&env, "EMPTY", ""), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "EMPTY"), "");
+	ck_assert_uint_eq(env.n, 3);
+	ck_assert_ptr_null(env.vars[3]);
+	ck_assert_uint_eq(env_count(&env, "PATH"), 1);
+	cgi_env_free(&env);
+}
+END_TEST
+
+/* The script tree: a fixture that runs once for the "script" case. */
+static void
+tree_path(char *buf, size_t size, const char *rel)
+{
+	int	 n;
+
+	n = snprintf(buf, size, "%s%s", tree, rel);
+	ck_assert(n > 0 && (size_t)n < size);
+}
+
+static void
+tree_file(const char *rel, mode_t mode)
+{
+	char	 p[PATH_MAX];
+	int	 fd;
+
+	tree_path(p, sizeof(p), rel);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "#!/bin/sh\necho\n", 15), 15);
+	close(fd);
+	ck_assert_int_eq(chmod(p, mode), 0);
+}
+
+static void
+tree_setup(void)
+{
+	char	 p[PATH_MAX];
+
+	strlcpy(tree, "/tmp/check_cgi.XXXXXX", sizeof(tree));
+	ck_assert_ptr_nonnull(mkdtemp(tree));
+	tree_path(p, sizeof(p), "/cgi-bin");
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	tree_path(p, sizeof(p), "/cgi-bin/sub");
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	tree_file("/cgi-bin/hello.cgi", 0755);
+	tree_file("/cgi-bin/owner.cgi", 0700);
+	tree_file("/cgi-bin/data.txt", 0644);
+	tree_file("/top.cgi", 0755);
+}
+
+static void
+tree_teardown(void)
+{
+	static const char	*files[] = { "/cgi-bin/hello.cgi",
+				    "/cgi-bin/owner.cgi", "/cgi-bin/data.txt",
+				    "/top.cgi" };
+	char			 p[PATH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		tree_path(p, sizeof(p), files[i]);
+		unlink(p);
+	}
+	tree_path(p, sizeof(p), "/cgi-bin/sub");
+	rmdir(p);
+	tree_path(p, sizeof(p), "/cgi-bin");
+	rmdir(p);
+	rmdir(tree);
+}
+
+/* cgi_script_find with these variables set (NULL: not sent). */
+static int
+find(struct cgi_script *sc, const char *filename, const char *root,
+    const char *name)
+{
+	struct cgi_env	 env;
+	const char	*why = NULL;
+	int		 rc;
+
+	memset(&env, 0, sizeof(env));
+	ck_assert_int_eq(cgi_env_set(&env, "GATEWAY_INTERFACE", "CGI/1.1"), 0);
+	if (filename != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_FILENAME", filename),
+		    0);
+	if (root != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "DOCUMENT_ROOT", root), 0);
+	if (name != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_NAME", name), 0);
+	rc = cgi_script_find(&env, sc, &why);
+	if (rc != 0)
+		ck_assert_ptr_nonnull(why);
+	cgi_env_free(&env);
+	return rc;
+}
+
+START_TEST(test_find_script_filename)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX], dir[PATH_MAX];
+
+	tree_path(p, sizeof(p), "/cgi-bin/hello.cgi");
+	tree_path(dir, sizeof(dir), "/cgi-bin");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 0);
+	ck_assert_str_eq(sc.path, p);
+	ck_assert_str_eq(sc.dir, dir);
+	ck_assert_str_eq(sc.path_info, "");
+	ck_assert_int_eq(sc.split, 0);
+
+	/* SCRIPT_FILENAME wins over DOCUMENT_ROOT + SCRIPT_NAME. */
+	ck_assert_int_eq(find(&sc, p, "/nonexistent", "/x.cgi"), 0);
+	ck_assert_str_eq(sc.path, p);
+
+	tree_path(p, sizeof(p), "/cgi-bin/owner.cgi");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 0);
+	ck_assert_str_eq(sc.path, p);
+
+	tree_path(p, sizeof(p), "/top.cgi");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 0);
+	ck_assert_str_eq(sc.dir, tree);
+}
+END_TEST
+
+START_TEST(test_find_docroot)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX], dir[PATH_MAX];
+
+	tree_path(p, sizeof(p), "/cgi-bin/hello.cgi");
+	tree_path(dir, sizeof(dir), "/cgi-bin");
+	ck_assert_int_eq(find(&sc, NULL, tree, "/cgi-bin/hello.cgi"), 0);
+	ck_assert_str_eq(sc.path, p);
+	ck_assert_str_eq(sc.dir, dir);
+	ck_assert_int_eq(sc.split, 0);
+
+	/* An empty SCRIPT_FILENAME counts as not sent. */
+	ck_assert_int_eq(find(&sc, "", tree, "/cgi-bin/hello.cgi"), 0);
+	ck_assert_str_eq(sc.path, p);
+
+	/* A SCRIPT_NAME without its leading slash still joins. */
+	ck_assert_int_eq(find(&sc, NULL, tree, "cgi-bin/hello.cgi"), 0);
+	ck_assert_str_eq(sc.path, p);
+
+	/* Only one of the two: nothing to run. */
+	ck_assert_int_eq(find(&sc, NULL, tree, NULL), 404);
+	ck_assert_int_eq(find(&sc, NULL, NULL, "/cgi-bin/hello.cgi"), 404);
+	ck_assert_int_eq(find(&sc, NULL, NULL, NULL), 404);
+}
+END_TEST
+
+START_TEST(test_find_missing)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX];
+
+	tree_path(p, sizeof(p), "/cgi-bin/nope.cgi");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 404);
+	tree_path(p, sizeof(p), "/nodir/x.cgi");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 404);
+	/* The walk stops at a directory: that is not a script. */
+	tree_path(p, sizeof(p), "/cgi-bin/sub/missing/more");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 404);
+	ck_assert_int_eq(find(&sc, NULL, tree, "/cgi-bin/nope.cgi"), 404);
+	ck_assert_int_eq(find(&sc, "/nonexistent-warmcgi-dir/x.cgi", NULL,
+	    NULL), 404);
+}
+END_TEST
+
+START_TEST(test_find_directory)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX];
+
+	tree_path(p, sizeof(p), "/cgi-bin");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 403);
+	tree_path(p, sizeof(p), "/cgi-bin/sub");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 403);
+	ck_assert_int_eq(find(&sc, NULL, tree, "/cgi-bin"), 403);
+	ck_assert_int_eq(find(&sc, "/", NULL, NULL), 403);
+}
+END_TEST
+
+START_TEST(test_find_not_executable)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX];
+
+	tree_path(p, sizeof(p), "/cgi-bin/data.txt");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 403);
+	ck_assert_int_eq(find(&sc, NULL, tree, "/cgi-bin/data.txt"), 403);
+	tree_path(p, sizeof(p), "/cgi-bin/data.txt/extra");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 403);
+}
+END_TEST
+
+START_TEST(test_find_relative)
+{
+	struct cgi_script	 sc;
+
+	ck_assert_int_eq(find(&sc, "cgi-bin/hello.cgi", NULL, NULL), 403);
+	ck_assert_int_eq(find(&sc, "./hello.cgi", NULL, NULL), 403);
+	ck_assert_int_eq(find(&sc, NULL, "relative/root", "/x.cgi"), 403);
+}
+END_TEST
+
+START_TEST(test_find_path_info)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX], script[PATH_MAX];
+	char			 dir[PATH_MAX];
+
+	tree_path(script, sizeof(script), "/cgi-bin/hello.cgi");
+	tree_path(dir, sizeof(dir), "/cgi-bin");
+
+	tree_path(p, sizeof(p), "/cgi-bin/hello.cgi/extra/path");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_str_eq(sc.dir, dir);
+	ck_assert_str_eq(sc.path_info, "/extra/path");
+	ck_assert_int_eq(sc.split, 1);
+
+	ck_assert_int_eq(find(&sc, NULL, tree, "/cgi-bin/hello.cgi/a/b.html"),
+	    0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_str_eq(sc.path_info, "/a/b.html");
+	ck_assert_int_eq(sc.split, 1);
+
+	tree_path(p, sizeof(p), "/cgi-bin/hello.cgi/");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_str_eq(sc.path_info, "/");
+	ck_assert_int_eq(sc.split, 1);
+
+	tree_path(p, sizeof(p), "/top.cgi/x");
+	ck_assert_int_eq(find(&sc, p, NULL, NULL), 0);
+	ck_assert_str_eq(sc.dir, tree);
+	ck_assert_str_eq(sc.path_info, "/x");
+}
+END_TEST
+
+START_TEST(test_script_allowed)
+{
+	struct config	 cfg;
+	char		*allow[] = { "/srv/cgi-bin/a.cgi",
+			    "/srv/cgi-bin/b.cgi", NULL };
+
+	config_init(&cfg);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin/a.cgi"), 1);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/anything"), 1);
+
+	cfg.allowed = allow;
+	cfg.nallowed = 2;
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin/a.cgi"), 1);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin/b.cgi"), 1);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin/c.cgi"), 0);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin/a.cgix"), 0);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin/a.cg"), 0);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, "/srv/cgi-bin"), 0);
+	ck_assert_int_eq(cgi_script_allowed(&cfg, ""), 0);
+}
+END_TEST
+
+static size_t
+argv_len(char **av)
+{
+	size_t	 n;
+
+	ck_assert_ptr_nonnull(av);
+	for (n = 0; av[n] != NULL; n++)
+		;
+	return n;
+}
+
+START_TEST(test_argv_words)
+{
+	char	**av;
+
+	av = cgi_argv_build("/cgi-bin/x.cgi", "a+b%20c");
+	ck_assert_uint_eq(argv_len(av), 3);
+	ck_assert_str_eq(av[0], "/cgi-bin/x.cgi");
+	ck_assert_str_eq(av[1], "a");
+	ck_assert_str_eq(av[2], "b c");
+	cgi_argv_free(av);
+
+	av = cgi_argv_build("/x", "one");
+	ck_assert_uint_eq(argv_len(av), 2);
+	ck_assert_str_eq(av[1], "one");
+	cgi_argv_free(av);
+
+	/* An encoded '=' is not an unencoded one (RFC 3875 4.4). */
+	av = cgi_argv_build("/x", "a%3Db+%2b%41");
+	ck_assert_uint_eq(argv_len(av), 3);
+	ck_assert_str_eq(av[1], "a=b");
+	ck_assert_str_eq(av[2], "+A");
+	cgi_argv_free(av);
+}
+END_TEST
+
+START_TEST(test_argv_equals)
+{
+	char	**av;
+
+	av = cgi_argv_build("/x", "a=b");
+	ck_assert_uint_eq(argv_len(av), 1);
+	ck_assert_str_eq(av[0], "/x");
+	cgi_argv_free(av);
+
+	av = cgi_argv_build("/x", "word+other=1");
+	ck_assert_uint_eq(argv_len(av), 1);
+	cgi_argv_free(av);
+
+	av = cgi_argv_build("/x", "=");
+	ck_assert_uint_eq(argv_len(av), 1);
+	cgi_argv_free(av);
+}
+END_TEST
+
+START_TEST(test_argv_empty)
+{
+	char	**av;
+
+	av = cgi_argv_build("/x", "");
+	ck_assert_uint_eq(argv_len(av), 1);
+	ck_assert_str_eq(av[0], "/x");
+	cgi_argv_free(av);
+
+	av = cgi_argv_build("/x", NULL);
+	ck_assert_uint_eq(argv_len(av), 1);
+	ck_assert_str_eq(av[0], "/x");
+	cgi_argv_free(av);
+
+	cgi_argv_free(NULL);
+}
+END_TEST
+
+START_TEST(test_argv_bad_escape)
+{
+	static const char	*bad[] = { "a+%zz", "a+%2", "%", "a%0",
+				    "a+b+%g1", "%00", "x+%%41", "%2+a" };
+	char			**av;
+	size_t			  i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		av = cgi_argv_build("/x", bad[i]);
+		ck_assert_msg(argv_len(av) == 1, "\"%s\": %zu words", bad[i],
+		    argv_len(av) - 1);
+		ck_assert_str_eq(av[0], "/x");
+		cgi_argv_free(av);
+	}
+}
+END_TEST
+
+START_TEST(test_argv_max)
+{
+	char	 q[ARGV_MAX * 2 + 8], **av;
+	size_t	 i;
+
+	/* Exactly ARGV_MAX words. */
+	for (i = 0; i < ARGV_MAX; i++) {
+		q[2 * i] = (char)('a' + i % 26);
+		q[2 * i + 1] = '+';
+	}
+	q[2 * ARGV_MAX - 1] = '\0';
+	av = cgi_argv_build("/x", q);
+	ck_assert_uint_eq(argv_len(av), ARGV_MAX + 1);
+	ck_assert_str_eq(av[1], "a");
+	ck_assert_str_eq(av[ARGV_MAX], "v");	/* 255 % 26 = 21 */
+	cgi_argv_free(av);
+
+	/* One more: no words at all. */
+	q[2 * ARGV_MAX - 1] = '+';
+	q[2 * ARGV_MAX] = 'z';
+	q[2 * ARGV_MAX + 1] = '\0';
+	av = cgi_argv_build("/x", q);
+	ck_assert_uint_eq(argv_len(av), 1);
+	ck_assert_str_eq(av[0], "/x");
+	cgi_argv_free(av);
+}
+END_TEST
+
+/* cgi_header_check on a copy of exactly len bytes, so ASan sees overreads. */
+static int
+hdr(const char *s, size_t len, size_t *end, size_t *nph)
+{
+	char	*b;
+	int	 rc;
+
+	b = malloc(len > 0 ? len : 1);
+	ck_assert_ptr_nonnull(b);
+	memcpy(b, s, len);
+	*end = 0xdead;
+	*nph = 0xbeef;
+	rc = cgi_header_check(b, len, end, nph);
+	free(b);
+	return rc;
+}
+
+#define HDR(s, e, n)	hdr((s), strlen(s), (e), (n))
+
+START_TEST(test_hdr_crlf)
+{
+	const char	*s;
+	size_t		 end, nph;
+
+	s = "Content-Type: text/html\r\n\r\n<html>";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, strlen("Content-Type: text/html\r\n\r\n"));
+	ck_assert_uint_eq(nph, 0);
+
+	s = "Status: 201 Created\r\nContent-Type: text/plain\r\n"
+	    "X-Thing: y\r\n\r\n";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, strlen(s));
+	ck_assert_uint_eq(nph, 0);
+
+	/* Names are case-insensitive; any one of the three will do. */
+	ck_assert_int_eq(HDR("content-type: x\r\n\r\n", &end, &nph),
+	    CGI_HDR_OK);
+	ck_assert_int_eq(HDR("LOCATION: /elsewhere\r\n\r\n", &end, &nph),
+	    CGI_HDR_OK);
+	ck_assert_int_eq(HDR("status: 404\r\n\r\n", &end, &nph), CGI_HDR_OK);
+	ck_assert_int_eq(HDR("X-A: 1\r\nLocation: http://x/\r\n\r\n", &end,
+	    &nph), CGI_HDR_OK);
+}
+END_TEST
+
+START_TEST(test_hdr_lf)
+{
+	const char	*s;
+	size_t		 end, nph;
+
+	s = "Content-Type: text/html\n\nbody\n\nmore";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, strlen("Content-Type: text/html\n\n"));
+	ck_assert_uint_eq(nph, 0);
+
+	/* Mixed line ends. */
+	s = "Status: 200 OK\r\nContent-Type: a/b\n\r\nx";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, strlen(s) - 1);
+	s = "Content-Type: a/b\r\n\nx";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, strlen(s) - 1);
+}
+END_TEST
+
+START_TEST(test_hdr_incomplete)
+{
+	static const char	*inc[] = {
+		"",
+		"C",
+		"Content-Ty",
+		"Content-Type",
+		"Content-Type:",
+		"Content-Type: text/ht",
+		"Content-Type: text/html\r\n",
+		"Content-Type: text/html\n",
+		"Content-Type: text/html\nX-Y: z\n",
+		"X-Y: z\nStatus",
+		"H",
+		"HTTP/1.",
+		"HTTP/1.1 40",
+		"HTTP/1.1 404",
+		"HTTP/1.1 404 Not Found\r\n",
+		"HTTP/1.1 404 Not Found\r\nContent-Type: x\r\n",
+	};
+	const char		*s = "Status: 302 Found\nLocation: /a\n\n";
+	size_t			 i, end, nph;
+
+	for (i = 0; i < sizeof(inc) / sizeof(inc[0]); i++)
+		ck_assert_msg(HDR(inc[i], &end, &nph) == CGI_HDR_INCOMPLETE,
+		    "\"%s\" is not INCOMPLETE", inc[i]);
+	/* Every prefix of a good block with bare LFs. */
+	for (i = 0; i < strlen(s); i++)
+		ck_assert_msg(hdr(s, i, &end, &nph) == CGI_HDR_INCOMPLETE,
+		    "prefix %zu is not INCOMPLETE", i);
+	ck_assert_int_eq(hdr(s, strlen(s), &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, strlen(s));
+}
+END_TEST
+
+/*
+ * A block with CRLF line ends can be read up to the CR of its empty line:
+ * that is still a valid block waiting for its LF, not a bad one.
+ */
+START_TEST(test_hdr_split_crlf)
+{
+	static const char	*blocks[] = {
+		"Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nbody",
+		"Content-Type: text/html\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Type: a\r\n\r\n",
+	};
+	size_t			 b, i, len, end, nph;
+
+	for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+		len = strstr(blocks[b], "\r\n\r\n") + 4 - blocks[b];
+		for (i = 0; i < len; i++)
+			ck_assert_msg(hdr(blocks[b], i, &end, &nph) ==
+			    CGI_HDR_INCOMPLETE, "block %zu, prefix %zu "
+			    "(ending \"%s\") is not INCOMPLETE", b, i,
+			    i > 0 && blocks[b][i - 1] == '\r' ? "\\r" : "...");
+		ck_assert_int_eq(hdr(blocks[b], len, &end, &nph), CGI_HDR_OK);
+		ck_assert_uint_eq(end, len);
+	}
+}
+END_TEST
+
+START_TEST(test_hdr_no_cgi_field)
+{
+	size_t	 end, nph;
+
+	ck_assert_int_eq(HDR("X-Foo: bar\r\n\r\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Content-Length: 3\n\nabc", &end, &nph),
+	    CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Content-Typo: x\n\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Statu: 200\n\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Locations: /\n\n", &end, &nph), CGI_HDR_BAD);
+	/* An empty line first: no header at all. */
+	ck_assert_int_eq(HDR("\r\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("\r\nContent-Type: x\r\n\r\n", &end, &nph),
+	    CGI_HDR_BAD);
+}
+END_TEST
+
+START_TEST(test_hdr_body_first)
+{
+	size_t	 end, nph;
+
+	/* Judged on the partial line, before any line end arrives. */
+	ck_assert_int_eq(HDR("<", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("<html>", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("<html><body>hello", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Hello world", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("{\"json\": 1}", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("<html>\n<body>\n\n", &end, &nph), CGI_HDR_BAD);
+}
+END_TEST
+
+START_TEST(test_hdr_no_colon)
+{
+	size_t	 end, nph;
+
+	ck_assert_int_eq(HDR("Content-Type text/html\r\n\r\n", &end, &nph),
+	    CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("ContentType\r\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Content-Type: a\r\nJunk\r\n\r\n", &end, &nph),
+	    CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Content-Type: a\nJunk\n", &end, &nph),
+	    CGI_HDR_BAD);
+	ck_assert_int_eq(HDR(": value\n\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Content-Type: x\n: value\n\n", &end, &nph),
+	    CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Bad Name: x\n\n", &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Bad(name): x\n\n", &end, &nph), CGI_HDR_BAD);
+}
+END_TEST
+
+START_TEST(test_hdr_folding)
+{
+	size_t	 end, nph;
+
+	ck_assert_int_eq(HDR("Content-Type: text/html\r\n charset=x\r\n\r\n",
+	    &end, &nph), CGI_HDR_BAD);
+	ck_assert_int_eq(HDR("Content-Type: text/html\n\tcharset=x\n\n",
+	    &end, &nph), CGI_HDR_BAD);
+	/* Seen as soon as the continuation starts. */
+	ck_assert_int_eq(HDR("Content-Type: text/html\r\n ", &end, &nph),
+	    CGI_HDR_BAD);
+	ck_assert_int_eq(HDR(" Content-Type: x\n\n", &end, &nph),
+	    CGI_HDR_BAD);
+}
+END_TEST
+
+START_TEST(test_hdr_nph)
+{
+	const char	*s;
+	size_t		 end, nph;
+
+	s = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n\r\nbody";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(nph, strlen("HTTP/1.1 404 Not Found\r\n"));
+	ck_assert_uint_eq(end, strlen(s) - 4);
+
+	/* An NPH line alone with bare LFs; no Content-Type needed. */
+	s = "HTTP/1.0 200 OK\n\n";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(nph, strlen("HTTP/1.0 200 OK\n"));
+	ck_assert_uint_eq(end, strlen(s));
+
+	s = "HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\n"
+	    "X-Y: z\r\n\r\n";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(nph, strlen("HTTP/1.1 301 Moved Permanently\r\n"));
+	ck_assert_uint_eq(end, strlen(s));
+
+	/* Without a reason phrase. */
+	s = "HTTP/1.1 204\r\n\r\n";
+	ck_assert_int_eq(HDR(s, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(nph, 14);
+
+	/* Not NPH: nph_len is 0. */
+	ck_assert_int_eq(HDR("Content-Type: x\n\n", &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(nph, 0);
+}
+END_TEST
+
+START_TEST(test_hdr_nph_bad)
+{
+	static const char	*bad[] = {
+		"HTTP/1.1 20 x\r\n\r\n",
+		"HTTP/1.1 20 x",
+		"HTTP/1.1 20\r\n\r\n",
+		"HTTP/1.1 2000 OK\r\n\r\n",
+		"HTTP/1.1 abc OK\r\n\r\n",
+		"HTTP/1.x 200 OK\r\n\r\n",
+		"HTTP/1.1  200 OK\r\n",
+		"HTTP/1.1-200 OK\r\n",
+		"HTTP/1.\r\n\r\n",
+		"HTTP/2 200 OK\r\n\r\n",
+		"Content-Type: a\r\nHTTP/1.1 200 OK\r\n\r\n",
+	};
+	size_t			 i, end, nph;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(HDR(bad[i], &end, &nph) == CGI_HDR_BAD,
+		    "bad NPH %zu is not BAD", i);
+}
+END_TEST
+
+START_TEST(test_hdr_end_exact)
+{
+	char	 big[300];
+	size_t	 end, nph, i;
+
+	/* The end is past the first empty line, not a later one. */
+	ck_assert_int_eq(HDR("Location: /a\n\n\n\nbody\r\n\r\n", &end, &nph),
+	    CGI_HDR_OK);
+	ck_assert_uint_eq(end, 14);
+	ck_assert_int_eq(HDR("Location: /a\r\n\r\n\r\n", &end, &nph),
+	    CGI_HDR_OK);
+	ck_assert_uint_eq(end, 16);
+	ck_assert_int_eq(HDR("Status: 500\r\n\r\nStatus: 200\r\n\r\n", &end,
+	    &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, 15);
+
+	/* A long header line. */
+	memcpy(big, "Content-Type: ", 14);
+	for (i = 14; i < 290; i++)
+		big[i] = 'x';
+	memcpy(big + 290, "\r\n\r\nZZZZ", 8);
+	ck_assert_int_eq(hdr(big, sizeof(big) - 2, &end, &nph), CGI_HDR_OK);
+	ck_assert_uint_eq(end, 294);
+}
+END_TEST
+
+START_TEST(test_hdr_status)
+{
+	static const struct {
+		const char	*s;
+		int		 status;
+	} t[] = {
+		{ "Status: 404 Not Found\r\nContent-Type: x\r\n\r\n", 404 },
+		{ "Content-Type: x\r\nstatus: 201\n\n", 201 },
+		{ "HTTP/1.1 503 Busy\r\n\r\n", 503 },
+		{ "HTTP/1.0 204\n\n", 204 },
+		{ "Location: /x\r\n\r\n", 302 },
+		{ "location: http://a/\n\n", 302 },
+		{ "Location: /x\r\nStatus: 301 Moved\r\n\r\n", 301 },
+		{ "Status: 303 See Other\r\nLocation: /x\r\n\r\n", 303 },
+		{ "Content-Type: text/html\r\n\r\n", 200 },
+		{ "X-Status: 500\r\nContent-Type: a\r\n\r\n", 200 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(cgi_header_status(t[i].s, strlen(t[i].s)) ==
+		    t[i].status, "\"%s\": %d, expected %d", t[i].s,
+		    cgi_header_status(t[i].s, strlen(t[i].s)), t[i].status);
+}
+END_TEST
+
+START_TEST(test_status_reason)
+{
+	ck_assert_str_eq(cgi_status_reason(400), "Bad Request");
+	ck_assert_str_eq(cgi_status_reason(403), "Forbidden");
+	ck_assert_str_eq(cgi_status_reason(404), "Not Found");
+	ck_assert_str_eq(cgi_status_reason(500), "Internal Server Error");
+	ck_assert_str_eq(cgi_status_reason(502), "Bad Gateway");
+	ck_assert_str_eq(cgi_status_reason(503), "Service Unavailable");
+	ck_assert_str_eq(cgi_status_reason(504), "Gateway Timeout");
+	ck_assert_ptr_nonnull(cgi_status_reason(599));
+	ck_assert_uint_gt(strlen(cgi_status_reason(599)), 0);
+}
+END_TEST
+
+static Suite *
+cgi_suite(void)
+{
+	Suite	*s = suite_create("cgi");
+	TCase	*tc;
+
+	tc = tcase_create("env");
+	tcase_add_test(tc, test_env_copied);
+	tcase_add_test(tc, test_env_empty_params);
+	tcase_add_test(tc, test_env_sent_kept);
+	tcase_add_test(tc, test_env_httpoxy);
+	tcase_add_test(tc, test_env_bad_names);
+	tcase_add_test(tc, test_env_repeat_last);
+	tcase_add_test(tc, test_env_truncated);
+	tcase_add_test(tc, test_env_pass_env);
+	tcase_add_test(tc, test_env_get_set);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("script");
+	tcase_add_unchecked_fixture(tc, tree_setup, tree_teardown);
+	tcase_add_test(tc, test_find_script_filename);
+	tcase_add_test(tc, test_find_docroot);
+	tcase_add_test(tc, test_find_missing);
+	tcase_add_test(tc, test_find_directory);
+	tcase_add_test(tc, test_find_not_executable);
+	tcase_add_test(tc, test_find_relative);
+	tcase_add_test(tc, test_find_path_info);
+	tcase_add_test(tc, test_script_allowed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("argv");
+	tcase_add_test(tc, test_argv_words);
+	tcase_add_test(tc, test_argv_equals);
+	tcase_add_test(tc, test_argv_empty);
+	tcase_add_test(tc, test_argv_bad_escape);
+	tcase_add_test(tc, test_argv_max);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("header");
+	tcase_add_test(tc, test_hdr_crlf);
+	tcase_add_test(tc, test_hdr_lf);
+	tcase_add_test(tc, test_hdr_incomplete);
+	tcase_add_test(tc, test_hdr_split_crlf);
+	tcase_add_test(tc, test_hdr_no_cgi_field);
+	tcase_add_test(tc, test_hdr_body_first);
+	tcase_add_test(tc, test_hdr_no_colon);
+	tcase_add_test(tc, test_hdr_folding);
+	tcase_add_test(tc, test_hdr_nph);
+	tcase_add_test(tc, test_hdr_nph_bad);
+	tcase_add_test(tc, test_hdr_end_exact);
+	tcase_add_test(tc, test_hdr_status);
+	tcase_add_test(tc, test_status_reason);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(cgi_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

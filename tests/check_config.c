@@ -1,0 +1,364 @@
+/*
+ * Check suite for the command line (src/config.c): the defaults, every
+ * short and long option, repeated options, and the errors for bad numbers,
+ * bad modes, relative -p paths, bad --pass-env names and stray arguments.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "warmcgi.h"
+
+static int	run(struct config *, char **);
+
+/* argv arrays live as long as the enclosing block, as cfg's pointers do. */
+#define PARSE(cfg, ...)	\
+	run((cfg), (char *[]){ "warmcgi", __VA_ARGS__, NULL })
+
+/* config_init, then config_parse on a NULL-terminated argv. */
+static int
+run(struct config *cfg, char **argv)
+{
+	int	 argc;
+
+	for (argc = 0; argv[argc] != NULL; argc++)
+		;
+	config_init(cfg);
+	return config_parse(cfg, argc, argv);
+}
+
+/* Parse, expect CONFIG_ERROR, free. */
+#define BAD(...)	do {						\
+	struct config	 bad_cfg;					\
+	ck_assert_int_eq(PARSE(&bad_cfg, __VA_ARGS__), CONFIG_ERROR);	\
+	config_free(&bad_cfg);						\
+} while (0)
+
+START_TEST(test_defaults)
+{
+	struct config	 cfg;
+
+	memset(&cfg, 0xa5, sizeof(cfg));
+	config_init(&cfg);
+	ck_assert_int_eq(cfg.max_children, DEFAULT_MAX_CHILDREN);
+	ck_assert_int_eq(cfg.queue_max, DEFAULT_QUEUE_MAX);
+	ck_assert_int_eq(cfg.max_conns, DEFAULT_MAX_CONNS);
+	ck_assert_uint_eq(cfg.socket_mode, DEFAULT_SOCKET_MODE);
+	ck_assert_uint_eq(cfg.socket_mode, 0660);
+	ck_assert_int_eq(cfg.grace_sec, DEFAULT_GRACE_SEC);
+	ck_assert_uint_eq(cfg.params_max, DEFAULT_PARAMS_MAX);
+	ck_assert_uint_eq(cfg.stdin_buf, DEFAULT_STDIN_BUF);
+	ck_assert_uint_eq(cfg.out_buf, DEFAULT_OUT_BUF);
+	ck_assert_uint_eq(cfg.hold_mem, DEFAULT_HOLD_MEM);
+	ck_assert_int_eq(cfg.spill_max, DEFAULT_SPILL_MAX);
+	ck_assert_ptr_null(cfg.listen);
+	ck_assert_uint_eq(cfg.nlisten, 0);
+	ck_assert_ptr_null(cfg.allowed);
+	ck_assert_uint_eq(cfg.nallowed, 0);
+	ck_assert_ptr_null(cfg.pass_env);
+	ck_assert_uint_eq(cfg.npass_env, 0);
+	ck_assert_int_eq(cfg.stderr_to_fcgi, 0);
+	ck_assert_ptr_null(cfg.tmpdir);
+	ck_assert_int_eq(cfg.verbose, 0);
+	ck_assert_int_eq(cfg.syslog, 0);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_no_options)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(run(&cfg, (char *[]){ "warmcgi", NULL }), CONFIG_OK);
+	ck_assert_int_eq(cfg.max_children, DEFAULT_MAX_CHILDREN);
+	ck_assert_uint_eq(cfg.nlisten, 0);
+	ck_assert_uint_eq(cfg.nallowed, 0);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_socket_repeated)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "-s", "unix:/x", "-s",
+	    "tcp:127.0.0.1:9000", "-s", "tcp6:[::1]:9001"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.nlisten, 3);
+	ck_assert_str_eq(cfg.listen[0], "unix:/x");
+	ck_assert_str_eq(cfg.listen[1], "tcp:127.0.0.1:9000");
+	ck_assert_str_eq(cfg.listen[2], "tcp6:[::1]:9001");
+	ck_assert_ptr_null(cfg.listen[3]);
+	config_free(&cfg);
+
+	ck_assert_int_eq(PARSE(&cfg, "-sunix:/a", "--socket", "unix:/b",
+	    "--socket=unix:/c"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.nlisten, 3);
+	ck_assert_str_eq(cfg.listen[0], "unix:/a");
+	ck_assert_str_eq(cfg.listen[1], "unix:/b");
+	ck_assert_str_eq(cfg.listen[2], "unix:/c");
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_short_options)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "-c", "8", "-f", "-p", "/a", "-p", "/b",
+	    "-v", "-s", "unix:/x"), CONFIG_OK);
+	ck_assert_int_eq(cfg.max_children, 8);
+	ck_assert_int_eq(cfg.stderr_to_fcgi, 1);
+	ck_assert_uint_eq(cfg.nallowed, 2);
+	ck_assert_str_eq(cfg.allowed[0], "/a");
+	ck_assert_str_eq(cfg.allowed[1], "/b");
+	ck_assert_ptr_null(cfg.allowed[2]);
+	ck_assert_int_eq(cfg.verbose, 1);
+	ck_assert_uint_eq(cfg.nlisten, 1);
+	/* What was not given keeps its default. */
+	ck_assert_int_eq(cfg.queue_max, DEFAULT_QUEUE_MAX);
+	ck_assert_uint_eq(cfg.socket_mode, DEFAULT_SOCKET_MODE);
+	config_free(&cfg);
+
+	/* Bundled flags and an attached argument. */
+	ck_assert_int_eq(PARSE(&cfg, "-fvv", "-c1"), CONFIG_OK);
+	ck_assert_int_eq(cfg.stderr_to_fcgi, 1);
+	ck_assert_int_eq(cfg.verbose, 2);
+	ck_assert_int_eq(cfg.max_children, 1);
+	config_free(&cfg);
+
+	/* The last -c wins; the limits are accepted. */
+	ck_assert_int_eq(PARSE(&cfg, "-c", "3", "-c", "1000000"), CONFIG_OK);
+	ck_assert_int_eq(cfg.max_children, 1000000);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_long_options)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg,
+	    "--children", "12",
+	    "--socket", "unix:/run/w.sock",
+	    "--allow", "/srv/a.cgi",
+	    "--allow=/srv/b.cgi",
+	    "--stderr-to-server",
+	    "--socket-mode", "0600",
+	    "--queue", "7",
+	    "--max-conns", "100",
+	    "--grace", "30",
+	    "--max-params", "2048",
+	    "--stdin-buffer", "8192",
+	    "--out-buffer", "16384",
+	    "--hold-memory", "65536",
+	    "--spill-max", "1000000000000",
+	    "--tmpdir", "/var/tmp",
+	    "--pass-env", "LANG",
+	    "--pass-env", "TZ",
+	    "--syslog",
+	    "--verbose"), CONFIG_OK);
+	ck_assert_int_eq(cfg.max_children, 12);
+	ck_assert_uint_eq(cfg.nlisten, 1);
+	ck_assert_str_eq(cfg.listen[0], "unix:/run/w.sock");
+	ck_assert_uint_eq(cfg.nallowed, 2);
+	ck_assert_str_eq(cfg.allowed[0], "/srv/a.cgi");
+	ck_assert_str_eq(cfg.allowed[1], "/srv/b.cgi");
+	ck_assert_int_eq(cfg.stderr_to_fcgi, 1);
+	ck_assert_uint_eq(cfg.socket_mode, 0600);
+	ck_assert_int_eq(cfg.queue_max, 7);
+	ck_assert_int_eq(cfg.max_conns, 100);
+	ck_assert_int_eq(cfg.grace_sec, 30);
+	ck_assert_uint_eq(cfg.params_max, 2048);
+	ck_assert_uint_eq(cfg.stdin_buf, 8192);
+	ck_assert_uint_eq(cfg.out_buf, 16384);
+	ck_assert_uint_eq(cfg.hold_mem, 65536);
+	ck_assert_int_eq(cfg.spill_max, 1000000000000LL);
+	ck_assert_str_eq(cfg.tmpdir, "/var/tmp");
+	ck_assert_uint_eq(cfg.npass_env, 2);
+	ck_assert_str_eq(cfg.pass_env[0], "LANG");
+	ck_assert_str_eq(cfg.pass_env[1], "TZ");
+	ck_assert_ptr_null(cfg.pass_env[2]);
+	ck_assert_int_eq(cfg.syslog, 1);
+	ck_assert_int_eq(cfg.verbose, 1);
+	config_free(&cfg);
+
+	/* Zero is allowed where it means "none". */
+	ck_assert_int_eq(PARSE(&cfg, "--queue", "0", "--grace", "0",
+	    "--hold-memory", "0", "--spill-max", "0", "--children=5"),
+	    CONFIG_OK);
+	ck_assert_int_eq(cfg.queue_max, 0);
+	ck_assert_int_eq(cfg.grace_sec, 0);
+	ck_assert_uint_eq(cfg.hold_mem, 0);
+	ck_assert_int_eq(cfg.spill_max, 0);
+	ck_assert_int_eq(cfg.max_children, 5);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_bad_numbers)
+{
+	BAD("-c", "0");
+	BAD("-c", "abc");
+	BAD("-c", "99999999999");
+	BAD("-c", "-1");
+	BAD("-c", "");
+	BAD("-c", "8x");
+	BAD("-c", "1000001");
+	BAD("--children", "0");
+	BAD("--queue", "-1");
+	BAD("--queue", "many");
+	BAD("--max-conns", "0");
+	BAD("--grace", "86401");
+	BAD("--grace", "-5");
+	BAD("--max-params", "1023");
+	BAD("--stdin-buffer", "4095");
+	BAD("--out-buffer", "1");
+	BAD("--hold-memory", "x");
+	BAD("--spill-max", "1e9");
+}
+END_TEST
+
+START_TEST(test_missing_argument)
+{
+	BAD("-c");
+	BAD("-s");
+	BAD("-p");
+	BAD("--children");
+	BAD("--socket-mode");
+	BAD("--pass-env");
+}
+END_TEST
+
+START_TEST(test_socket_mode)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "--socket-mode", "600"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.socket_mode, 0600);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--socket-mode", "0777"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.socket_mode, 0777);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--socket-mode", "0"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.socket_mode, 0);
+	config_free(&cfg);
+
+	BAD("--socket-mode", "0999");
+	BAD("--socket-mode", "12345");
+	BAD("--socket-mode", "8");
+	BAD("--socket-mode", "");
+	BAD("--socket-mode", "rw");
+	BAD("--socket-mode", "-600");
+	BAD("--socket-mode", "1777");
+}
+END_TEST
+
+START_TEST(test_allow_relative)
+{
+	BAD("-p", "relative/x.cgi");
+	BAD("-p", "x.cgi");
+	BAD("-p", "");
+	BAD("-p", "/ok.cgi", "-p", "./x.cgi");
+	BAD("--allow", "cgi-bin/x");
+}
+END_TEST
+
+START_TEST(test_pass_env_bad)
+{
+	BAD("--pass-env", "A=B");
+	BAD("--pass-env", "=");
+	BAD("--pass-env", "");
+	BAD("--pass-env", "LANG", "--pass-env", "X=1");
+}
+END_TEST
+
+START_TEST(test_stray_argument)
+{
+	BAD("extra");
+	BAD("-c", "4", "extra");
+	BAD("-f", "unix:/x");
+	BAD("-x");
+	BAD("--nope");
+	BAD("--children", "4", "--", "extra");
+}
+END_TEST
+
+START_TEST(test_help_version)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "-h"), CONFIG_EXIT);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--help"), CONFIG_EXIT);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "-V"), CONFIG_EXIT);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--version"), CONFIG_EXIT);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "-c", "4", "-h"), CONFIG_EXIT);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_free_resets)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "-s", "unix:/x", "-p", "/a",
+	    "--pass-env", "LANG"), CONFIG_OK);
+	config_free(&cfg);
+	ck_assert_ptr_null(cfg.listen);
+	ck_assert_uint_eq(cfg.nlisten, 0);
+	ck_assert_ptr_null(cfg.allowed);
+	ck_assert_uint_eq(cfg.nallowed, 0);
+	ck_assert_ptr_null(cfg.pass_env);
+	ck_assert_uint_eq(cfg.npass_env, 0);
+
+	/* A second parse in the same process starts from the first argument. */
+	ck_assert_int_eq(PARSE(&cfg, "-c", "9"), CONFIG_OK);
+	ck_assert_int_eq(cfg.max_children, 9);
+	config_free(&cfg);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc;
+
+	tc = tcase_create("good");
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_no_options);
+	tcase_add_test(tc, test_socket_repeated);
+	tcase_add_test(tc, test_short_options);
+	tcase_add_test(tc, test_long_options);
+	tcase_add_test(tc, test_socket_mode);
+	tcase_add_test(tc, test_help_version);
+	tcase_add_test(tc, test_free_resets);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bad");
+	tcase_add_test(tc, test_bad_numbers);
+	tcase_add_test(tc, test_missing_argument);
+	tcase_add_test(tc, test_allow_relative);
+	tcase_add_test(tc, test_pass_env_bad);
+	tcase_add_test(tc, test_stray_argument);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(config_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

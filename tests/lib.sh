@@ -1,0 +1,360 @@
+# lib.sh: helpers for tests/integration.sh, sourced by bash.
+#
+# A temporary directory ($T) holding everything the tests make: sockets,
+# logs, nginx's prefix and configuration, request bodies.  Every process
+# started here is recorded and stopped by lib_cleanup on exit, whether the
+# run passed, failed or was interrupted.  Results are counted by run(),
+# which prints "ok NAME" or "FAIL NAME: why" for one test function; a
+# test function sets $why and returns 1 to fail.
+
+T=
+NPASS=0
+NFAIL=0
+PIDS=			# warmcgi instances and others we started
+NGINX_PID=
+NGINX_WORKERS=
+PORT=
+declare -A WPID		# warmcgi instance name -> pid
+declare -A WLOG		# warmcgi instance name -> log file
+# A small quarantine, so that an ASan build's RSS still means something.
+WARMCGI_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
+
+lib_init()
+{
+	T=$(mktemp -d /tmp/warmcgi-it.XXXXXX) || exit 99
+	chmod 0755 "$T"
+	trap lib_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+}
+
+# Milliseconds on a monotonic-enough clock.
+now_ms()
+{
+	echo $(( $(date +%s%N) / 1000000 ))
+}
+
+ok()
+{
+	NPASS=$((NPASS + 1))
+	echo "ok $1"
+}
+
+fail()
+{
+	NFAIL=$((NFAIL + 1))
+	echo "FAIL $1: $2"
+}
+
+# run NAME FUNCTION [ARGS]: one test, one line.
+run()
+{
+	local name=$1
+	shift
+	why=
+	if "$@" && [ -z "$why" ]; then
+		ok "$name"
+	else
+		fail "$name" "${why:-failed}"
+	fi
+}
+
+# Assertions: each returns 1 and sets $why on a mismatch.
+short()
+{
+	printf '%s' "$1" | head -c 160 | tr '\r\n' '  '
+}
+
+expect_eq()
+{
+	[ "$2" = "$3" ] && return 0
+	why="$1: got '$(short "$2")', want '$3'"
+	return 1
+}
+
+# expect_grep WHAT FILE PATTERN (grep -E, whole line with -x if wanted)
+expect_grep()
+{
+	grep -qE -- "$3" "$2" 2>/dev/null && return 0
+	why="$1: no line matching '$3' in $(basename "$2"): '$(short \
+	    "$(head -c 400 "$2" 2>/dev/null)")'"
+	return 1
+}
+
+expect_nogrep()
+{
+	local line
+	line=$(grep -E -m1 -- "$3" "$2" 2>/dev/null) || return 0
+	why="$1: unexpected line '$(short "$line")'"
+	return 1
+}
+
+# alive PID: the process exists and is not a zombie.
+alive()
+{
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# wait_gone MS PID...: every pid has exited (or is a zombie left to a
+# parent other than warmcgi) within MS milliseconds.
+wait_gone()
+{
+	local limit=$(( $(now_ms) + $1 )) p left
+	shift
+	while :; do
+		left=
+		for p in "$@"; do
+			alive "$p" && left="$left $p"
+		done
+		[ -z "$left" ] && return 0
+		[ "$(now_ms)" -ge "$limit" ] && { gone_left=$left; return 1; }
+		sleep 0.05
+	done
+}
+
+# wait_file MS FILE: FILE exists and is not empty.
+wait_file()
+{
+	local limit=$(( $(now_ms) + $1 ))
+	until [ -s "$2" ]; do
+		[ "$(now_ms)" -ge "$limit" ] && return 1
+		sleep 0.05
+	done
+}
+
+# wait_log MS FILE PATTERN
+wait_log()
+{
+	local limit=$(( $(now_ms) + $1 ))
+	until grep -qE -- "$3" "$2" 2>/dev/null; do
+		[ "$(now_ms)" -ge "$limit" ] && return 1
+		sleep 0.05
+	done
+}
+
+rss_kb()
+{
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+fd_count()
+{
+	ls "/proc/$1/fd" 2>/dev/null | wc -l
+}
+
+# Processes running in the scripts' directory: every script and whatever
+# it starts, since they inherit the working directory.  A warm
+# interpreter waiting for work (a zygote) is meant to stay and is left out.
+script_procs()
+{
+	local d p
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$(readlink "$d/cwd" 2>/dev/null)" = "$T/cgi-bin" ] ||
+		    continue
+		tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qi zygote &&
+		    continue
+		alive "$p" && echo "$p"
+	done
+}
+
+# Zombies whose parent is PID.
+zombies_of()
+{
+	ps -o pid=,stat= --ppid "$1" 2>/dev/null | awk '$2 ~ /^Z/ { print $1 }'
+}
+
+# start_warmcgi NAME SOCKET [ARGS]: the daemon on unix:SOCKET, with a
+# variable in its environment that no script may see; log in $T/NAME.log.
+start_warmcgi()
+{
+	local name=$1 sock=$2 pid
+	shift 2
+	WLOG[$name]=$T/$name.log
+	WARMCGI_SECRET=leaked-$name ASAN_OPTIONS=$WARMCGI_ASAN_OPTIONS \
+	    "$WARMCGI" -s "unix:$sock" "$@" \
+	    >"${WLOG[$name]}" 2>&1 </dev/null &
+	pid=$!
+	WPID[$name]=$pid
+	PIDS="$PIDS $pid"
+	if ! wait_log 5000 "${WLOG[$name]}" 'ready:'; then
+		echo "warmcgi $name did not start:" >&2
+		cat "${WLOG[$name]}" >&2
+		return 1
+	fi
+	return 0
+}
+
+# stop_pid PID SIG MS: signal our child and reap it; $stop_rc is its exit
+# status, or "timeout" after MS (it is then killed with SIGKILL).  Not in
+# a subshell: only this shell can wait for its children.
+stop_pid()
+{
+	local pid=$1 limit=$(( $(now_ms) + $3 ))
+	kill "-$2" "$pid" 2>/dev/null
+	while alive "$pid"; do
+		if [ "$(now_ms)" -ge "$limit" ]; then
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			stop_rc=timeout
+			return
+		fi
+		sleep 0.05
+	done
+	wait "$pid" 2>/dev/null
+	stop_rc=$?
+}
+
+port_free()
+{
+	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# nginx_conf PORT: the configuration, fastcgi_params from the system.
+nginx_conf()
+{
+	local loc=
+	cat <<EOF
+user root;
+daemon off;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx-error.log info;
+events {
+	worker_connections 1024;
+}
+http {
+	access_log $T/nginx-access.log;
+	client_body_temp_path $T/nginx/client_body;
+	proxy_temp_path $T/nginx/proxy;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	client_max_body_size 64m;
+	fastcgi_read_timeout 60s;
+	fastcgi_send_timeout 60s;
+
+	upstream w1_keepalive {
+		server unix:$T/w1.sock;
+		keepalive 4;
+	}
+
+	server {
+		listen 127.0.0.1:$1;
+		server_name localhost;
+
+		location /cgi-bin/ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $T\$fastcgi_script_name;
+			fastcgi_pass unix:$T/w1.sock;
+		}
+		location /ka/ {
+			rewrite ^/ka(/.*)\$ \$1 break;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $T\$fastcgi_script_name;
+			fastcgi_keep_conn on;
+			fastcgi_pass w1_keepalive;
+		}
+		location /slow/ {
+			rewrite ^/slow(/.*)\$ \$1 break;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $T\$fastcgi_script_name;
+			fastcgi_buffering off;
+			fastcgi_pass unix:$T/w1.sock;
+		}
+EOF
+	for loc in p f q t; do
+		cat <<EOF
+		location /$loc/ {
+			rewrite ^/$loc(/.*)\$ \$1 break;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $T\$fastcgi_script_name;
+			fastcgi_pass unix:$T/w-$loc.sock;
+		}
+EOF
+	done
+	cat <<EOF
+	}
+}
+EOF
+}
+
+# Start nginx in the foreground of a background job on a free port.
+start_nginx()
+{
+	local try port limit
+	mkdir -p "$T/nginx"
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		port=$((20000 + RANDOM % 20000))
+		port_free "$port" || continue
+		nginx_conf "$port" >"$T/nginx.conf"
+		nginx -p "$T/nginx/" -c "$T/nginx.conf" \
+		    -e "$T/nginx-error.log" </dev/null >>"$T/nginx.out" 2>&1 &
+		NGINX_PID=$!
+		limit=$(( $(now_ms) + 5000 ))
+		while alive "$NGINX_PID"; do
+			if ! port_free "$port"; then
+				PORT=$port
+				NGINX_WORKERS=$(ps -o pid= --ppid "$NGINX_PID")
+				return 0
+			fi
+			[ "$(now_ms)" -ge "$limit" ] && break
+			sleep 0.05
+		done
+		kill -KILL "$NGINX_PID" 2>/dev/null
+		wait "$NGINX_PID" 2>/dev/null
+		NGINX_PID=
+	done
+	echo "nginx did not start:" >&2
+	cat "$T/nginx.out" "$T/nginx-error.log" >&2 2>/dev/null
+	return 1
+}
+
+stop_nginx()
+{
+	local w
+	[ -n "$NGINX_PID" ] || return 0
+	NGINX_WORKERS="$NGINX_WORKERS $(ps -o pid= --ppid "$NGINX_PID")"
+	stop_pid "$NGINX_PID" TERM 5000
+	for w in $NGINX_WORKERS; do
+		alive "$w" && kill -KILL "$w" 2>/dev/null
+	done
+	NGINX_PID=
+}
+
+# http PATH [CURL ARGS]: prints the status code; the body is in
+# $T/body and the response headers in $T/hdr.
+http()
+{
+	local path=$1
+	shift
+	curl -sS -m 30 -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@" \
+	    "http://127.0.0.1:$PORT$path" 2>"$T/curl.err"
+}
+
+# A header's value from $T/hdr (case-insensitive name).
+hdr()
+{
+	tr -d '\r' <"$T/hdr" | awk -v n="$1" 'BEGIN { n = tolower(n) }
+	    { i = index($0, ":"); if (i && tolower(substr($0, 1, i - 1)) == n) {
+	    v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }'
+}
+
+lib_cleanup()
+{
+	local p
+	trap - EXIT
+	stop_nginx
+	for p in $PIDS; do
+		alive "$p" && stop_pid "$p" TERM 3000
+	done
+	for p in $(script_procs); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	if [ "$NFAIL" -gt 0 ] || [ -n "${WARMCGI_KEEP_TMP:-}" ]; then
+		rm -f "$T"/*.bin
+	else
+		rm -rf "$T"
+	fi
+}

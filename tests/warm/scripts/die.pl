@@ -1,0 +1,3 @@
+#!/usr/bin/perl
+print "before\n";
+die "boom";

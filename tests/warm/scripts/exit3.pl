@@ -1,0 +1,3 @@
+#!/usr/bin/perl
+print "exiting\n";
+exit 3;

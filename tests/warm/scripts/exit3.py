@@ -1,0 +1,4 @@
+#!/usr/bin/python3
+import sys
+print("exiting")
+sys.exit(3)

@@ -1,0 +1,3 @@
+# Imported at the top of args.py: runs once, in the zygote.
+import os
+PID = os.getpid()

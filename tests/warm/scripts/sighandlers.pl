@@ -1,0 +1,13 @@
+#!/usr/bin/perl
+# Handlers installed at compile time stay, as in a cold run.
+BEGIN {
+	$SIG{__WARN__} = sub { print "caught warning: $_[0]" };
+	$SIG{__DIE__} = sub { print "die handler: $_[0]" };
+	$SIG{USR1} = sub { print "usr1\n" };
+	$SIG{HUP} = 'IGNORE';
+}
+open(my $st, "<", "/proc/self/status") or die;
+print grep { /^Sig(Blk|Ign|Cgt):/ } <$st>;
+kill 'USR1', $$;
+warn "w\n";
+die "d\n";

@@ -1,0 +1,4 @@
+#!/usr/bin/python3
+import warnings
+warnings.warn("careful")
+print("done")
