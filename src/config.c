@@ -366,7 +366,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 				cfg->python = optarg;
 			break;
 		default:
-			config_usage(1);
+			fprintf(stderr, "warmcgi: -h lists the options\n");
 			return CONFIG_ERROR;
 		}
 	}

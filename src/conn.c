@@ -98,6 +98,7 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	bufferevent_setwatermark(c->bev, EV_WRITE, srv->cfg->out_buf / 2, 0);
 	bufferevent_enable(c->bev, EV_WRITE);
 	event_add(c->ev_read, NULL);
+	c->reading = 1;
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
 	srv->stats.conns_total++;
@@ -245,6 +246,9 @@ conn_process(struct conn *c)
 static void
 conn_reading(struct conn *c, int on)
 {
+	if (c->reading == on)
+		return;
+	c->reading = on;
 	if (on) {
 		event_del(c->ev_closed);
 		event_add(c->ev_read, NULL);

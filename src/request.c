@@ -406,7 +406,7 @@ request_fd_close(int *fd, struct event **ev)
 static void
 request_stdin_close(struct request *r)
 {
-	if (r->fd_in != -1)
+	if (r->fd_in != -1 && r->warm)
 		(void)shutdown(r->fd_in, SHUT_WR);
 	request_fd_close(&r->fd_in, &r->ev_in);
 }

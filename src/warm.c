@@ -35,11 +35,9 @@
 #define WARM_BACKOFF_MIN	1	/* seconds before a failed one retries */
 #define WARM_BACKOFF_MAX	300
 #define WARM_BACKLOG		128
-#define WARM_ARGS_MAX		16	/* interpreter flags from #! */
 #define WARM_ENTRIES_MAX	1024	/* scripts remembered, warm or not */
 
 enum zygote_state { Z_LOADING, Z_READY, Z_FAILED };
-enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
 
 struct zygote {
 	RB_ENTRY(zygote)	 entry;
@@ -80,8 +78,6 @@ int		zygote_cmp(struct zygote *, struct zygote *);
 RB_PROTOTYPE(zygote_tree, zygote, entry, zygote_cmp)
 RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
 
-static enum warm_lang warm_eligible(struct warm *, const char *, char **,
-		    size_t *, char *, size_t);
 static struct zygote *zygote_new(struct warm *, const struct cgi_script *);
 static int	zygote_start(struct zygote *, const struct cgi_script *);
 static void	zygote_stop(struct zygote *);
@@ -174,11 +170,10 @@ warm_free(struct server *srv)
  * Which interpreter a script's #! line names, if any we keep warm; the
  * interpreter's flags (Perl's -w, -T, ...) go to args.
  */
-static enum warm_lang
-warm_eligible(struct warm *w, const char *path, char **args, size_t *nargs,
-    char *store, size_t storelen)
+enum warm_lang
+warm_eligible(const struct config *cfg, const char *path, char **args,
+    size_t *nargs, char *store, size_t storelen)
 {
-	const struct config	*cfg = w->srv->cfg;
 	char			 line[256], *p, *word, *save;
 	const char		*base;
 	enum warm_lang		 lang = LANG_NONE;
@@ -316,7 +311,8 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 
 	z->state = Z_FAILED;
 	z->retry_at = time(NULL) + z->backoff;
-	lang = warm_eligible(w, z->path, flags, &nflags, store, sizeof(store));
+	lang = warm_eligible(cfg, z->path, flags, &nflags, store,
+	    sizeof(store));
 	if (lang == LANG_NONE) {
 		z->retry_at = (time_t)1 << 62;	/* until the script changes */
 		return -1;
@@ -451,8 +447,12 @@ zygote_fail(struct zygote *z, const char *why)
 {
 	log_warnx("warm: %s: %s; serving it by exec, retrying in %d s",
 	    z->path, why, z->backoff);
-	if (z->child != NULL)
+	if (z->child != NULL) {
+		/* Reaped without a word: a retry may start a new one first. */
 		spawn_kill(z->pid, SIGKILL);
+		spawn_disown(z->child);
+		z->child = NULL;
+	}
 	zygote_stop(z);
 	z->state = Z_FAILED;
 	z->retry_at = time(NULL) + z->backoff;

@@ -211,6 +211,11 @@ struct warm_conn {
 	struct evbuffer	*prelude;	/* to send first on fd_data */
 };
 
+enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
+#define WARM_ARGS_MAX	16		/* interpreter flags from #! */
+
+enum warm_lang warm_eligible(const struct config *, const char *, char **,
+	    size_t *, char *, size_t);
 int	warm_init(struct server *);
 void	warm_shutdown(struct server *);
 void	warm_free(struct server *);
@@ -236,6 +241,7 @@ struct conn {
 	int			 closing;	/* close once output is flushed */
 	const char		*dead;		/* close at the next chance */
 	int			 paused;	/* reading stopped by back-pressure */
+	int			 reading;	/* ev_read, else ev_closed, is on */
 	int			 hold;		/* output held until stdin ends */
 	struct evbuffer		*held;		/* held or overflow records */
 	int			 spill_fd;	/* ... past hold_mem, on disk */

@@ -18,6 +18,7 @@
 #include <check.h>
 
 #include "warmcgi.h"
+#include "check_main.h"
 
 struct tpair {
 	const char	*name;
@@ -1136,12 +1137,5 @@ cgi_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(cgi_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(cgi_suite());
 }

@@ -10,6 +10,7 @@
 #include <check.h>
 
 #include "warmcgi.h"
+#include "check_main.h"
 
 static int	run(struct config *, char **);
 
@@ -220,6 +221,51 @@ START_TEST(test_bad_numbers)
 }
 END_TEST
 
+/* The warm interpreter options (issue 3): defaults, values, errors. */
+START_TEST(test_warm_options)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "-V"), CONFIG_EXIT);
+	ck_assert_int_eq(cfg.warm, 1);
+	ck_assert_int_eq(cfg.warm_max, DEFAULT_WARM_MAX);
+	ck_assert_int_eq(cfg.warm_idle, DEFAULT_WARM_IDLE);
+	ck_assert(cfg.warm_mem == DEFAULT_WARM_MEM);
+	ck_assert_str_eq(cfg.perl, DEFAULT_PERL);
+	ck_assert_str_eq(cfg.python, DEFAULT_PYTHON);
+	config_free(&cfg);
+
+	ck_assert_int_eq(PARSE(&cfg, "--warm=off", "--no-warm", "/a/*.pl",
+	    "--no-warm", "*gitweb*", "--warm-max", "3", "--warm-idle", "30",
+	    "--warm-memory", "67108864", "--warm-helpers", "/opt/h",
+	    "--perl", "/opt/perl", "--python", "/opt/py"), CONFIG_OK);
+	ck_assert_int_eq(cfg.warm, 0);
+	ck_assert_uint_eq(cfg.nno_warm, 2);
+	ck_assert_str_eq(cfg.no_warm[0], "/a/*.pl");
+	ck_assert_str_eq(cfg.no_warm[1], "*gitweb*");
+	ck_assert_ptr_null(cfg.no_warm[2]);
+	ck_assert_int_eq(cfg.warm_max, 3);
+	ck_assert_int_eq(cfg.warm_idle, 30);
+	ck_assert(cfg.warm_mem == 67108864);
+	ck_assert_str_eq(cfg.warm_helpers, "/opt/h");
+	ck_assert_str_eq(cfg.perl, "/opt/perl");
+	ck_assert_str_eq(cfg.python, "/opt/py");
+	config_free(&cfg);
+
+	ck_assert_int_eq(PARSE(&cfg, "--warm", "auto"), CONFIG_OK);
+	ck_assert_int_eq(cfg.warm, 1);
+	config_free(&cfg);
+
+	BAD("--warm", "on");
+	BAD("--warm", "");
+	BAD("--warm-max", "0");
+	BAD("--warm-idle", "0");
+	BAD("--warm-memory", "1000");
+	BAD("--perl", "perl");
+	BAD("--python", "python3");
+}
+END_TEST
+
 START_TEST(test_missing_argument)
 {
 	BAD("-c");
@@ -346,6 +392,7 @@ config_suite(void)
 	tcase_add_test(tc, test_allow_relative);
 	tcase_add_test(tc, test_pass_env_bad);
 	tcase_add_test(tc, test_stray_argument);
+	tcase_add_test(tc, test_warm_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -353,12 +400,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(config_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(config_suite());
 }

@@ -12,6 +12,7 @@
 #include <check.h>
 
 #include "fcgi.h"
+#include "check_main.h"
 
 #define NREC_MAX	16
 
@@ -907,12 +908,5 @@ fcgi_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(fcgi_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(fcgi_suite());
 }

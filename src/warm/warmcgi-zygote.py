@@ -15,6 +15,7 @@ import builtins
 import gc
 import importlib.machinery
 import io
+import locale
 import os
 import random
 import select
@@ -188,7 +189,25 @@ def stdio():
         setattr(sys, "__%s__" % name, new)
 
 
-def start_request(listen, req, signals):
+def coerce_locale(coerced):
+    """PEP 538 as a cold python3 applies it at start-up: a request whose
+    environment leaves LC_CTYPE at C or POSIX gets the UTF-8 locale the
+    zygote was coerced to, in os.environ too, so that its subprocesses
+    see what a cold run's would."""
+    env = os.environ
+    if (coerced in (None, "C", "POSIX") or "LC_ALL" in env
+            or env.get("PYTHONCOERCECLOCALE") == "0"):
+        return
+    ctype = env.get("LC_CTYPE") or env.get("LANG") or "C"
+    if ctype in ("C", "POSIX"):
+        env["LC_CTYPE"] = coerced
+        try:
+            locale.setlocale(locale.LC_CTYPE, coerced)
+        except locale.Error:
+            pass
+
+
+def start_request(listen, req, signals, coerced):
     """Steps 1-4 of PROTOCOL.md "One request", in the request process."""
     d, e, cwd, argv, env = req
     # 1. own process group, so that the daemon can kill(-pid) the tree
@@ -209,6 +228,7 @@ def start_request(listen, req, signals):
         k, eq, v = kv.partition(b"=")
         if eq and k:
             os.environb[k] = v
+    coerce_locale(coerced)
     sys.argv = [os.fsdecode(a) for a in argv]
     try:
         os.chdir(cwd)
@@ -294,6 +314,9 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: warmcgi-zygote.py SCRIPT")
     script = sys.argv[1]
+    # The locale PEP 538 coerced this interpreter to, if it did.
+    coerced = os.environ.get("LC_CTYPE") if "LC_ALL" not in os.environ \
+        else None
     path = os.path.abspath(script)      # as a cold run names it
     with open(script, "rb") as f:
         source = f.read()
@@ -323,7 +346,7 @@ def main():
     os.write(1, b"READY\n")
     req = serve(listen)                 # returns in a request process only
     try:
-        start_request(listen, req, signals)
+        start_request(listen, req, signals, coerced)
     except BaseException as exc:        # e.g. E closed: the daemon gave up
         log("request set-up: %s: %s" % (type(exc).__name__, exc))
         os._exit(127)

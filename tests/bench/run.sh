@@ -3,8 +3,11 @@
 # warmcgi benchmark: nginx + wrk/curl in front of warmcgi and of Debian's
 # fcgiwrap (-c 1, -c 4, -c 32), side by side in one run, interleaved
 # (for each scenario every wrapper in turn, each freshly started).
-# Prints one table (req/s or MiB/s, p99, peak RSS, ratio) and a verdict per
-# target of issue 2.  Not part of `make check`; see README.md here.
+# warmcgi runs in exec mode (--warm off) and, for the Perl and Python
+# scenarios, also warm (its zygotes), warmed up before it is measured.
+# Prints one table (req/s or MiB/s, p99, peak RSS, ratio, zygote RSS) and a
+# verdict per target of issues 2 and 3.  Not part of `make check`; see
+# README.md here.
 #
 # Environment:
 #   WARMCGI               the daemon (default: ../../src/warmcgi next to this
@@ -13,14 +16,22 @@
 #   BENCH_SLEEP_DURATION  seconds per wrk run for the sleep scenario (10)
 #   BENCH_TRANSFERS       sequential curl downloads of 64 MiB (4); the
 #                         16 MiB upload is done twice as many times
-#   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep (all)
+#   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep cgipm
+#                         gitweb python (all)
+#   BENCH_CONNS           wrk connections for the hello and script
+#                         scenarios (16)
+#   BENCH_WARM_HELPERS    warmcgi --warm-helpers (../../src/warm next to
+#                         this script)
+#   BENCH_GITWEB          gitweb.cgi (/usr/share/gitweb/gitweb.cgi)
 #   BENCH_FCGIWRAP_C      fcgiwrap -c settings ("1 4 32")
 #   BENCH_NGINX_WORKERS   nginx worker_processes (1)
 #   BENCH_PORT            loopback port for nginx (default: a free one)
 #   BENCH_KEEP=1          keep the temporary directory (logs, wrk output)
 #
-# Needs: nginx, wrk, curl, cc, perl, spawn-fcgi, fcgiwrap.  Run as root or
-# as any user (nginx's `user` line is only written when running as root).
+# Needs: nginx, wrk, curl, cc, perl, spawn-fcgi, fcgiwrap; for the issue 3
+# scenarios also CGI.pm (libcgi-pm-perl), gitweb, git and python3.  Run as
+# root or as any user (nginx's `user` line is only written when running as
+# root).
 
 set -u
 export LC_ALL=C
@@ -30,7 +41,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 DUR=${BENCH_DURATION:-5}
 SLEEP_DUR=${BENCH_SLEEP_DURATION:-10}
 NXFER=${BENCH_TRANSFERS:-4}
-SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep"}
+SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep cgipm gitweb python"}
+CONNS=${BENCH_CONNS:-16}
+GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 
@@ -54,13 +67,46 @@ for t in nginx wrk curl cc perl spawn-fcgi setsid awk; do
 	command -v "$t" >/dev/null || die "$t not found (apt-get install -y" \
 	    "wrk nginx-light fcgiwrap spawn-fcgi curl)"
 done
-case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS" in
+case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS" in
 *[!0-9]*) die "BENCH_* numbers must be integers" ;;
 esac
+for scen in $SCENARIOS; do
+	case $scen in
+	idle|c|sh|perl|out|in|sleep) ;;
+	cgipm)
+		perl -MCGI -e 1 2>/dev/null ||
+			die "cgipm needs CGI.pm (apt-get install -y libcgi-pm-perl)"
+		;;
+	gitweb)
+		[ -r "$GITWEB_CGI" ] ||
+			die "gitweb needs $GITWEB_CGI (apt-get install -y gitweb)"
+		command -v git >/dev/null || die "gitweb needs git"
+		;;
+	python)
+		[ -x /usr/bin/python3 ] || die "python needs /usr/bin/python3"
+		;;
+	*) die "unknown scenario $scen" ;;
+	esac
+done
+# Warm mode (issue 3 scenarios and the Perl hello): the zygote helpers.
+WARM_HELPERS=${BENCH_WARM_HELPERS:-$HERE/../../src/warm}
+WARM_SCENARIOS=""
+for scen in $SCENARIOS; do
+	case $scen in
+	perl|cgipm|gitweb|python) WARM_SCENARIOS="$WARM_SCENARIOS $scen" ;;
+	esac
+done
+if [ -n "$WARM_SCENARIOS" ]; then
+	[ -r "$WARM_HELPERS/warmcgi-zygote.py" ] &&
+	    [ -r "$WARM_HELPERS/perl/WarmCGI/Zygote.pm" ] ||
+		die "zygote helpers not found in $WARM_HELPERS: set BENCH_WARM_HELPERS"
+	WARM_HELPERS=$(cd "$WARM_HELPERS" && pwd)
+fi
 
 # ---------------------------------------------------------------- state
 T=$(mktemp -d /tmp/warmcgi-bench.XXXXXX) || die "mktemp failed"
-mkdir -p "$T/cgi-bin" "$T/sock" "$T/log" "$T/wrk" "$T/nginx" || die "mkdir"
+mkdir -p "$T/cgi-bin" "$T/sock" "$T/log" "$T/wrk" "$T/nginx" "$T/tmp" \
+    "$T/pages" || die "mkdir"
 GROUPS_STARTED=""	# session leaders we started (setsid), for cleanup
 NGINX_PID=""
 WRK_PID=""
@@ -153,19 +199,31 @@ rss_sampler() {
 
 # ---------------------------------------------------------------- setup
 cp "$HERE"/cgi-bin/* "$T/cgi-bin/" || die "copy scripts"
+case " $SCENARIOS " in
+*" gitweb "*)
+	cp "$GITWEB_CGI" "$T/cgi-bin/gitweb.cgi" || die "copy gitweb.cgi"
+	"$HERE/make-gitweb-repo.sh" "$T" >>"$T/log/setup.log" 2>&1 || {
+		tail -5 "$T/log/setup.log" >&2
+		die "could not make the gitweb test repository"
+	}
+	;;
+esac
 chmod 755 "$T"/cgi-bin/*
 cc -O2 -o "$T/cgi-bin/hello-c" "$HERE/hello.c" || die "cc hello.c failed"
 head -c "$IN_BYTES" /dev/urandom >"$T/body" || die "body file"
 
-# Wrappers, by slot name: wc (warmcgi, default -c), wc256 (warmcgi -c 256,
-# sleep scenario only), fwN (fcgiwrap -c N under spawn-fcgi).
+# Wrappers, by slot name: wc (warmcgi exec mode, --warm off, default -c),
+# wcw (warmcgi warm mode, --warm auto with our helpers; Perl and Python
+# scenarios), wc256 (warmcgi --warm off -c 256, sleep scenario only), fwN
+# (fcgiwrap -c N under spawn-fcgi).
 FW_SLOTS=""
 for n in $FW_CS; do FW_SLOTS="$FW_SLOTS fw$n"; done
-ALL_SLOTS="wc wc256$FW_SLOTS"
+ALL_SLOTS="wcw wc wc256$FW_SLOTS"
 
 label() {
 	case $1 in
-	wc) echo "warmcgi" ;;
+	wc) echo "warmcgi exec" ;;
+	wcw) echo "warmcgi warm" ;;
 	wc256) echo "warmcgi -c 256" ;;
 	fw*) echo "fcgiwrap -c ${1#fw}" ;;
 	esac
@@ -229,6 +287,7 @@ EOF
 			fastcgi_param SERVER_ADDR \$server_addr;
 			fastcgi_param SERVER_PORT \$server_port;
 			fastcgi_param SERVER_NAME \$server_name;
+			fastcgi_param GITWEB_CONFIG $T/gitweb.conf;
 		}
 EOF
 		done
@@ -282,9 +341,16 @@ start_wrapper() {
 	local slot=$1 sock=$T/sock/$1.sock i n w
 	rm -f "$sock"
 	case $slot in
-	wc|wc256)
-		local copt=""
-		[ "$slot" = wc256 ] && copt="-c 256"
+	wc|wcw|wc256)
+		local copt="--warm off"
+		[ "$slot" = wc256 ] && copt="--warm off -c 256"
+		# Warm: its zygotes' sockets go in our temporary directory.
+		if [ "$slot" = wcw ]; then
+			copt="--warm auto --warm-helpers $WARM_HELPERS"
+			copt="$copt --tmpdir $T/tmp"
+		fi
+		# Where this run's log starts (the file is shared by runs).
+		LOG_OFF=$(stat -c %s "$T/log/$slot.log" 2>/dev/null || echo 0)
 		# --grace only shortens shutdown between runs.
 		# shellcheck disable=SC2086
 		setsid "$WARMCGI" -s "unix:$sock" $copt --grace 2 \
@@ -356,14 +422,86 @@ stop_sampler() {
 }
 
 # ---------------------------------------------------------------- results
-declare -A VAL P99 RSS ERR
+declare -A VAL P99 RSS ERR ZYG ZTOT CODE ABORTED
 ROWS=""
 
-record() {	# scenario slot value p99 rss errors
+record() {	# scenario slot value p99 rss errors...
+	local s=$1 w=$2 v=$3 p=$4 r=$5
+	shift 5
+	set -- "$s" "$w" "$v" "$p" "$r" "$*"
 	VAL[$1|$2]=$3; P99[$1|$2]=$4; RSS[$1|$2]=$5; ERR[$1|$2]=$6
 	ROWS="$ROWS $1|$2"
 	say "$(printf '%-12s %-16s %10s %10s %8s KiB  %s' "$1" "$(label "$2")" \
 	    "$3" "$4" "$5" "$6")"
+}
+
+# ---------------------------------------------------------------- warm mode
+# This run's part of the wrapper's log (LOG_OFF: its size at the start).
+run_log() {
+	tail -c +"$((${1:-$LOG_OFF} + 1))" "$T/log/$SLOT.log" 2>/dev/null
+}
+
+# Parent pid of a process ("" when gone).
+proc_ppid() {
+	local line rest
+	read -r line 2>/dev/null <"/proc/$1/stat" || return 0
+	rest=${line##*) }; rest=${rest#* }
+	echo "${rest%% *}"
+}
+
+# Wait, up to 30 s, for warmcgi's log to say the zygote of script PATH is
+# ready, fetching URL now and then (the first request starts the zygote
+# and is served by exec meanwhile).
+wait_zygote() {	# url path
+	local i
+	for ((i = 0; i < 60; i++)); do
+		run_log | grep -F "warm: $2: zygote pid " | grep -q ' ready' &&
+			return 0
+		((i % 4 == 0)) && curl -s -o /dev/null --max-time 10 "$1"
+		sleep 0.5
+	done
+	return 1
+}
+
+# The live zygotes of script PATH in this run: pids the log reported ready
+# that are still warmcgi's children with the helper on their command line
+# (requests forked from a zygote are reparented to warmcgi too, so the
+# command line alone would count them).
+zygote_pids() {	# path
+	local p cmd
+	for p in $(run_log | grep -F "warm: $1: zygote pid " |
+	    sed -n 's/.*zygote pid \([0-9][0-9]*\) ready.*/\1/p' | sort -u); do
+		[ "$(proc_ppid "$p")" = "$WPID" ] || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")
+		case $cmd in
+		*WarmCGI::Zygote*|*warmcgi-zygote.py*) echo "$p" ;;
+		esac
+	done
+	return 0
+}
+
+# Script, query string and a string its page must contain, per scenario.
+script_of() {
+	case $1 in
+	c) SCRIPT=hello-c QUERY="" MARK=hello ;;
+	sh) SCRIPT=hello.sh QUERY="" MARK=hello ;;
+	perl) SCRIPT=hello.pl QUERY="" MARK=hello ;;
+	sleep) SCRIPT=sleep.sh QUERY="" MARK=slept ;;
+	cgipm) SCRIPT=cgipm.pl QUERY="?name=bench&item=one&item=two&n=5"
+	    MARK="cgipm ok name=bench" ;;
+	gitweb) SCRIPT=gitweb.cgi QUERY="" MARK=">bench.git</a>" ;;
+	python) SCRIPT=bench.py QUERY="?name=bench"
+	    MARK="python ok name=bench numbers=285" ;;
+	esac
+}
+
+# One request saved to FILE; 0 when it is a 200 containing MARK.  Sets
+# CODE[scenario|slot].
+fetch_page() {	# url mark file
+	local code
+	code=$(curl -s --max-time 30 -o "$3" -w '%{http_code}' "$1")
+	CODE[$SCEN|$SLOT]=$code
+	[ "$code" = 200 ] && grep -qF -- "$2" "$3"
 }
 
 # A request through nginx must work before it is benchmarked.
@@ -441,6 +579,7 @@ run_stream() {	# slot kind(out|in)
 scenario_slots() {
 	case $1 in
 	sleep) echo "wc wc256$FW_SLOTS" ;;
+	perl|cgipm|gitweb|python) echo "wcw wc$FW_SLOTS" ;;
 	*) echo "wc$FW_SLOTS" ;;
 	esac
 }
@@ -457,18 +596,75 @@ run_one() {	# scenario slot
 		record idle "$SLOT" - - "$peak" -
 		return
 		;;
-	c|sh|perl)
-		local script
-		case $SCEN in
-		c) script=hello-c ;; sh) script=hello.sh ;; perl) script=hello.pl ;;
-		esac
-		if ! smoke "http://127.0.0.1:$PORT/$SLOT/$script" hello; then
+	c|sh|perl|cgipm|gitweb|python)
+		local url i note="" off p k hwm tot=0 zl="" warmlog
+		script_of "$SCEN"
+		url="http://127.0.0.1:$PORT/$SLOT/$SCRIPT$QUERY"
+		if ! fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT"; then
 			stop_wrapper
-			record "$SCEN" "$SLOT" 0 - 0 "BROKEN: smoke request failed"
+			record "$SCEN" "$SLOT" 0 - 0 "BROKEN: first request" \
+			    "failed (HTTP ${CODE[$SCEN|$SLOT]:-none}, or no" \
+			    "\"$MARK\" in the page)"
+			tail -n 8 "$T/log/$SLOT.log" >&2
 			return
 		fi
+		if [ "$SLOT" = wcw ]; then
+			# Warm up: wait for the zygote, a few requests more,
+			# then the page compared with exec's, served warm.
+			if wait_zygote "$url" "$T/cgi-bin/$SCRIPT"; then
+				for ((i = 0; i < 3; i++)); do
+					curl -s -o /dev/null --max-time 10 "$url"
+				done
+			else
+				note="NOT WARM: no zygote ready in 30 s"
+				say "$SCEN: $note; log:"
+				run_log | tail -n 8 >&2
+			fi
+			if ! fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT"
+			then
+				note="${note:+$note; }bad warm page"
+				note="$note (HTTP ${CODE[$SCEN|$SLOT]})"
+			fi
+			off=$(stat -c %s "$T/log/$SLOT.log" 2>/dev/null || echo 0)
+		fi
 		start_sampler
-		run_wrk "$SLOT" "$script" 2 16 "$DUR"
+		run_wrk "$SLOT" "$SCRIPT$QUERY" 2 "$CONNS" "$DUR"
+		if [ "$SLOT" = wcw ]; then
+			sleep 0.3	# let the last requests exit
+			for p in $(zygote_pids "$T/cgi-bin/$SCRIPT"); do
+				k=$(proc_kib "$p" VmRSS)
+				hwm=$(proc_kib "$p" VmHWM)
+				tot=$((tot + k))
+				zl="${zl:+$zl, }pid $p $k KiB (peak $hwm)"
+			done
+			[ -z "$zl" ] && zl="no zygote alive"
+			ZYG[$SCEN|$SLOT]=$zl
+			ZTOT[$SCEN|$SLOT]=$tot
+			# Anything the warm machinery logged under load
+			# (fallbacks to exec, zygote deaths, its stderr).
+			# When wrk stops it drops its connections with
+			# requests in flight; a Python request process then
+			# logs a BrokenPipeError in its set-up: at most one
+			# per connection, not counted as a problem.
+			warmlog=$(run_log "$off" | grep -F 'warm: ' |
+			    grep -v -E 'zygote pid [0-9]+ (ready|loading)')
+			k=$(echo "$warmlog" | grep -c 'request set-up: BrokenPipeError')
+			if [ "$k" -gt 0 ] && [ "$k" -le "$CONNS" ]; then
+				warmlog=$(echo "$warmlog" |
+				    grep -v 'request set-up: BrokenPipeError')
+				ABORTED[$SCEN|$SLOT]=$k
+			fi
+			if [ -n "$warmlog" ]; then
+				note="${note:+$note; }$(echo "$warmlog" |
+				    grep -c .) warm log lines under load"
+				say "$SCEN: warm log lines under load:"
+				echo "$warmlog" | tail -n 8 >&2
+			fi
+		fi
+		if [ -n "$note" ]; then
+			if [ "$WRK_ERR" = none ]; then WRK_ERR=$note
+			else WRK_ERR="$WRK_ERR; $note"; fi
+		fi
 		;;
 	sleep)
 		if ! smoke "http://127.0.0.1:$PORT/$SLOT/sleep.sh" slept; then
@@ -499,6 +695,9 @@ scen_name() {
 	c) echo "C hello" ;;
 	sh) echo "sh hello" ;;
 	perl) echo "Perl hello" ;;
+	cgipm) echo "CGI.pm" ;;
+	gitweb) echo "gitweb" ;;
+	python) echo "Python" ;;
 	out) echo "64 MiB out" ;;
 	in) echo "16 MiB in" ;;
 	sleep) echo "sleep 0.5s" ;;
@@ -525,14 +724,17 @@ ratio() {	# value best
 }
 
 print_table() {
-	local r s w v u rt e last=""
+	local r s w v u rt e last="" ABORT_NOTE=""
 	echo
 	echo "warmcgi benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  $(nproc) CPUs," \
-	    "load $(cut -d' ' -f1-3 /proc/loadavg)"
+	    "load at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "warmcgi: $WARMCGI  fcgiwrap: $FCGIWRAP  nginx workers: $NGX_WORKERS"
-	echo "hello: wrk -t 2 -c 16 -d ${DUR}s; sleep: wrk -t 2 -c 256 -d ${SLEEP_DUR}s;" \
-	    "streams: $NXFER x 64 MiB down, $((2 * NXFER)) x 16 MiB up, sequential curl" \
-	    "(p99 column = slowest transfer)"
+	[ -n "$WARM_SCENARIOS" ] &&
+		echo "warm helpers: $WARM_HELPERS"
+	echo "hello and scripts: wrk -t 2 -c $CONNS -d ${DUR}s;" \
+	    "sleep: wrk -t 2 -c 256 -d ${SLEEP_DUR}s;"
+	echo "streams: $NXFER x 64 MiB down, $((2 * NXFER)) x 16 MiB up," \
+	    "sequential curl (p99 column = slowest transfer)"
 	echo
 	printf '%-11s | %-15s | %12s | %9s | %10s | %-7s | %s\n' \
 	    scenario wrapper "req/s|MiB/s" p99 "peak RSS" ratio errors
@@ -549,6 +751,13 @@ print_table() {
 		printf '%-11s | %-15s | %12s | %9s | %6s KiB | %-7s | %s\n' \
 		    "$([ "$s" != "$last" ] && scen_name "$s")" "$(label "$w")" \
 		    "$v${u:+ }$u" "${P99[$r]}" "${RSS[$r]}" "$rt" "$e"
+		if [ -n "${ZTOT[$r]:-}" ]; then
+			printf '%-11s | %-15s | %12s | %9s | %6s KiB | %-7s | %s\n' \
+			    "" "  + zygotes" "" "" "${ZTOT[$r]}" "" \
+			    "${ZYG[$r]}; warmcgi + zygotes $((${RSS[$r]} + ${ZTOT[$r]})) KiB"
+			[ -n "${ABORTED[$r]:-}" ] &&
+				ABORT_NOTE="$ABORT_NOTE $(scen_name "$s") ${ABORTED[$r]},"
+		fi
 		last=$s
 	done
 	echo
@@ -556,16 +765,81 @@ print_table() {
 	    "peak RSS: warmcgi's one process (VmHWM of a fresh start);"
 	echo "fcgiwrap: the sum of its parent and preforked workers" \
 	    "(shared pages counted in each); scripts are not counted."
+	echo "warm: + zygotes = VmRSS of each zygote (warmcgi's children" \
+	    "running WarmCGI::Zygote or warmcgi-zygote.py) after the wrk run,"
+	echo "their VmHWM in parentheses, and the sum; the per-request" \
+	    "processes forked from a zygote are not counted."
+	[ -n "$ABORT_NOTE" ] &&
+		echo "warm log: request set-up BrokenPipeError when wrk stopped" \
+		    "(requests aborted in flight, <= 1 per connection):${ABORT_NOTE%,}"
+	return 0
 }
 
-verdict() {	# label pass(0/1) detail
-	printf '%-5s %-44s %s\n' "$([ "$2" = 1 ] && echo PASS || echo FAIL)" "$1" "$3"
+# The page of each warm run against exec's (status, then the body with the
+# slot's URL prefix and gitweb's "N units ago" normalized).
+normalize_page() {
+	sed -E -e 's#/(wcw|wc|wc256|fw[0-9]+)/#/SLOT/#g' \
+	    -e 's/[0-9]+ (sec|min|hours|days|weeks|months|years) ago/AGE ago/g' \
+	    -e 's/right now/AGE ago/g' "$1"
+}
+
+print_checks() {
+	local s a b na nb d
+	for s in $SCENARIOS; do
+		[ -n "${CODE[$s|wcw]:-}" ] && [ -n "${CODE[$s|wc]:-}" ] ||
+			continue
+		[ -z "${d:-}" ] && { echo; echo "Warm vs exec page (status," \
+		    "body; URL prefix and ages normalized):"; d=1; }
+		a=$T/pages/$s.wcw; b=$T/pages/$s.wc
+		na=$(wc -c <"$a" 2>/dev/null || echo 0)
+		nb=$(wc -c <"$b" 2>/dev/null || echo 0)
+		if [ "${CODE[$s|wcw]}" = "${CODE[$s|wc]}" ] &&
+		    cmp -s <(normalize_page "$a") <(normalize_page "$b"); then
+			printf '  %-11s same: HTTP %s, %s bytes\n' \
+			    "$(scen_name "$s")" "${CODE[$s|wcw]}" "$na"
+		else
+			printf '  %-11s DIFFERENT: warm HTTP %s %s bytes, exec' \
+			    "$(scen_name "$s")" "${CODE[$s|wcw]}" "$na"
+			printf ' HTTP %s %s bytes; first difference:\n' \
+			    "${CODE[$s|wc]}" "$nb"
+			diff <(normalize_page "$a") <(normalize_page "$b") |
+			    head -n 6 | sed 's/^/      /'
+		fi
+	done
+	return 0
+}
+
+verdict() {	# label pass(0/1|-) detail
+	local v=FAIL
+	[ "$2" = 1 ] && v=PASS
+	[ "$2" = - ] && v=note
+	printf '%-5s %-44s %s\n' "$v" "$1" "$3"
 }
 
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 
+# wrk's latency (123.45us, 12.34ms, 1.23s, 1.00m) in ms.
+to_ms() {
+	awk -v t="$1" 'BEGIN {
+		v = t + 0; u = t; sub(/^[0-9.]+/, "", u)
+		if (u == "us") v /= 1000; else if (u == "s") v *= 1000
+		else if (u == "m") v *= 60000; else if (u != "ms") v = -1
+		print v }'
+}
+
+# The fcgiwrap slot with the best value of a scenario.
+best_fw_slot() {
+	local s b=0 bs="" v
+	for s in $FW_SLOTS; do
+		v=${VAL[$1|$s]:-0}
+		[ "$v" = - ] && continue
+		if [ -z "$bs" ] || ! ge "$b" "$v"; then b=$v; bs=$s; fi
+	done
+	echo "$bs"
+}
+
 print_verdicts() {
-	local s v b ok
+	local s v b ok x bs p pb
 	echo
 	echo "Targets (issue 2):"
 	for s in c sh perl; do
@@ -601,20 +875,47 @@ print_verdicts() {
 		verdict "warmcgi RSS while streaming < 16 MiB ($s)" "$ok" \
 		    "peak $v KiB"
 	done
+	x=""
+	for s in cgipm gitweb python; do
+		[ -n "${VAL[$s|wcw]:-}" ] && x=1
+	done
+	[ -n "$x" ] || return 0
+	echo
+	echo "Targets (issue 3), warm vs best fcgiwrap, wrk -t 2 -c $CONNS:"
+	for s in cgipm gitweb python; do
+		[ -n "${VAL[$s|wcw]:-}" ] || continue
+		case $s in cgipm) x=8 ;; gitweb) x=3 ;; python) x=6 ;; esac
+		v=${VAL[$s|wcw]}; bs=$(best_fw_slot "$s")
+		b=${VAL[$s|$bs]:-0}; ok=0
+		ge "$v" "$(awk -v b="$b" -v x="$x" 'BEGIN { print x * b }')" &&
+		    [ "${ERR[$s|wcw]}" = none ] && ok=1
+		verdict "$(scen_name "$s"): warm >= ${x}x fcgiwrap" "$ok" \
+		    "$v vs $b req/s ($(ratio "$v" "$b"), $(label "$bs")), errors: ${ERR[$s|wcw]}"
+		if [ "$s" = gitweb ]; then
+			ok=-
+			ge "$v" "$(awk -v b="$b" 'BEGIN { print 5 * b }')" &&
+			    ok=1
+			verdict "gitweb: warm >= 5x (pre-forked spare child)" \
+			    "$ok" "$(ratio "$v" "$b"); informational: warmcgi has no pre-forked spare child"
+		fi
+		p=$(to_ms "${P99[$s|wcw]}"); pb=$(to_ms "${P99[$s|$bs]:--}")
+		ok=0
+		ge "$p" 0 && ge "$pb" "$p" && ok=1
+		verdict "$(scen_name "$s"): warm p99 <= fcgiwrap's" "$ok" \
+		    "${P99[$s|wcw]} vs ${P99[$s|$bs]:--} ($(label "$bs"), its best req/s)"
+	done
 }
 
 # ---------------------------------------------------------------- main
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 start_nginx
 say "nginx on 127.0.0.1:$PORT, temp dir $T"
 for scen in $SCENARIOS; do
-	case $scen in
-	idle|c|sh|perl|out|in|sleep) ;;
-	*) die "unknown scenario $scen" ;;
-	esac
 	for slot in $(scenario_slots "$scen"); do
 		run_one "$scen" "$slot"
 	done
 done
 print_table
+print_checks
 print_verdicts
 exit 0

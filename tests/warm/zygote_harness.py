@@ -314,9 +314,18 @@ def t_env(lang):
     for i, extra in enumerate([{"REQ_ONE": "1", "SPACE": "a b=c"},
                                {"REQ_TWO": "2"}]):
         r = z.request(env=extra)
-        want = "".join("%s=%s\n" % kv for kv in sorted(req_env(extra).items()))
+        # The request's, plus what the interpreter itself adds at start-up
+        # on a cold run (python3's PEP 538 LC_CTYPE): nothing of the
+        # zygote's or of an earlier request's.
+        want = cold(name, (), extra).out.decode().partition("--\n")[0]
+        sent = ["%s=%s" % kv for kv in sorted(req_env(extra).items())]
+        added = set(want.splitlines()) - set(sent)
+        check("%s #%d: a cold run sees the request's environment, adding "
+              "at most LC_CTYPE" % (name, i + 1),
+              set(sent) <= set(want.splitlines())
+              and all(v.startswith("LC_CTYPE=") for v in added), want)
         mine, _, child = r.out.decode().partition("--\n")
-        check("%s #%d: environment is exactly the request's" % (name, i + 1),
+        check("%s #%d: environment is exactly a cold run's" % (name, i + 1),
               r.status == 0 and mine == want, r)
         check("%s #%d: a child process gets exactly that too" % (name, i + 1),
               sorted(child.splitlines()) == sorted(want.splitlines()), r)

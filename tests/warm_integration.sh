@@ -1,0 +1,1214 @@
+#!/bin/bash
+#
+# Black-box tests of warm interpreters (issue 3): a real nginx on
+# 127.0.0.1 in front of several warmcgi instances on unix sockets, the
+# scripts of tests/warm-cgi-bin copied to a temporary directory, and
+# tests/fcgi_client for what nginx hides (the script's exit status, its
+# stderr).  Run by `make check` with WARMCGI, FCGI_CLIENT and TESTS_SRCDIR
+# set; by hand, set them too.  Prints "ok NAME" or "FAIL NAME: why" per
+# test and "N passed, M failed" last; exits 1 on any failure, 77 (skip)
+# when nginx, curl, perl or python3 is missing.  The CGI.pm and gitweb
+# tests are skipped, with a message, when those are not installed.
+#
+# Instances (each with its own TMPDIR, $T/tmp-NAME, where its private
+# zygote socket directory warmcgi.XXXXXX goes):
+#   c  --warm off -f -v          the reference: every script exec'd
+#   w  --warm auto -f -v         the equivalence corpus, warm
+#   l  --warm auto -v            lifecycle: changes, kills, aborts, load
+#   n  --no-warm '$CGI/nowarm*'  a matching script stays cold
+#   m  --warm-max 1              two scripts share one zygote slot
+# nginx maps /c/... to c, /w/... to w and so on, strips the prefix from
+# SCRIPT_NAME and REQUEST_URI (so that both modes see the same request),
+# and serves gitweb at /c/gitweb.cgi and /w/gitweb.cgi.
+
+: "${WARMCGI:?set WARMCGI to the daemon}"
+: "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
+: "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
+
+for tool in nginx curl perl python3 sha256sum md5sum; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "warm_integration.sh: $tool not found, skipping" \
+		    "(apt-get install nginx-light curl perl python3)" >&2
+		exit 77
+	fi
+done
+if [ ! -r /etc/nginx/fastcgi_params ]; then
+	echo "warm_integration.sh: /etc/nginx/fastcgi_params missing," \
+	    "skipping" >&2
+	exit 77
+fi
+HELPERS=$(cd "$TESTS_SRCDIR/../src/warm" 2>/dev/null && pwd)
+if [ ! -r "$HELPERS/perl/WarmCGI/Zygote.pm" ] ||
+    [ ! -r "$HELPERS/warmcgi-zygote.py" ]; then
+	echo "warm_integration.sh: zygote helpers not found in" \
+	    "$TESTS_SRCDIR/../src/warm" >&2
+	exit 99
+fi
+
+if [ ! -d "$TESTS_SRCDIR/warm-cgi-bin" ]; then
+	echo "warm_integration.sh: $TESTS_SRCDIR/warm-cgi-bin missing" >&2
+	exit 99
+fi
+
+. "$TESTS_SRCDIR/lib.sh"
+
+START_MS=$(date +%s%N)
+lib_init
+
+cp -R "$TESTS_SRCDIR/warm-cgi-bin" "$T/cgi-bin"
+chmod 0755 "$T"/cgi-bin/*
+CGI=$T/cgi-bin
+GITWEB=/usr/share/gitweb/gitweb.cgi
+
+HAVE_CGIPM=1
+perl -MCGI -e 1 2>/dev/null || HAVE_CGIPM=
+HAVE_GITWEB=1
+{ [ -r "$GITWEB" ] && command -v git >/dev/null 2>&1 && [ -n "$HAVE_CGIPM" ]; } ||
+    HAVE_GITWEB=
+
+ASAN_BUILD=
+if grep -q __asan_init "$WARMCGI" 2>/dev/null; then
+	ASAN_BUILD=1
+	echo "# warmcgi is built with AddressSanitizer"
+fi
+
+# fastcgi_params with REQUEST_URI taken from $warm_uri, the request URI
+# without the /c/, /w/ ... prefix: CGI.pm's url() uses REQUEST_URI, and
+# the two modes must see the same request.
+sed 's/\$request_uri/$warm_uri/' /etc/nginx/fastcgi_params \
+    >"$T/fastcgi_params"
+
+# Replaces lib.sh's configuration: our own locations, same layout.
+nginx_conf()
+{
+	local loc
+	cat <<EOF
+user root;
+daemon off;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx-error.log info;
+events {
+	worker_connections 1024;
+}
+http {
+	access_log $T/nginx-access.log;
+	client_body_temp_path $T/nginx/client_body;
+	proxy_temp_path $T/nginx/proxy;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	client_max_body_size 64m;
+	fastcgi_read_timeout 60s;
+	fastcgi_send_timeout 60s;
+
+	map \$request_uri \$warm_uri {
+		"~^/[a-z]+(?<rest>/.*)\$" \$rest;
+		default \$request_uri;
+	}
+
+	server {
+		listen 127.0.0.1:$1;
+		server_name localhost;
+EOF
+	for loc in c w l n m; do
+		cat <<EOF
+		location /$loc/ {
+			rewrite ^/$loc(/.*)\$ \$1 break;
+			include $T/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $T\$fastcgi_script_name;
+			fastcgi_pass unix:$T/$loc.sock;
+		}
+		location = /$loc/gitweb.cgi {
+			rewrite ^/$loc(/.*)\$ \$1 break;
+			include $T/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $GITWEB;
+			fastcgi_param GITWEB_CONFIG $T/gitweb.conf;
+			fastcgi_pass unix:$T/$loc.sock;
+		}
+EOF
+	done
+	cat <<EOF
+	}
+}
+EOF
+}
+
+# start_inst NAME [ARGS]: warmcgi on $T/NAME.sock with TMPDIR=$T/tmp-NAME.
+start_inst()
+{
+	local name=$1
+	shift
+	mkdir -p "$T/tmp-$name"
+	TMPDIR=$T/tmp-$name start_warmcgi "$name" "$T/$name.sock" "$@"
+}
+
+start_inst c --warm off -f -v --warm-helpers "$HELPERS" || exit 99
+start_inst w --warm auto -f -v --warm-helpers "$HELPERS" || exit 99
+start_inst l -v --warm-helpers "$HELPERS" || exit 99
+start_inst n -v --warm-helpers "$HELPERS" --no-warm "$CGI/nowarm*" ||
+    exit 99
+start_inst m -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
+start_nginx || exit 99
+
+# ---------------------------------------------------------------- helpers
+
+# A string as a grep -E pattern matching itself.
+esc()
+{
+	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
+}
+
+# warm_starts INST SCRIPT: requests the instance has sent to a zygote
+# (-v logs "SCRIPT: warm start" for each; "warm start failed" is not one).
+warm_starts()
+{
+	grep -cxF "warmcgi: debug: $2: warm start" "${WLOG[$1]}"
+}
+
+# ready_count INST SCRIPT: zygotes that became ready for SCRIPT.
+ready_count()
+{
+	grep -cE "warm: $(esc "$2"): zygote pid [0-9]+ ready\$" "${WLOG[$1]}"
+}
+
+# zygote_pid INST SCRIPT: the last one that became ready.
+zygote_pid()
+{
+	sed -n "s|^.*warm: $2: zygote pid \([0-9]*\) ready\$|\1|p" \
+	    "${WLOG[$1]}" | tail -n 1
+}
+
+# is_warm INST SCRIPT: the last thing the log says about SCRIPT's zygotes
+# is that one became ready (not that it retired, died or failed).
+is_warm()
+{
+	grep -E "warm: $(esc "$2"): (zygote pid [0-9]+ ready|retiring zygote|zygote (killed|exited|did not))" \
+	    "${WLOG[$1]}" | tail -n 1 | grep -qE 'ready$'
+}
+
+# warm_up INST URI [CURL ARGS]: make sure the script behind /INST/URI
+# has a ready zygote: if not, request it once and wait for the log line.
+warm_up()
+{
+	local inst=$1 uri=$2 file n limit
+	shift 2
+	file=${uri%%\?*}
+	case $uri in
+	/gitweb.cgi*)	file=$GITWEB ;;
+	*)		file=$T$file ;;
+	esac
+	is_warm "$inst" "$file" && return 0
+	n=$(ready_count "$inst" "$file")
+	http "/$inst$uri" "$@" >/dev/null
+	limit=$(( $(now_ms) + 15000 ))
+	while [ "$(ready_count "$inst" "$file")" -le "$n" ]; do
+		if [ "$(now_ms)" -ge "$limit" ]; then
+			why="no zygote became ready for $file: $(short "$(grep \
+			    -F "$file" "${WLOG[$inst]}" | tail -n 3)")"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# Headers as nginx sent them, less Date (its clock, not the script's).
+save_http()
+{
+	grep -vi '^Date:' "$T/hdr" >"$T/eq-$1.hdr"
+	cp "$T/body" "$T/eq-$1.body"
+	printf '%s\n' "$2" >"$T/eq-$1.code"
+}
+
+# differ WHAT FILE1 FILE2: sets why to the first differing lines.
+differ()
+{
+	cmp -s "$2" "$3" && return 1
+	why="$1 differs (cold < > warm): $(short "$(diff -a "$2" "$3" |
+	    grep '^[<>]' | head -n 4)")"
+	[ -n "$(diff -a "$2" "$3" | grep '^[<>]')" ] ||
+	    why="$1 differs (cold $(wc -c <"$2") bytes, warm $(wc -c <"$3"))"
+	return 0
+}
+
+# eq_http URI [CURL ARGS]: the same request through /c (exec) and /w (a
+# warm zygote, checked in the log); status, headers and body must be
+# equal byte for byte, after $NORM_SED (a sed script for the body, for
+# what must differ; empty by default) and without nginx's Date header.
+NORM_SED=
+eq_http()
+{
+	local uri=$1 file before after code_c code_w
+	shift
+	file=${uri%%\?*}
+	case $uri in
+	/gitweb.cgi*)	file=$GITWEB ;;
+	*)		file=$T$file ;;
+	esac
+	warm_up w "$uri" "$@" || return 1
+	code_c=$(http "/c$uri" "$@")
+	save_http c "$code_c"
+	before=$(warm_starts w "$file")
+	code_w=$(http "/w$uri" "$@")
+	save_http w "$code_w"
+	after=$(warm_starts w "$file")
+	[ "$after" -eq $((before + 1)) ] || {
+		why="$uri was not served warm: $(short "$(grep -F "$file" \
+		    "${WLOG[w]}" | tail -n 2)")"
+		return 1
+	}
+	if [ -n "$NORM_SED" ]; then
+		sed -i -e "$NORM_SED" "$T/eq-c.body" "$T/eq-w.body"
+	fi
+	differ "status of $uri" "$T/eq-c.code" "$T/eq-w.code" && return 1
+	differ "headers of $uri" "$T/eq-c.hdr" "$T/eq-w.hdr" && return 1
+	differ "body of $uri" "$T/eq-c.body" "$T/eq-w.body" && return 1
+	return 0
+}
+
+# eq_fcgi [-i FILE] SCRIPT [NAME=VALUE...]: straight to c.sock and
+# w.sock (both -f): stdout, stderr and the exit status (fcgi_client's
+# "end app=N" line on its stderr) must be equal.  Leaves them in
+# $T/eq-{c,w}.{out,err}.
+eq_fcgi()
+{
+	local in=() script before after m rc method=REQUEST_METHOD=GET
+	if [ "$1" = -i ]; then
+		in=(-i "$2")
+		shift 2
+	fi
+	script=$CGI/$1
+	shift
+	case " $* " in *" REQUEST_METHOD="*) method= ;; esac
+	warm_up w "/cgi-bin/${script##*/}" || return 1
+	for m in c w; do
+		[ $m = w ] && before=$(warm_starts w "$script")
+		timeout 30 "$FCGI_CLIENT" "${in[@]}" "unix:$T/$m.sock" request \
+		    "SCRIPT_FILENAME=$script" "SCRIPT_NAME=/cgi-bin/${script##*/}" \
+		    $method "$@" \
+		    >"$T/eq-$m.out" 2>"$T/eq-$m.err" </dev/null
+		rc=$?
+		[ $rc -eq 0 ] || {
+			why="fcgi_client to $m: rc $rc: $(short "$(cat \
+			    "$T/eq-$m.err")")"
+			return 1
+		}
+	done
+	after=$(warm_starts w "$script")
+	[ "$after" -eq $((before + 1)) ] || {
+		why="${script##*/} (direct) was not served warm"
+		return 1
+	}
+	differ "stdout of ${script##*/}" "$T/eq-c.out" "$T/eq-w.out" &&
+	    return 1
+	differ "stderr and exit status of ${script##*/}" "$T/eq-c.err" \
+	    "$T/eq-w.err" && return 1
+	return 0
+}
+
+# count_lines FILE PATTERN
+count_lines()
+{
+	grep -cE -- "$2" "$1" 2>/dev/null
+}
+
+# ---------------------------------------------------------------- corpus
+
+t_exit_pl()
+{
+	local n
+	for n in 3 0 42; do
+		eq_http "/cgi-bin/exit.pl?n=$n" || return 1
+		expect_eq "status through nginx" "$(cat "$T/eq-w.code")" 200 ||
+		    return 1
+		eq_fcgi exit.pl "QUERY_STRING=n=$n" || return 1
+		expect_grep "exit status" "$T/eq-w.err" \
+		    "^fcgi_client: end app=$n proto=0\$" || return 1
+		expect_grep stderr "$T/eq-w.err" \
+		    "^exit\.pl: stderr before exit $n\$" || return 1
+	done
+}
+
+t_die_pl()
+{
+	eq_http /cgi-bin/die.pl || return 1
+	expect_grep body "$T/eq-w.body" '^before die$' || return 1
+	eq_fcgi die.pl || return 1
+	expect_grep "exit status" "$T/eq-w.err" \
+	    '^fcgi_client: end app=255 proto=0$' || return 1
+	expect_grep stderr "$T/eq-w.err" \
+	    "^die\.pl: boom at $(esc "$CGI/die.pl") line 7\.\$"
+}
+
+# Dies before its header: 502 in both modes.
+t_diehdr_pl()
+{
+	eq_http /cgi-bin/diehdr.pl || return 1
+	expect_eq status "$(cat "$T/eq-w.code")" 502 || return 1
+	eq_fcgi diehdr.pl || return 1
+	expect_grep stderr "$T/eq-w.err" '^diehdr\.pl: no header for you$'
+}
+
+t_exit_py()
+{
+	local n
+	for n in 3 0; do
+		eq_http "/cgi-bin/exit.py?n=$n" || return 1
+		eq_fcgi exit.py "QUERY_STRING=n=$n" || return 1
+		expect_grep "exit status" "$T/eq-w.err" \
+		    "^fcgi_client: end app=$n proto=0\$" || return 1
+	done
+	# sys.exit("message"): the message on stderr, status 1.
+	eq_http "/cgi-bin/exit.py?m=bye+now" || return 1
+	eq_fcgi exit.py "QUERY_STRING=m=bye+now" || return 1
+	expect_grep "exit status" "$T/eq-w.err" \
+	    '^fcgi_client: end app=1 proto=0$' || return 1
+	expect_grep stderr "$T/eq-w.err" '^bye now$'
+}
+
+t_exc_py()
+{
+	eq_http /cgi-bin/exc.py || return 1
+	expect_grep body "$T/eq-w.body" '^before the exception$' || return 1
+	eq_fcgi exc.py || return 1
+	expect_grep "exit status" "$T/eq-w.err" \
+	    '^fcgi_client: end app=1 proto=0$' || return 1
+	expect_grep traceback "$T/eq-w.err" \
+	    '^Traceback \(most recent call last\):$' || return 1
+	expect_grep traceback "$T/eq-w.err" \
+	    "^  File \"$(esc "$CGI/exc.py")\", line 13, in <module>\$" ||
+	    return 1
+	expect_grep traceback "$T/eq-w.err" "^KeyError: 'missing'\$" ||
+	    return 1
+	# Nothing of the zygote's own frames in the traceback.
+	expect_nogrep traceback "$T/eq-w.err" 'zygote'
+}
+
+t_exchdr_py()
+{
+	eq_http /cgi-bin/exchdr.py || return 1
+	expect_eq status "$(cat "$T/eq-w.code")" 502 || return 1
+	eq_fcgi exchdr.py || return 1
+	expect_grep stderr "$T/eq-w.err" \
+	    '^RuntimeError: exchdr\.py: no header for you$'
+}
+
+t_data_pl()
+{
+	eq_http /cgi-bin/data.pl || return 1
+	expect_grep body "$T/eq-w.body" '^lines=3$' || return 1
+	expect_grep body "$T/eq-w.body" '^again: first data line$' || return 1
+	# Again: the DATA position must not carry over from the last one.
+	eq_http /cgi-bin/data.pl || return 1
+	expect_grep body "$T/eq-w.body" '^lines=3$'
+}
+
+t_dataend_pl()
+{
+	eq_http /cgi-bin/dataend.pl || return 1
+	expect_eq body "$(tr '\n' '|' <"$T/eq-w.body")" \
+	    'end-data: alpha|end-data: beta|eof=1|' || return 1
+	eq_http /cgi-bin/dataend.pl
+}
+
+# argv words from a query string without '=' (RFC 3875 4.4).
+t_names()
+{
+	local s=$1
+	eq_http "/cgi-bin/$s?word1+word%202+%2Bplus" || return 1
+	eq_fcgi "$s" 'QUERY_STRING=one+two' || return 1
+	if [ "$s" = names.pl ]; then
+		expect_grep '$0' "$T/eq-w.body" "^\\\$0=$(esc "$CGI/$s")\$" ||
+		    return 1
+		expect_grep __FILE__ "$T/eq-w.body" \
+		    "^__FILE__=$(esc "$CGI/$s")\$" || return 1
+		expect_eq argv "$(grep '^argv=' "$T/eq-w.body" | tr '\n' '|')" \
+		    'argv=word1|argv=word 2|argv=+plus|' || return 1
+		expect_grep "@INC without the helper" "$T/eq-w.body" \
+		    '^inc-has-warmcgi=0$'
+	else
+		expect_grep __file__ "$T/eq-w.body" \
+		    "^__file__=$(esc "$CGI/$s")\$" || return 1
+		expect_grep sys.argv "$T/eq-w.body" \
+		    "^argv=\\['$(esc "$CGI/$s")', 'word1', 'word 2', '\\+plus'\\]\$" ||
+		    return 1
+		expect_grep __name__ "$T/eq-w.body" '^__name__=__main__$'
+	fi
+}
+
+# The environment is the request's, the same in both modes (nginx's
+# REMOTE_PORT is normalized: each request is a new TCP connection).
+t_env()
+{
+	local s=$1
+	NORM_SED='s/^REMOTE_PORT=[0-9]*$/REMOTE_PORT=N/'
+	eq_http "/cgi-bin/$s?first" -H 'X-Leak-Probe: one' &&
+	    eq_http "/cgi-bin/$s?second"
+	local rc=$?
+	NORM_SED=
+	[ $rc -eq 0 ] || return 1
+	eq_fcgi "$s" QUERY_STRING=direct HTTP_X_ONLY=yes
+}
+
+# Warm only: a header sent once is not seen by the next request, nor
+# anything of the zygote's or the daemon's; directly, exactly the
+# variables sent plus PATH and GATEWAY_INTERFACE.  LC_CTYPE is left out
+# of the lists: python3 adds it itself when it coerces the C locale
+# (PEP 538); env-same-py checks that warm and cold agree on it.
+t_env_noleak()
+{
+	local s=$1 file=$CGI/$1 before
+	warm_up w "/cgi-bin/$s" || return 1
+	before=$(warm_starts w "$file")
+	expect_eq "first status" \
+	    "$(http "/w/cgi-bin/$s?first" -H 'X-Leak-Probe: one')" 200 ||
+	    return 1
+	expect_grep "first request" "$T/body" '^HTTP_X_LEAK_PROBE=one$' ||
+	    return 1
+	expect_eq "second status" "$(http "/w/cgi-bin/$s?second")" 200 ||
+	    return 1
+	expect_nogrep "second request" "$T/body" 'X_LEAK_PROBE|=one$' ||
+	    return 1
+	expect_grep "second request" "$T/body" '^QUERY_STRING=second$' ||
+	    return 1
+	expect_nogrep "second request" "$T/body" 'WARMCGI|leaked-' ||
+	    return 1
+	expect_eq "warm requests" "$(warm_starts w "$file")" $((before + 2)) ||
+	    return 1
+	fcgi_w "$s" QUERY_STRING=direct HTTP_X_ONLY=yes || return 1
+	expect_eq "variables (direct)" "$(sed -n 's/=.*//p' "$T/fc.out" |
+	    grep -vx LC_CTYPE | sort | tr '\n' ' ')" "GATEWAY_INTERFACE HTTP_X_ONLY PATH \
+QUERY_STRING REQUEST_METHOD SCRIPT_FILENAME " || return 1
+	fcgi_w "$s" QUERY_STRING=again || return 1
+	expect_eq "variables (direct, next)" "$(sed -n 's/=.*//p' \
+	    "$T/fc.out" | grep -vx LC_CTYPE | sort | tr '\n' ' ')" "GATEWAY_INTERFACE PATH \
+QUERY_STRING REQUEST_METHOD SCRIPT_FILENAME " || return 1
+	expect_eq "warm requests" "$(warm_starts w "$file")" $((before + 4))
+}
+
+# fcgi_w SCRIPT [NAME=VALUE...]: one GET straight to w.sock; stdout in
+# $T/fc.out, stderr in $T/fc.err.
+fcgi_w()
+{
+	local script=$CGI/$1 rc
+	shift
+	timeout 30 "$FCGI_CLIENT" "unix:$T/w.sock" request \
+	    "SCRIPT_FILENAME=$script" REQUEST_METHOD=GET "$@" \
+	    >"$T/fc.out" 2>"$T/fc.err" </dev/null
+	rc=$?
+	[ $rc -eq 0 ] && return 0
+	why="fcgi_client: rc $rc: $(short "$(cat "$T/fc.err")")"
+	return 1
+}
+
+# Binary stdin of CONTENT_LENGTH bytes.
+t_stdin()
+{
+	local s=$1 sha
+	sha=$(sha256sum <"$T/r100k.bin" | cut -d' ' -f1)
+	eq_http "/cgi-bin/$s" --data-binary "@$T/r100k.bin" \
+	    -H 'Content-Type: application/octet-stream' || return 1
+	expect_eq body "$(tr '\n' ' ' <"$T/eq-w.body")" \
+	    "len=102400 sha256=$sha then=eof " || return 1
+	eq_fcgi -i "$T/r100k.bin" "$s" REQUEST_METHOD=POST \
+	    CONTENT_LENGTH=102400 || return 1
+	expect_grep "direct" "$T/eq-w.out" "^sha256=$sha\$"
+}
+
+# Binary stdout flushed at exit, no newline at the end.
+t_binout()
+{
+	local s=$1 want
+	want=$(perl -e 'binmode STDOUT; print join("", map { chr } 0 .. 255) x 3,
+	    "\r\n\0tail"' | sha256sum | cut -d' ' -f1)
+	eq_http "/cgi-bin/$s" || return 1
+	expect_eq "body sha256" "$(sha256sum <"$T/eq-w.body" | cut -d' ' -f1)" \
+	    "$want" || return 1
+	eq_fcgi "$s"
+}
+
+# END blocks / atexit handlers and DESTROY / __del__: once per request
+# (in its stderr, which -f sends to the client), never in the zygote.
+# t_atexit SCRIPT OUTPUT-WORD PATTERN...
+t_atexit()
+{
+	local s=$1 word=$2 pat i n
+	shift 2
+	eq_http "/cgi-bin/$s" || return 1
+	expect_eq "body" "$(tr -d '\r' <"$T/eq-w.body" | tr '\n' '|')" \
+	    "main program|$word output|" || return 1
+	for i in 1 2 3; do
+		eq_fcgi "$s" || return 1
+		for pat in "$@"; do
+			n=$(count_lines "$T/eq-w.err" "^$s: $pat\$")
+			expect_eq "request $i: '$pat' lines" "$n" 1 || return 1
+		done
+		expect_grep "exit status" "$T/eq-w.err" \
+		    '^fcgi_client: end app=0 proto=0$' || return 1
+	done
+	expect_nogrep "zygote log" "${WLOG[w]}" "$s: ($1|$2|$3)"
+}
+
+# rand()/random differ between requests (and between warm requests).
+t_rand()
+{
+	local s=$1 i vals= v file=$CGI/$1 before after
+	warm_up w "/cgi-bin/$s" || return 1
+	before=$(warm_starts w "$file")
+	for i in 1 2 3 4; do
+		expect_eq status "$(http "/w/cgi-bin/$s")" 200 || return 1
+		v=$(sed -n 's/^rand=//p' "$T/body")
+		expect_grep body "$T/body" '^rand=[0-9]+ [0-9]+ [0-9]+$' ||
+		    return 1
+		vals="$vals$v
+"
+	done
+	after=$(warm_starts w "$file")
+	expect_eq "warm requests" "$((after - before))" 4 || return 1
+	expect_eq "distinct values in 4 warm requests" \
+	    "$(printf '%s' "$vals" | sort -u | wc -l)" 4 || return 1
+	# Same format cold.
+	expect_eq "cold status" "$(http "/c/cgi-bin/$s")" 200 || return 1
+	expect_grep "cold body" "$T/body" '^rand=[0-9]+ [0-9]+ [0-9]+$'
+}
+
+t_system()
+{
+	local s=$1 want
+	eq_http "/cgi-bin/$s" || return 1
+	if [ "$s" = system.pl ]; then
+		want='1 perl|2 system|3 backticks|4 pipe open|5 fork and exec|6 child status 0|7 system status 7|8 done|'
+	else
+		want='1 python|2 os.system|3 subprocess.run|4 check_output|5 popen|6 fork and exec|7 child status 0|8 call status 7|9 done|'
+	fi
+	expect_eq "body" "$(tr '\n' '|' <"$T/eq-w.body")" "$want" || return 1
+	eq_fcgi "$s"
+}
+
+t_warn_pl()
+{
+	eq_http /cgi-bin/warn.pl || return 1
+	eq_fcgi warn.pl || return 1
+	expect_grep "-w warning" "$T/eq-w.err" \
+	    "^Use of uninitialized value \\\$undef in addition \\(\\+\\) at $(esc "$CGI/warn.pl") line 4\\.\$" ||
+	    return 1
+	expect_grep "warn()" "$T/eq-w.err" '^warn\.pl: explicit warning$'
+}
+
+t_warn_py()
+{
+	eq_http /cgi-bin/warn.py || return 1
+	eq_fcgi warn.py || return 1
+	expect_grep "warning" "$T/eq-w.err" \
+	    "^$(esc "$CGI/warn.py"):5: UserWarning: warn\\.py: explicit warning\$"
+}
+
+# The one intended difference: a BEGIN block (Perl) or a top-level import
+# (Python) runs once, in the zygote, when it loads, and sees the zygote's
+# minimal environment (PATH, GATEWAY_INTERFACE, WARMCGI_ZYGOTE_FD), not
+# the request's; cold, it runs in every request with the request's
+# environment.  Everything else the script prints must still be equal.
+t_begin()
+{
+	local s=$1 marker=$2 file=$CGI/$1 i n
+	warm_up w "/cgi-bin/$s?q=1" || return 1
+	for i in 1 2 3; do
+		expect_eq "cold status" "$(http "/c/cgi-bin/$s?q=$i")" 200 ||
+		    return 1
+		cp "$T/body" "$T/begin-c.body"
+		expect_eq "warm status" "$(http "/w/cgi-bin/$s?q=$i")" 200 ||
+		    return 1
+		cp "$T/body" "$T/begin-w.body"
+		expect_grep "cold BEGIN" "$T/begin-c.body" \
+		    '^begin-same-process=yes$' || return 1
+		expect_grep "cold BEGIN" "$T/begin-c.body" "^begin-qs=q=$i\$" ||
+		    return 1
+		expect_grep "cold BEGIN" "$T/begin-c.body" \
+		    '^begin-env=.*QUERY_STRING' || return 1
+		expect_grep "warm BEGIN" "$T/begin-w.body" \
+		    '^begin-same-process=no$' || return 1
+		expect_grep "warm BEGIN" "$T/begin-w.body" \
+		    '^begin-qs=\(unset\)$' || return 1
+		# (Python adds LC_CTYPE when it coerces the C locale.)
+		expect_grep "warm BEGIN environment" "$T/begin-w.body" \
+		    '^begin-env=GATEWAY_INTERFACE (LC_CTYPE )?PATH WARMCGI_ZYGOTE_FD$' ||
+		    return 1
+		grep -v '^begin-' "$T/begin-c.body" >"$T/begin-c.rest"
+		grep -v '^begin-' "$T/begin-w.body" >"$T/begin-w.rest"
+		differ "non-BEGIN output" "$T/begin-c.rest" "$T/begin-w.rest" &&
+		    return 1
+		expect_grep "warm request" "$T/begin-w.body" "^qs-now=q=$i\$" ||
+		    return 1
+	done
+	# The BEGIN/import message: in the log once, from the one zygote,
+	# however many warm requests it served.
+	n=$(count_lines "${WLOG[w]}" "warm: $(esc "$file")\\[[0-9]+\\]: $marker\$")
+	expect_eq "'$marker' lines from zygotes" "$n" \
+	    "$(ready_count w "$file")" || return 1
+	expect_eq "zygotes for $s" "$(ready_count w "$file")" 1 || return 1
+	# Directly: the cold request's stderr has it, the warm one's not.
+	timeout 30 "$FCGI_CLIENT" "unix:$T/c.sock" request \
+	    "SCRIPT_FILENAME=$file" REQUEST_METHOD=GET >/dev/null \
+	    2>"$T/begin-c.err" </dev/null
+	timeout 30 "$FCGI_CLIENT" "unix:$T/w.sock" request \
+	    "SCRIPT_FILENAME=$file" REQUEST_METHOD=GET >/dev/null \
+	    2>"$T/begin-w.err" </dev/null
+	expect_grep "cold stderr" "$T/begin-c.err" "^$marker\$" || return 1
+	expect_nogrep "warm stderr" "$T/begin-w.err" "$marker"
+}
+
+# ---------------------------------------------------------------- real programs
+
+t_cgipm_upload()
+{
+	local size md5 sha
+	size=$(stat -c %s "$T/up200k.bin")
+	md5=$(md5sum <"$T/up200k.bin" | cut -d' ' -f1)
+	sha=$(sha256sum <"$T/up200k.bin" | cut -d' ' -f1)
+	# The form.
+	eq_http /cgi-bin/upload.pl || return 1
+	expect_eq "form status" "$(cat "$T/eq-w.code")" 200 || return 1
+	expect_grep form "$T/eq-w.body" 'multipart/form-data' || return 1
+	expect_grep form "$T/eq-w.body" 'action="/cgi-bin/upload\.pl"' ||
+	    return 1
+	# The upload, twice (a second warm request must not see the first's).
+	eq_http /cgi-bin/upload.pl -F "file=@$T/up200k.bin;filename=up.bin" \
+	    -F 'name=first & <upload>' || return 1
+	expect_eq "upload status" "$(cat "$T/eq-w.code")" 200 || return 1
+	expect_grep size "$T/eq-w.body" "<p>size: $size</p>" || return 1
+	expect_grep md5 "$T/eq-w.body" "<p>md5: $md5</p>" || return 1
+	expect_grep sha256 "$T/eq-w.body" "<p>sha256: $sha</p>" || return 1
+	expect_grep name "$T/eq-w.body" \
+	    '<p>name: first &amp; &lt;upload&gt;</p>' || return 1
+	expect_grep filename "$T/eq-w.body" '<p>filename: up\.bin</p>' ||
+	    return 1
+	eq_http /cgi-bin/upload.pl -F "file=@$T/b1.bin;filename=one.bin" \
+	    -F 'name=second' || return 1
+	expect_grep "second upload" "$T/eq-w.body" '<p>size: 1</p>' ||
+	    return 1
+	expect_nogrep "second upload" "$T/eq-w.body" 'first|up\.bin'
+}
+
+# gitweb's relative ages ("5 min ago", "right now") depend on the clock;
+# our commits are dated 2005, so they are stable, but normalize them
+# anyway.  Header lines with the clock in them (Date, Expires: gitweb
+# sets "+1d" expiry on pages named by a full SHA-1) are dropped.
+GITWEB_NORM='s/[0-9]+ (sec|min|hours?|days?|weeks?|months?|years?) ago/N ago/g; s/right now/N ago/g'
+
+git_setup()
+{
+	local i w=$T/git-work
+	mkdir -p "$w" "$T/git"
+	(
+		export HOME=$T GIT_CONFIG_NOSYSTEM=1
+		cd "$w" || exit 1
+		git -c init.defaultBranch=master init -q || exit 1
+		git config user.name 'Warm Tester'
+		git config user.email 'warm@example.invalid'
+		for i in 1 2 3; do
+			echo "line $i" >>file.txt
+			git add file.txt
+			GIT_AUTHOR_DATE="2005-04-0$i 12:00:00 +0000" \
+			GIT_COMMITTER_DATE="2005-04-0$i 12:00:00 +0000" \
+			    git commit -q -m "Warm commit number $i" \
+			    -m "Body of commit $i."
+		done
+		git clone -q --bare "$w" "$T/git/proj.git"
+		echo 'Warm test project' >"$T/git/proj.git/description"
+	) >"$T/git.log" 2>&1 || return 1
+	GIT_SHA=$(git -C "$T/git/proj.git" rev-parse HEAD~1) || return 1
+	cat >"$T/gitweb.conf" <<EOF
+our \$projectroot = "$T/git";
+our \$GIT = "$(command -v git)";
+our \$site_name = "warmcgi test";
+our \$projects_list = "";
+EOF
+}
+
+# eq_http_ere ERE URI [CURL ARGS]: eq_http, then the bodies compared
+# after sed -E ERE, and the headers without Expires.
+eq_http_ere()
+{
+	local norm=$1
+	shift
+	if ! eq_http "$@"; then
+		# Go on only if the headers or body differed: maybe just in
+		# the parts normalized below.
+		case $why in
+		"headers of "*|"body of "*)	why= ;;
+		*)				return 1 ;;
+		esac
+	fi
+	sed -i -E "$norm" "$T/eq-c.body" "$T/eq-w.body"
+	sed -i '/^Expires:/Id' "$T/eq-c.hdr" "$T/eq-w.hdr"
+	differ "headers of $1 (less Expires)" "$T/eq-c.hdr" "$T/eq-w.hdr" &&
+	    return 1
+	differ "body of $1 (ages normalized)" "$T/eq-c.body" "$T/eq-w.body" &&
+	    return 1
+	return 0
+}
+
+# t_gitweb URI PATTERN: 200, equal to exec mode, PATTERN in the page.
+t_gitweb()
+{
+	eq_http_ere "$GITWEB_NORM" "$1" || return 1
+	expect_eq status "$(cat "$T/eq-w.code")" 200 || return 1
+	expect_grep "page" "$T/eq-w.body" "$2"
+}
+
+# ---------------------------------------------------------------- lifecycle
+
+# l_get INST URI: GET through nginx; status in $code, body in $T/body.
+l_get()
+{
+	code=$(http "/$1$2")
+}
+
+# A changed script gets a new zygote and its new content is served.
+t_change()
+{
+	local f=$CGI/life.pl z1 z2 z3 before i
+	warm_up l /cgi-bin/life.pl || return 1
+	z1=$(zygote_pid l "$f")
+	before=$(warm_starts l "$f")
+	l_get l /cgi-bin/life.pl
+	expect_eq "v1 body" "$(tail -n 1 "$T/body")" "life version 1" ||
+	    return 1
+	expect_eq "v1 warm" "$(warm_starts l "$f")" $((before + 1)) ||
+	    return 1
+	# Edit in place: same inode, new size and mtime.
+	printf '#!/usr/bin/perl\nprint "Content-Type: text/plain\\r\\n\\r\\n";\nprint "life version 2, changed\\n";\n' >"$f"
+	l_get l /cgi-bin/life.pl
+	expect_eq "status after the change" "$code" 200 || return 1
+	expect_eq "body right after the change" "$(tail -n 1 "$T/body")" \
+	    "life version 2, changed" || return 1
+	expect_grep log "${WLOG[l]}" \
+	    "warm: $(esc "$f"): retiring zygote pid $z1: the script changed\$" ||
+	    return 1
+	wait_gone 3000 "$z1" || { why="old zygote $z1 still running"; \
+	    return 1; }
+	for i in $(seq 1 50); do
+		z2=$(zygote_pid l "$f")
+		[ -n "$z2" ] && [ "$z2" != "$z1" ] && break
+		sleep 0.1
+	done
+	[ "$z2" != "$z1" ] || { why="no new zygote after the change"; \
+	    return 1; }
+	before=$(warm_starts l "$f")
+	l_get l /cgi-bin/life.pl
+	expect_eq "v2 body from the new zygote" "$(tail -n 1 "$T/body")" \
+	    "life version 2, changed" || return 1
+	expect_eq "v2 warm" "$(warm_starts l "$f")" $((before + 1)) ||
+	    return 1
+	# touch alone (mtime) is a change too.
+	touch -d "@$(( $(date +%s) + 2 ))" "$f"
+	l_get l /cgi-bin/life.pl
+	expect_eq "status after touch" "$code" 200 || return 1
+	expect_eq "body after touch" "$(tail -n 1 "$T/body")" \
+	    "life version 2, changed" || return 1
+	expect_grep log "${WLOG[l]}" \
+	    "warm: $(esc "$f"): retiring zygote pid $z2: the script changed\$" ||
+	    return 1
+	for i in $(seq 1 50); do
+		z3=$(zygote_pid l "$f")
+		[ -n "$z3" ] && [ "$z3" != "$z2" ] && break
+		sleep 0.1
+	done
+	[ "$z3" != "$z2" ] || { why="no new zygote after touch"; return 1; }
+}
+
+# Compile failures: every request gets what exec mode gives, the log says
+# why, the daemon keeps serving.  Spread over a few seconds so that the
+# back-off retries (1 s, 2 s) happen in between.
+t_compile_fail()
+{
+	local s=$1 file=$CGI/$1 i
+	for i in 1 2 3 4 5; do
+		expect_eq "cold status" "$(http "/c/cgi-bin/$s")" 502 ||
+		    return 1
+		save_http c 502
+		code=$(http "/w/cgi-bin/$s")
+		save_http w "$code"
+		differ "request $i: status" "$T/eq-c.code" "$T/eq-w.code" &&
+		    return 1
+		differ "request $i: headers" "$T/eq-c.hdr" "$T/eq-w.hdr" &&
+		    return 1
+		differ "request $i: body" "$T/eq-c.body" "$T/eq-w.body" &&
+		    return 1
+		timeout 30 "$FCGI_CLIENT" "unix:$T/c.sock" request \
+		    "SCRIPT_FILENAME=$file" REQUEST_METHOD=GET \
+		    >"$T/eq-c.out" 2>"$T/eq-c.err" </dev/null
+		timeout 30 "$FCGI_CLIENT" "unix:$T/w.sock" request \
+		    "SCRIPT_FILENAME=$file" REQUEST_METHOD=GET \
+		    >"$T/eq-w.out" 2>"$T/eq-w.err" </dev/null
+		differ "request $i: direct stdout" "$T/eq-c.out" \
+		    "$T/eq-w.out" && return 1
+		differ "request $i: direct stderr and exit status" \
+		    "$T/eq-c.err" "$T/eq-w.err" && return 1
+		sleep 0.6
+	done
+	expect_grep "compile error" "$T/eq-w.err" "$2" || return 1
+	expect_grep "log" "${WLOG[w]}" \
+	    "warm: $(esc "$file"): zygote exited with status [0-9]+ while loading; serving it by exec" ||
+	    return 1
+	expect_eq "warm starts of $s" "$(warm_starts w "$file")" 0 || return 1
+	expect_eq "status of another script" \
+	    "$(http /w/cgi-bin/exit.pl?n=0)" 200 || return 1
+	alive "${WPID[w]}" || { why="warmcgi w died"; return 1; }
+}
+
+# SIGKILL the zygote: the next requests still succeed (exec), and the
+# script is warm again after the back-off.
+t_zygote_kill()
+{
+	local s=$1 file=$CGI/$1 z z2 i before
+	cp "$CGI/pid.$2" "$file"
+	warm_up l "/cgi-bin/$s" || return 1
+	z=$(zygote_pid l "$file")
+	kill -KILL "$z" || { why="kill $z failed"; return 1; }
+	for i in 1 2 3; do
+		l_get l "/cgi-bin/$s"
+		expect_eq "request $i after the kill" "$code" 200 || return 1
+		expect_grep "request $i body" "$T/body" "^script=$s pid=" ||
+		    return 1
+	done
+	wait_log 3000 "${WLOG[l]}" \
+	    "warm: $(esc "$file"): zygote killed by signal 9" || {
+		why="no log line about the killed zygote"
+		return 1
+	}
+	for i in $(seq 1 40); do
+		z2=$(zygote_pid l "$file")
+		[ -n "$z2" ] && [ "$z2" != "$z" ] && break
+		l_get l "/cgi-bin/$s"
+		expect_eq "request while it recovers" "$code" 200 || return 1
+		sleep 0.25
+	done
+	[ "$z2" != "$z" ] || { why="not warm again after 10 s"; return 1; }
+	before=$(warm_starts l "$file")
+	l_get l "/cgi-bin/$s"
+	expect_eq "status when warm again" "$code" 200 || return 1
+	expect_eq "warm again" "$(warm_starts l "$file")" $((before + 1))
+}
+
+# --no-warm PATTERN: a matching script starts no zygote; another does.
+t_no_warm()
+{
+	local f=$CGI/nowarm.pl i
+	cp "$CGI/pid.pl" "$f"
+	for i in 1 2 3 4; do
+		l_get n /cgi-bin/nowarm.pl
+		expect_eq "request $i" "$code" 200 || return 1
+		expect_grep "body $i" "$T/body" '^script=nowarm\.pl pid=' ||
+		    return 1
+		sleep 0.2
+	done
+	expect_nogrep "log" "${WLOG[n]}" "zygote.*nowarm|nowarm.*warm start" ||
+	    return 1
+	[ -z "$(ps -o args= --ppid "${WPID[n]}" | grep -i zygote)" ] || {
+		why="zygote running: $(ps -o args= --ppid "${WPID[n]}" |
+		    grep -i zygote)"
+		return 1
+	}
+	[ -z "$(ls "$T/tmp-n"/warmcgi.*/ 2>/dev/null)" ] || {
+		why="zygote socket: $(ls "$T/tmp-n"/warmcgi.*/)"
+		return 1
+	}
+	# The same instance does keep other scripts warm.
+	warm_up n /cgi-bin/pid.pl
+}
+
+# --warm off: no zygote ever, no socket directory (checked after the
+# whole corpus has run through instance c).
+t_warm_off()
+{
+	local z
+	expect_nogrep "log" "${WLOG[c]}" 'zygote|warm start' || return 1
+	z=$(ps -o pid=,args= --ppid "${WPID[c]}" | grep -i zygote)
+	[ -z "$z" ] || { why="zygote under c: $z"; return 1; }
+	[ -z "$(ls -A "$T/tmp-c" 2>/dev/null)" ] || {
+		why="made $(ls -A "$T/tmp-c")"
+		return 1
+	}
+}
+
+# --warm-max 1 and two warm scripts: both keep answering correctly.
+t_warm_max()
+{
+	local a=$CGI/maxa.pl b=$CGI/maxb.pl i s n
+	cp "$CGI/pid.pl" "$a"
+	cp "$CGI/pid.pl" "$b"
+	for s in maxa maxb maxa; do
+		warm_up m "/cgi-bin/$s.pl" || return 1
+		# Ready once does not mean ready now: wait for this one.
+		for i in $(seq 1 40); do
+			n=$(warm_starts m "$CGI/$s.pl")
+			l_get m "/cgi-bin/$s.pl"
+			expect_eq "$s" "$code" 200 || return 1
+			expect_grep "$s body" "$T/body" "^script=$s\\.pl pid=" ||
+			    return 1
+			[ "$(warm_starts m "$CGI/$s.pl")" -gt "$n" ] && break
+			sleep 0.1
+		done
+		[ "$(warm_starts m "$CGI/$s.pl")" -gt "$n" ] || {
+			why="$s.pl never served warm"
+			return 1
+		}
+	done
+	for i in $(seq 1 10); do
+		for s in maxa maxb; do
+			l_get m "/cgi-bin/$s.pl"
+			expect_eq "round $i: $s" "$code" 200 || return 1
+			expect_grep "round $i: $s body" "$T/body" \
+			    "^script=$s\\.pl pid=" || return 1
+		done
+	done
+	expect_grep log "${WLOG[m]}" 'retiring zygote pid [0-9]+: --warm-max reached' ||
+	    return 1
+	sleep 0.3
+	n=$(ps -o args= --ppid "${WPID[m]}" | grep -ci zygote)
+	[ "$n" -le 1 ] || { why="$n zygotes running"; return 1; }
+}
+
+# The client disconnects from a warm script that sleeps with a child
+# `sleep`: the whole process group is gone within 2 s.
+t_disconnect()
+{
+	local s=$1 file=$CGI/$1 f=$T/disc-$1.pid cpid pid pgid child t0 before
+	local ppid left
+	warm_up l "/cgi-bin/$s?s=0" || return 1
+	before=$(warm_starts l "$file")
+	rm -f "$f"
+	curl -sS -m 40 -o /dev/null \
+	    "http://127.0.0.1:$PORT/l/cgi-bin/$s?s=30&f=$f" 2>/dev/null &
+	cpid=$!
+	if ! wait_file 5000 "$f"; then
+		kill "$cpid"
+		wait "$cpid"
+		why="the script did not start"
+		return 1
+	fi
+	read -r pid pgid child <"$f"
+	expect_eq "warm" "$(warm_starts l "$file")" $((before + 1)) || {
+		kill "$cpid"; wait "$cpid"; return 1; }
+	expect_eq "own process group" "$pgid" "$pid" || {
+		kill "$cpid"; wait "$cpid"; return 1; }
+	ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+	expect_eq "parent (warmcgi, as a subreaper)" "$ppid" "${WPID[l]}" || {
+		kill "$cpid"; wait "$cpid"; return 1; }
+	sleep 0.2
+	t0=$(now_ms)
+	kill -KILL "$cpid"
+	wait "$cpid" 2>/dev/null
+	if ! wait_gone 2000 "$pid" "$child"; then
+		why="still running 2 s after the client left:$gone_left"
+		return 1
+	fi
+	# Nothing else of the group either (by then, within the 2 s).
+	left=$(ps -eo pid=,pgid=,stat=,args= | awk -v g="$pgid" \
+	    '$2 == g && $3 !~ /^Z/')
+	[ -z "$left" ] || { why="process group $pgid: $(short "$left")"; \
+	    return 1; }
+	echo "# disconnect $s: gone after $(( $(now_ms) - t0 )) ms"
+}
+
+# 50 concurrent requests to a warm Perl script: all 200, distinct pids,
+# all warm.
+t_concurrent()
+{
+	local file=$CGI/pid.pl i pids= before after n200 npid t0
+	warm_up l /cgi-bin/pid.pl || return 1
+	rm -f "$T"/conc.*
+	before=$(warm_starts l "$file")
+	t0=$(now_ms)
+	for i in $(seq 1 50); do
+		curl -s -m 30 -o "$T/conc.$i.body" -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/l/cgi-bin/pid.pl?s=0.5" \
+		    >"$T/conc.$i.code" 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	after=$(warm_starts l "$file")
+	n200=$(cat "$T"/conc.*.code | grep -o 200 | wc -l)
+	expect_eq "answers with 200" "$n200" 50 || return 1
+	npid=$(cat "$T"/conc.*.body | sed -n 's/^script=pid\.pl pid=//p' |
+	    sort -u | wc -l)
+	expect_eq "distinct pids" "$npid" 50 || return 1
+	expect_eq "warm starts" "$((after - before))" 50 || return 1
+	expect_nogrep "log" "${WLOG[l]}" 'warm start failed' || return 1
+	echo "# concurrent: 50 warm requests in $(( $(now_ms) - t0 )) ms"
+}
+
+# Every pid that was ever a zygote, from the logs.
+all_zygote_pids()
+{
+	sed -n 's/.*warm: .*: zygote pid \([0-9]*\) loading$/\1/p' \
+	    "${WLOG[@]}" | sort -u
+}
+
+# Processes working in the scripts' directory (scripts, their children
+# and the zygotes) or that are zygotes of ours.
+our_procs()
+{
+	local d p z
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$p" = "$$" ] && continue
+		if [ "$(readlink "$d/cwd" 2>/dev/null)" = "$CGI" ]; then
+			alive "$p" && echo "$p $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)"
+		fi
+	done
+	for z in $ZYGOTES; do
+		alive "$z" && tr '\0' ' ' <"/proc/$z/cmdline" 2>/dev/null |
+		    grep -qi zygote && echo "$z (zygote)"
+	done
+}
+
+# SIGTERM with a warm request in flight: it finishes, every instance exits
+# 0, no zygote or script process is left, socket directories removed.
+t_sigterm()
+{
+	local f=$T/term.pid cpid code name rc left file=$CGI/sleeper.pl
+	local before t0
+	warm_up l "/cgi-bin/sleeper.pl?s=0" || return 1
+	ZYGOTES=$(all_zygote_pids)
+	[ -n "$(ls "$T/tmp-l"/warmcgi.*/*.sock 2>/dev/null)" ] || {
+		why="no zygote socket in $T/tmp-l/warmcgi.*"
+		return 1
+	}
+	before=$(warm_starts l "$file")
+	rm -f "$f"
+	curl -sS -m 20 -o "$T/term.body" -w '%{http_code}' \
+	    "http://127.0.0.1:$PORT/l/cgi-bin/sleeper.pl?s=1&f=$f" \
+	    >"$T/term.code" 2>/dev/null &
+	cpid=$!
+	wait_file 5000 "$f" || { why="the script did not start"; return 1; }
+	expect_eq "in-flight request is warm" "$(warm_starts l "$file")" \
+	    $((before + 1)) || return 1
+	kill -TERM "${WPID[l]}"
+	t0=$(now_ms)
+	wait "$cpid"
+	code=$(cat "$T/term.code")
+	expect_eq "in-flight request status" "$code" 200 || return 1
+	expect_eq "in-flight request body" "$(cat "$T/term.body")" \
+	    "slept 1" || return 1
+	# It exits by itself once the request is done (signal 0: only wait).
+	stop_pid "${WPID[l]}" 0 12000
+	expect_eq "l exit status after one SIGTERM" "$stop_rc" 0 || return 1
+	echo "# sigterm: l exited $(( $(now_ms) - t0 )) ms after SIGTERM"
+	stop_nginx
+	for name in w c n m; do
+		stop_pid "${WPID[$name]}" TERM 14000
+		rc=$stop_rc
+		expect_eq "$name exit status" "$rc" 0 || return 1
+	done
+	for name in l w c n m; do
+		[ ! -e "$T/$name.sock" ] || { why="$name.sock left"; return 1; }
+	done
+	sleep 0.2
+	left=$(our_procs)
+	[ -z "$left" ] || { why="left running: $(short "$left")"; return 1; }
+	left=$(ls -d "$T"/tmp-*/warmcgi.* 2>/dev/null)
+	[ -z "$left" ] || { why="socket directories left: $left"; return 1; }
+}
+
+# After the shutdown: no zygote ran the scripts' END blocks or atexit
+# handlers (they exit on EOF without them).
+t_zygote_no_end()
+{
+	expect_nogrep "w log" "${WLOG[w]}" \
+	    'END ran|DESTROY ran|atexit ran|__del__ ran' || return 1
+	expect_nogrep "l log" "${WLOG[l]}" \
+	    'END ran|DESTROY ran|atexit ran|__del__ ran'
+}
+
+t_sanitizers()
+{
+	local f
+	for f in "${WLOG[@]}"; do
+		[ -f "$f" ] || continue
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+		    "$f"; then
+			why="$(basename "$f"): $(grep -m1 -E \
+			    'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f")"
+			return 1
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- run
+
+head -c 1 /dev/urandom >"$T/b1.bin"
+head -c 102400 /dev/urandom >"$T/r100k.bin"
+head -c 204800 /dev/urandom >"$T/up200k.bin"
+
+run exit-pl t_exit_pl
+run die-pl t_die_pl
+run die-before-header-pl t_diehdr_pl
+run sys-exit-py t_exit_py
+run exception-py t_exc_py
+run exception-before-header-py t_exchdr_py
+run data-pl t_data_pl
+run end-data-pl t_dataend_pl
+run names-pl t_names names.pl
+run names-py t_names names.py
+run env-same-pl t_env env.pl
+run env-same-py t_env env.py
+run env-no-leak-pl t_env_noleak env.pl
+run env-no-leak-py t_env_noleak env.py
+run stdin-pl t_stdin stdin.pl
+run stdin-py t_stdin stdin.py
+run stdout-binary-pl t_binout binout.pl
+run stdout-binary-py t_binout binout.py
+run end-blocks-pl t_atexit endblk.pl END 'END ran' 'second END ran' \
+    'DESTROY ran'
+run atexit-py t_atexit atexit_.py atexit 'atexit ran' \
+    'second atexit ran' '__del__ ran'
+run rand-pl t_rand rand.pl
+run random-py t_rand rand.py
+run system-pl t_system system.pl
+run subprocess-py t_system system.py
+run warnings-pl t_warn_pl
+run warnings-py t_warn_py
+run begin-once-pl t_begin begin.pl 'begin\.pl: BEGIN ran'
+run import-once-py t_begin begin.py 'warmbegin\.py: imported'
+
+if [ -n "$HAVE_CGIPM" ]; then
+	run cgipm-upload t_cgipm_upload
+else
+	echo "# skipped cgipm-upload: CGI.pm missing (apt-get install" \
+	    "libcgi-pm-perl)"
+fi
+if [ -z "$HAVE_GITWEB" ]; then
+	echo "# skipped gitweb: gitweb, git or CGI.pm missing (apt-get" \
+	    "install gitweb git)"
+elif ! git_setup; then
+	fail gitweb "cannot make the test repository: $(short "$(cat \
+	    "$T/git.log")")"
+else
+	run gitweb-project-list t_gitweb /gitweb.cgi \
+	    'a=summary" title="Warm test project">Warm test project</a>'
+	run gitweb-commit t_gitweb "/gitweb.cgi?p=proj.git;a=commit;h=$GIT_SHA" \
+	    '>Warm commit number 2<'
+fi
+
+run script-changed t_change
+run compile-error-pl t_compile_fail badperl.pl 'syntax error at'
+run syntax-error-py t_compile_fail badpy.py 'SyntaxError'
+run zygote-sigkill-pl t_zygote_kill killme.pl pl
+run zygote-sigkill-py t_zygote_kill killme.py py
+run no-warm-pattern t_no_warm
+run warm-max-1 t_warm_max
+run client-disconnect-pl t_disconnect sleeper.pl
+run client-disconnect-py t_disconnect sleeper.py
+run concurrent-50 t_concurrent
+run warm-off-no-zygote t_warm_off
+run sigterm-cleanup t_sigterm
+run zygote-no-end-blocks t_zygote_no_end
+run sanitizers t_sanitizers
+
+echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
+[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
+    echo "# logs kept in $T"
+echo "$NPASS passed, $NFAIL failed"
+[ "$NFAIL" -eq 0 ]
