@@ -260,6 +260,7 @@ request_run_warm(struct request *r)
 	}
 	r->state = R_RUN;
 	r->warm = r->warm_pending = 1;
+	r->warm_via = wc.via;
 	r->srv->nchildren++;	/* the slot its process will hold */
 	r->fd_out = wc.fd_data;
 	r->fd_err = wc.fd_err;
@@ -335,7 +336,8 @@ request_warm_pidline(struct request *r)
 	r->warm_pending = 0;
 	evtimer_del(r->ev_warm);
 	r->pid = (pid_t)pid;
-	rc = spawn_adopt(r->srv, r->pid, request_child_exit, r, &ch, &status);
+	rc = spawn_adopt(r->srv, r->pid, r->warm_via, request_child_exit, r,
+	    &ch, &status);
 	if (rc == -1) {
 		log_warn("%s: warm pid %d", r->script.path, (int)r->pid);
 		spawn_kill(r->pid, SIGKILL);

@@ -20,7 +20,7 @@
 
 
 static int	spawn_pipe(int [2], int, int);
-static void	spawn_orphan(struct server *, pid_t, int);
+static void	spawn_orphan(struct server *, pid_t, int, uint64_t);
 
 RB_GENERATE(child_tree, child, entry, child_cmp)
 
@@ -152,21 +152,24 @@ spawn_disown(struct child *ch)
 }
 
 /*
- * Track a process we did not start but will reap: a warm request process,
- * reparented to us (we are a subreaper) when its zygote's intermediate
- * child exits.  It may already have been reaped before its pid reached
- * us: then 1 is returned with its wait status and nothing is tracked.
+ * Track a process we did not start: a warm request process, the child of
+ * zygote "via", which reports its exit status to us (spawn_exited); if the
+ * zygote dies first, the process is reparented to us (a subreaper) and
+ * reaped here.  Its exit may already have been reported before its pid
+ * reached us: then 1 is returned with its wait status and nothing is
+ * tracked.
  */
 int
-spawn_adopt(struct server *srv, pid_t pid, child_exit_cb cb, void *arg,
-    struct child **out, int *status)
+spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
+    void *arg, struct child **out, int *status)
 {
 	struct child	*ch;
 	size_t		 i;
 
 	*out = NULL;
 	for (i = 0; i < srv->norphans; i++) {
-		if (srv->orphans[i].pid != pid)
+		if (srv->orphans[i].pid != pid ||
+		    (srv->orphans[i].via != 0 && srv->orphans[i].via != via))
 			continue;
 		*status = srv->orphans[i].status;
 		srv->orphans[i] = srv->orphans[--srv->norphans];
@@ -179,6 +182,7 @@ spawn_adopt(struct server *srv, pid_t pid, child_exit_cb cb, void *arg,
 	ch->exit_cb = cb;
 	ch->arg = arg;
 	ch->slot = 1;	/* reserved by the caller */
+	ch->via = via;
 	RB_INSERT(child_tree, &srv->children, ch);
 	*out = ch;
 	return 0;
@@ -186,7 +190,7 @@ spawn_adopt(struct server *srv, pid_t pid, child_exit_cb cb, void *arg,
 
 /* Remember the status of a pid nobody claimed yet; the oldest goes. */
 static void
-spawn_orphan(struct server *srv, pid_t pid, int status)
+spawn_orphan(struct server *srv, pid_t pid, int status, uint64_t via)
 {
 	if (srv->norphans == ORPHANS_MAX) {
 		memmove(srv->orphans, srv->orphans + 1,
@@ -195,14 +199,71 @@ spawn_orphan(struct server *srv, pid_t pid, int status)
 	}
 	srv->orphans[srv->norphans].pid = pid;
 	srv->orphans[srv->norphans].status = status;
+	srv->orphans[srv->norphans].via = via;
 	srv->norphans++;
+}
+
+/*
+ * A process has exited: reaped by us (via 0), or reported by the zygote
+ * whose child it was, which may speak only of its own.
+ */
+void
+spawn_exited(struct server *srv, pid_t pid, int status, uint64_t via)
+{
+	struct child	 key, *ch;
+
+	key.pid = pid;
+	if ((ch = RB_FIND(child_tree, &srv->children, &key)) == NULL) {
+		spawn_orphan(srv, pid, status, via);
+		return;
+	}
+	if (via != 0 && ch->via != via) {
+		log_warnx("zygote reported pid %d, not its own", (int)pid);
+		return;
+	}
+	RB_REMOVE(child_tree, &srv->children, ch);
+	if (ch->slot)
+		srv->nchildren--;
+	if (ch->exit_cb != NULL)
+		ch->exit_cb(ch, status, ch->arg);
+	free(ch);
+}
+
+/*
+ * Zygote "via" has exited and been reaped, after everything it wrote was
+ * read: its children still running are ours now; one it reaped without a
+ * word is gone for good, and ends as if killed.
+ */
+void
+spawn_lost(struct server *srv, uint64_t via)
+{
+	struct child	*ch;
+	pid_t		 pid;
+	int		 status;
+
+	/* Afresh after each: an owner told of an exit may change the tree. */
+	for (;;) {
+		RB_FOREACH(ch, child_tree, &srv->children)
+			if (ch->via == via)
+				break;
+		if (ch == NULL)
+			return;
+		ch->via = 0;
+		pid = waitpid(ch->pid, &status, WNOHANG);
+		if (pid == ch->pid)
+			spawn_exited(srv, pid, status, 0);
+		else if (pid == -1 && errno == ECHILD) {
+			log_warnx("pid %d: its exit status went with its "
+			    "zygote", (int)ch->pid);
+			spawn_exited(srv, ch->pid, SIGKILL, 0);
+		}
+	}
 }
 
 /* Collect every exited child (on SIGCHLD) and tell its owner. */
 void
 spawn_reap(struct server *srv)
 {
-	struct child	 key, *ch;
 	pid_t		 pid;
 	int		 status;
 
@@ -212,17 +273,7 @@ spawn_reap(struct server *srv)
 			continue;
 		if (pid <= 0)
 			break;
-		key.pid = pid;
-		if ((ch = RB_FIND(child_tree, &srv->children, &key)) == NULL) {
-			spawn_orphan(srv, pid, status);
-			continue;
-		}
-		RB_REMOVE(child_tree, &srv->children, ch);
-		if (ch->slot)
-			srv->nchildren--;
-		if (ch->exit_cb != NULL)
-			ch->exit_cb(ch, status, ch->arg);
-		free(ch);
+		spawn_exited(srv, pid, status, 0);
 	}
 }
 

@@ -52,6 +52,7 @@ struct zygote {
 	int			 retired;	/* out of the pool, dying */
 	struct child		*child;
 	pid_t			 pid;
+	uint64_t		 gen;		/* names this process's requests */
 	int			 fd_ctl;	/* its stdin: EOF retires it */
 	int			 fd_out, fd_log;
 	struct event		*ev_out, *ev_log;
@@ -72,6 +73,7 @@ struct warm {
 	char			 dir[PATH_MAX];	/* private, for the sockets */
 	struct event		*ev_tick;
 	unsigned int		 seq;
+	uint64_t		 gens;
 };
 
 int		zygote_cmp(struct zygote *, struct zygote *);
@@ -86,6 +88,8 @@ static void	zygote_retire(struct zygote *, const char *);
 static void	zygote_free(struct zygote *);
 static void	zygote_exit_cb(struct child *, int, void *);
 static void	zygote_out_cb(evutil_socket_t, short, void *);
+static int	zygote_out_read(struct zygote *);
+static int	zygote_exit_line(struct zygote *, char *);
 static void	zygote_log_cb(evutil_socket_t, short, void *);
 static void	zygote_fail(struct zygote *, const char *);
 static int	warm_conn_open(struct zygote *, char *const *, char *const *,
@@ -376,6 +380,7 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	z->child->slot = 0;	/* a zygote takes no script slot */
 	srv->nchildren--;
 	z->pid = z->child->pid;
+	z->gen = ++w->gens;
 	z->fd_ctl = fds[0];
 	z->fd_out = fds[1];
 	z->fd_log = fds[2];
@@ -441,17 +446,42 @@ zygote_stop(struct zygote *z)
 	z->sock[0] = '\0';
 }
 
-/* A zygote that cannot serve: stop it and retry later, with back-off. */
+/*
+ * A zygote that cannot serve: stop it and retry later, with back-off.  A
+ * process still running is killed and leaves the pool as a retired one
+ * does (the exits of its requests are still read until it has gone); a
+ * fresh entry takes its place.
+ */
 static void
 zygote_fail(struct zygote *z, const char *why)
 {
+	struct warm	*w = z->warm;
+	struct zygote	*nz;
+
 	log_warnx("warm: %s: %s; serving it by exec, retrying in %d s",
 	    z->path, why, z->backoff);
 	if (z->child != NULL) {
-		/* Reaped without a word: a retry may start a new one first. */
 		spawn_kill(z->pid, SIGKILL);
-		spawn_disown(z->child);
-		z->child = NULL;
+		if (z->retired)
+			return;
+		if ((nz = calloc(1, sizeof(*nz))) == NULL) {
+			zygote_retire(z, NULL);
+			return;
+		}
+		nz->warm = w;
+		strlcpy(nz->path, z->path, sizeof(nz->path));
+		nz->dev = z->dev;
+		nz->ino = z->ino;
+		nz->size = z->size;
+		nz->mtime = z->mtime;
+		nz->fd_ctl = nz->fd_out = nz->fd_log = -1;
+		nz->backoff = z->backoff;
+		nz->last_used = z->last_used;
+		TAILQ_INSERT_BEFORE(z, nz, lru);
+		zygote_retire(z, NULL);
+		RB_INSERT(zygote_tree, &w->tree, nz);
+		w->n++;
+		z = nz;
 	}
 	zygote_stop(z);
 	z->state = Z_FAILED;
@@ -473,9 +503,17 @@ zygote_retire(struct zygote *z, const char *why)
 	TAILQ_REMOVE(&w->lru, z, lru);
 	w->n--;
 	z->retired = 1;
-	zygote_stop(z);
-	if (z->child == NULL)
+	if (z->child == NULL) {
 		zygote_free(z);
+		return;
+	}
+	/* EOF on its fd 0 ends it; what it reports is read until then. */
+	if (z->fd_ctl != -1)
+		close(z->fd_ctl);
+	z->fd_ctl = -1;
+	if (z->sock[0] != '\0')
+		unlink(z->sock);
+	z->sock[0] = '\0';
 }
 
 static void
@@ -489,14 +527,12 @@ static void
 zygote_exit_cb(struct child *ch, int status, void *arg)
 {
 	struct zygote	*z = arg;
+	struct server	*srv = z->warm->srv;
+	uint64_t	 gen = z->gen;
 	char		 why[64];
 
 	(void)ch;
 	z->child = NULL;
-	if (z->retired) {
-		zygote_free(z);
-		return;
-	}
 	if (WIFSIGNALED(status))
 		snprintf(why, sizeof(why), "zygote killed by signal %d",
 		    WTERMSIG(status));
@@ -504,29 +540,51 @@ zygote_exit_cb(struct child *ch, int status, void *arg)
 		snprintf(why, sizeof(why), "zygote exited with status %d%s",
 		    WEXITSTATUS(status), z->state == Z_LOADING ?
 		    " while loading" : "");
+	if (!z->retired)
+		z->state = Z_FAILED;	/* no new requests meanwhile */
+	/* The exits it reported before its own, then those it could not. */
+	while (z->fd_out != -1 && zygote_out_read(z) > 0)
+		;
+	if (z->retired) {
+		zygote_free(z);
+		spawn_lost(srv, gen);
+		return;
+	}
 	zygote_fail(z, why);
+	spawn_lost(srv, gen);
 }
 
-/* The zygote's fd 1: READY once loaded. */
+/* The zygote's fd 1: READY once loaded, then X lines. */
 static void
 zygote_out_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct zygote	*z = arg;
+	(void)fd;
+	(void)ev;
+	(void)zygote_out_read(arg);
+}
+
+/*
+ * Read what is there and act on each line; 0 at end of file (its exit is
+ * reported by the reap) or when nothing was there.
+ */
+static int
+zygote_out_read(struct zygote *z)
+{
 	char		*line;
 	int		 n;
 
-	(void)ev;
-	n = evbuffer_read(z->outbuf, fd, 256);
+	n = evbuffer_read(z->outbuf, z->fd_out, READ_CHUNK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return 0;
 	if (n <= 0) {
-		/* Its exit is reported by the reap. */
 		event_del(z->ev_out);
-		return;
+		return 0;
 	}
 	while ((line = evbuffer_readln(z->outbuf, NULL,
 	    EVBUFFER_EOL_LF)) != NULL) {
-		if (strcmp(line, "READY") == 0 && z->state == Z_LOADING) {
+		if (zygote_exit_line(z, line))
+			;
+		else if (strcmp(line, "READY") == 0 && z->state == Z_LOADING) {
 			z->state = Z_READY;
 			z->backoff = WARM_BACKOFF_MIN;
 			log_info("warm: %s: zygote pid %d ready", z->path,
@@ -538,6 +596,28 @@ zygote_out_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (evbuffer_get_length(z->outbuf) > 256)
 		evbuffer_drain(z->outbuf, evbuffer_get_length(z->outbuf));
+	return n;
+}
+
+/* "X<pid> <wait status>": a request process it forked has exited. */
+static int
+zygote_exit_line(struct zygote *z, char *line)
+{
+	const char	*errstr;
+	char		*sp;
+	long long	 pid, status;
+
+	if (line[0] != 'X' || (sp = strchr(line, ' ')) == NULL)
+		return 0;
+	*sp++ = '\0';
+	pid = strtonum(line + 1, 2, INT32_MAX, &errstr);
+	if (errstr != NULL)
+		return 0;
+	status = strtonum(sp, 0, 0xffff, &errstr);
+	if (errstr != NULL)
+		return 0;
+	spawn_exited(z->warm->srv, (pid_t)pid, (int)status, z->gen);
+	return 1;
 }
 
 /* The zygote's stderr (compile errors, BEGIN-time warnings): our log. */
@@ -623,6 +703,7 @@ warm_conn_open(struct zygote *z, char *const *argv, char *const *envp,
 	}
 	out->fd_data = fd[0];
 	out->fd_err = fd[1];
+	out->via = z->gen;
 	z->served++;
 	return 0;
 fail:

@@ -143,6 +143,7 @@ struct child {
 	struct server	*srv;
 	child_exit_cb	 exit_cb;	/* NULL once its owner has gone */
 	int		 slot;		/* counts against -c */
+	uint64_t	 via;		/* the zygote that reports its exit */
 	void		*arg;
 };
 RB_HEAD(child_tree, child);
@@ -157,10 +158,11 @@ struct spawn_args {
 	int		  fd3;		/* becomes the child's fd 3, or -1 */
 };
 
-/* A reaped pid nobody had claimed yet (a warm request's, or an orphan). */
+/* An exit nobody had claimed yet (a warm request's, or an orphan). */
 struct orphan {
 	pid_t		 pid;
 	int		 status;
+	uint64_t	 via;		/* its zygote's report; 0: reaped */
 };
 #define ORPHANS_MAX	256
 
@@ -168,8 +170,10 @@ struct child	*spawn_child(struct server *, const struct spawn_args *,
 		    int [3], child_exit_cb, void *);
 void		 spawn_kill(pid_t, int);
 void		 spawn_disown(struct child *);
-int		 spawn_adopt(struct server *, pid_t, child_exit_cb, void *,
-		    struct child **, int *);
+int		 spawn_adopt(struct server *, pid_t, uint64_t, child_exit_cb,
+		    void *, struct child **, int *);
+void		 spawn_exited(struct server *, pid_t, int, uint64_t);
+void		 spawn_lost(struct server *, uint64_t);
 void		 spawn_reap(struct server *);
 void		 spawn_kill_all(struct server *, int);
 
@@ -209,6 +213,7 @@ struct warm_conn {
 	int		 fd_data;	/* the script's stdin and stdout */
 	int		 fd_err;	/* its stderr, first the P<pid> line */
 	struct evbuffer	*prelude;	/* to send first on fd_data */
+	uint64_t	 via;		/* the zygote, for spawn_adopt() */
 };
 
 enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
@@ -298,6 +303,7 @@ struct request {
 	int			 ended;
 	int			 warm;		/* served by a zygote */
 	int			 warm_pending;	/* its P<pid> line not yet read */
+	uint64_t		 warm_via;	/* the zygote that forked it */
 	int			 warm_tried;	/* fell back: exec from now on */
 	size_t			 prelude_left;	/* preamble bytes still to send */
 	struct event		*ev_warm;	/* P<pid> line time-out */

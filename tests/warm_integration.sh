@@ -891,6 +891,40 @@ t_zygote_kill()
 	expect_eq "warm again" "$(warm_starts l "$file")" $((before + 1))
 }
 
+# A zygote dies (HOW: kill, or retired because its script changed) while
+# a request it forked is running: the request still ends normally, its
+# exit status now reaped by warmcgi (the request process was reparented).
+t_zygote_gone_inflight()
+{
+	local how=$1 s=$2 file=$CGI/$2 f=$T/inflight-$2.pid cpid z rc=0
+	warm_up l "/cgi-bin/$s?s=0" || return 1
+	z=$(zygote_pid l "$file")
+	rm -f "$f" "$T/inflight.body"
+	curl -sS -m 20 -o "$T/inflight.body" -w '%{http_code}' \
+	    "http://127.0.0.1:$PORT/l/cgi-bin/$s?s=1&f=$f" \
+	    >"$T/inflight.code" 2>/dev/null &
+	cpid=$!
+	if ! wait_file 5000 "$f"; then
+		kill "$cpid"
+		wait "$cpid"
+		why="the script did not start"
+		return 1
+	fi
+	case $how in
+	kill)	kill -KILL "$z" ;;
+	change)	touch -d '+1 minute' "$file"
+		l_get l "/cgi-bin/$s?s=0"
+		expect_eq "request to the changed script" "$code" 200 ||
+		    rc=1 ;;
+	esac
+	wait "$cpid"
+	expect_eq "in-flight request" "$(cat "$T/inflight.code")" 200 ||
+	    return 1
+	expect_eq "its body" "$(cat "$T/inflight.body")" "slept 1" || return 1
+	expect_nogrep "log" "${WLOG[l]}" "exit status went with" || return 1
+	return $rc
+}
+
 # --no-warm PATTERN: a matching script starts no zygote; another does.
 t_no_warm()
 {
@@ -994,7 +1028,9 @@ t_disconnect()
 	expect_eq "own process group" "$pgid" "$pid" || {
 		kill "$cpid"; wait "$cpid"; return 1; }
 	ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
-	expect_eq "parent (warmcgi, as a subreaper)" "$ppid" "${WPID[l]}" || {
+	ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$ppid/status")
+	expect_eq "grandparent (warmcgi, its zygote's parent)" "$ppid" \
+	    "${WPID[l]}" || {
 		kill "$cpid"; wait "$cpid"; return 1; }
 	sleep 0.2
 	t0=$(now_ms)
@@ -1197,6 +1233,9 @@ run compile-error-pl t_compile_fail badperl.pl 'syntax error at'
 run syntax-error-py t_compile_fail badpy.py 'SyntaxError'
 run zygote-sigkill-pl t_zygote_kill killme.pl pl
 run zygote-sigkill-py t_zygote_kill killme.py py
+run zygote-killed-inflight-pl t_zygote_gone_inflight kill sleeper.pl
+run zygote-killed-inflight-py t_zygote_gone_inflight kill sleeper.py
+run zygote-retired-inflight-pl t_zygote_gone_inflight change sleeper.pl
 run no-warm-pattern t_no_warm
 run warm-max-1 t_warm_max
 run client-disconnect-pl t_disconnect sleeper.pl

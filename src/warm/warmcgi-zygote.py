@@ -1,4 +1,4 @@
-"""warmcgi zygote for Python 3 CGI scripts: src/warm/PROTOCOL.md, version 1.
+"""warmcgi zygote for Python 3 CGI scripts: src/warm/PROTOCOL.md, version 2.
 
     python3 LIBEXECDIR/warmcgi-zygote.py SCRIPT
 
@@ -6,18 +6,22 @@ Compiles SCRIPT once, runs its top-level imports (only those) to fill
 sys.modules, then forks once per request.  A request process runs the code
 object in a fresh __main__ and exits as a cold `python3 SCRIPT` would (exit
 status, traceback, non-daemon threads joined, atexit handlers, __del__ of the
-script's objects, stdio flushed: see finish()).  Standard library only.
+script's objects, stdio flushed: see finish()); the zygote reaps it and
+reports its exit status to the daemon.  Standard library only.
 """
 
 import ast
 import atexit
 import builtins
 import gc
+import importlib
 import importlib.machinery
+import importlib.util
 import io
 import locale
 import os
 import random
+import re
 import select
 import signal
 import socket
@@ -26,6 +30,111 @@ import time
 import types
 
 TIMEOUT = 5         # seconds to get a whole preamble and the E connection
+LEARN_MAX = 256     # modules a zygote imports on behalf of its requests
+MODULE_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+class Zygote:
+    """What the request processes start from, besides the loaded script."""
+
+    def __init__(self, listen):
+        self.listen = listen
+        self.sockname = listen.getsockname()
+        # Requests report the modules they imported at run time (inside a
+        # function, as email.message does): the next ones find them loaded.
+        self.learned = 0
+        self.modules = None     # in a request process: sys.modules at fork
+        self.kids = {}          # request processes running: pid -> pidfd
+        self.snapshot()
+        # The locale PEP 538 coerced this interpreter to, if it did.
+        self.coerced = (os.environ.get("LC_CTYPE")
+                        if "LC_ALL" not in os.environ else None)
+
+    def snapshot(self):
+        """Signal dispositions as they are now: those of a fresh
+        interpreter (SIGPIPE and SIGXFSZ ignored, SIGINT raising
+        KeyboardInterrupt, the rest default, as the daemon spawned us)
+        plus whatever the imports installed.  The request process restores
+        exactly these.  Objects made so far are shared by every request:
+        keep the collector off them (cheaper collections, fewer
+        copy-on-write faults)."""
+        self.signals = {}
+        for sig in signal.valid_signals():
+            if sig not in (signal.SIGKILL, signal.SIGSTOP):
+                handler = signal.getsignal(sig)
+                if handler is not None:
+                    self.signals[sig] = handler
+        # Ours to reap, whatever the script's imports chose for theirs.
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        gc.freeze()
+
+    def learn(self, data):
+        """Import what a request reported, if this zygote would find the
+        very file that request imported; failures are ignored (the request
+        imports it itself).  Output goes to the daemon's log, as that of the
+        script's top-level imports does."""
+        for line in data.split(b"\n"):
+            name, _, origin = line.partition(b"\t")
+            if (self.learned >= LEARN_MAX or not MODULE_NAME.fullmatch(name)
+                    or name.decode() in sys.modules):
+                continue
+            try:
+                spec = importlib.util.find_spec(name.decode())
+                if spec is None or os.fsencode(spec.origin or "") != origin:
+                    continue
+                self.learned += 1
+                importlib.import_module(name.decode())
+            except BaseException:
+                pass
+        sys.stdout.flush()
+        self.snapshot()
+
+    def watch(self, pid):
+        """Its exit makes its pidfd readable, with no race against
+        select; without pidfds (an old kernel) it is polled for."""
+        try:
+            self.kids[pid] = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self.kids[pid] = None
+
+    def reap(self):
+        """Report each request process that has exited:
+        "X<pid> <wait status>"."""
+        while self.kids:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid = 0
+            if pid == 0:
+                return
+            fd = self.kids.pop(pid, None)
+            if fd is not None:
+                os.close(fd)
+            try:
+                os.write(1, b"X%d %d\n" % (pid, status))
+            except BrokenPipeError:
+                os._exit(0)             # the daemon has gone
+
+    def report(self):
+        """In a request process at exit: the modules it imported, on a
+        connection of its own (PROTOCOL.md "Learning"), so that no
+        descriptor of ours is open while the script runs."""
+        if self.modules is None:
+            return
+        lines = b"".join(
+            b"%s\t%s\n" % (name.encode(), os.fsencode(m.__spec__.origin))
+            for name, m in list(sys.modules.items())
+            if name not in self.modules
+            and getattr(getattr(m, "__spec__", None), "origin", None))
+        if not lines or len(lines) > 65536:
+            return
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+                c.setblocking(False)    # a busy zygote: give up, not wait
+                c.connect(self.sockname)
+                c.sendall(b"WCGI1 L\n" + lines)
+        except OSError:
+            pass
 
 
 def log(msg):
@@ -73,14 +182,35 @@ def read_exact(sock, n, deadline):
     return bytes(buf)
 
 
+def slurp(sock, deadline):
+    """Up to end of file (64 KiB at most)."""
+    buf = bytearray()
+    while len(buf) < 65536:
+        if not readable(sock, deadline):
+            raise OSError("timeout")
+        chunk = sock.recv(65536 - len(buf))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
 def read_line(sock, deadline):
-    """One b"\\n"-terminated line, byte by byte: nothing after it is read."""
+    """One b"\\n"-terminated line and nothing after it: peek, then read
+    up to the line end (or all that was there, and peek again)."""
     line = b""
-    while not line.endswith(b"\n"):
+    while True:
         if len(line) >= 64:
             raise OSError("line too long")
-        line += read_exact(sock, 1, deadline)
-    return line
+        if not readable(sock, deadline):
+            raise OSError("timeout")
+        peek = sock.recv(64 - len(line), socket.MSG_PEEK)
+        if not peek:
+            raise OSError("early end of file")
+        end = peek.find(b"\n") + 1
+        line += read_exact(sock, end or len(peek), deadline)
+        if end:
+            return line
 
 
 def parse_payload(payload):
@@ -97,7 +227,7 @@ def parse_payload(payload):
     return cwd, argv, env
 
 
-def accept_pair(listen):
+def accept_pair(z, listen):
     """Accept and check one D/E pair and fork the request process.
 
     Returns (d, e, cwd, argv, env) in the request process, None in the
@@ -107,6 +237,9 @@ def accept_pair(listen):
     try:
         d, _ = listen.accept()
         m = read_line(d, deadline)
+        if m == b"WCGI1 L\n":
+            z.learn(slurp(d, deadline))
+            return None
         if not (m.startswith(b"WCGI1 D ") and len(m) == 25):
             raise ValueError("bad preamble on D")
         token = m[8:24]
@@ -116,31 +249,26 @@ def accept_pair(listen):
         if not n[:-1].isdigit() or len(n) > 10:
             raise ValueError("bad payload length on D")
         cwd, argv, env = parse_payload(read_exact(d, int(n), deadline))
-        if not readable(listen, deadline):
-            raise OSError("no E connection")
-        e, _ = listen.accept()
-        if read_line(e, deadline) != b"WCGI1 E " + token + b"\n":
-            raise ValueError("bad preamble or token on E")
+        while True:                     # a report may come between D and E
+            if not readable(listen, deadline):
+                raise OSError("no E connection")
+            e, _ = listen.accept()
+            m = read_line(e, deadline)
+            if m == b"WCGI1 E " + token + b"\n":
+                break
+            if m != b"WCGI1 L\n":
+                raise ValueError("bad preamble or token on E")
+            z.learn(slurp(e, deadline))
+            e.close()
+            e = None
         d.setblocking(True)
         e.setblocking(True)
 
         pid = os.fork()
-        if pid == 0:
-            # Intermediate child: fork the request process, leave at once
-            # (no atexit, no flushing).  The request process is reparented
-            # to the daemon, a child subreaper.
-            try:
-                pid = os.fork()
-            except BaseException:
-                os._exit(1)
-            if pid == 0:                # the request process keeps D and E
-                req, d, e = (d, e, cwd, argv, env), None, None
-                return req
-            os._exit(0)
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:       # SIGCHLD ignored by an import
-            pass
+        if pid == 0:                    # the request process keeps D and E
+            req, d, e = (d, e, cwd, argv, env), None, None
+            return req
+        z.watch(pid)
         return None
     finally:
         for s in (d, e):
@@ -148,10 +276,14 @@ def accept_pair(listen):
                 s.close()
 
 
-def serve(listen):
+def serve(z):
     """The zygote loop: returns a request in a request process only."""
+    listen = z.listen
     while True:
-        r, _, _ = select.select([0, listen], [], [])
+        fds = [0, listen] + [fd for fd in z.kids.values() if fd is not None]
+        poll = 0.05 if None in z.kids.values() else None
+        r, _, _ = select.select(fds, [], [], poll)
+        z.reap()
         if 0 in r:
             try:
                 if not os.read(0, 512):
@@ -160,7 +292,7 @@ def serve(listen):
                 pass
         if listen in r:
             try:
-                req = accept_pair(listen)
+                req = accept_pair(z, listen)
             except Exception as exc:
                 log("%s: %s" % (type(exc).__name__, exc))
                 continue
@@ -207,15 +339,20 @@ def coerce_locale(coerced):
             pass
 
 
-def start_request(listen, req, signals, coerced):
+def start_request(z, req):
     """Steps 1-4 of PROTOCOL.md "One request", in the request process."""
     d, e, cwd, argv, env = req
+    z.modules = set(sys.modules)
+    for fd in z.kids.values():
+        if fd is not None:
+            os.close(fd)
+    z.kids = {}
     # 1. own process group, so that the daemon can kill(-pid) the tree
     os.setpgid(0, 0)
     # 2. our pid, before anything else is written on E
     e.sendall(b"P%d\n" % os.getpid())
     # 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's
-    listen.close()
+    z.listen.close()
     os.dup2(d.fileno(), 0)
     os.dup2(d.fileno(), 1)
     os.dup2(e.fileno(), 2)
@@ -228,7 +365,7 @@ def start_request(listen, req, signals, coerced):
         k, eq, v = kv.partition(b"=")
         if eq and k:
             os.environb[k] = v
-    coerce_locale(coerced)
+    coerce_locale(z.coerced)
     sys.argv = [os.fsdecode(a) for a in argv]
     try:
         os.chdir(cwd)
@@ -236,11 +373,12 @@ def start_request(listen, req, signals, coerced):
         print("warmcgi-zygote: chdir %s: %s" % (os.fsdecode(cwd), exc),
               file=sys.stderr, flush=True)
         os._exit(127)
-    for sig, handler in signals.items():
-        try:
-            signal.signal(sig, handler)
-        except (OSError, ValueError):
-            pass
+    for sig, handler in z.signals.items():
+        if signal.getsignal(sig) is not handler:
+            try:
+                signal.signal(sig, handler)
+            except (OSError, ValueError):
+                pass
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     random.seed()
 
@@ -279,7 +417,7 @@ def flush_std(status):
     return status
 
 
-def finish(status, interrupted):
+def finish(z, status, interrupted):
     """Leave the request process the way Py_FinalizeEx would, as far as a
     script can tell: join non-daemon threads, run atexit handlers once,
     flush stdio, then drop the script's __main__ so that its objects are
@@ -291,6 +429,7 @@ def finish(status, interrupted):
         sys.modules["threading"]._shutdown()
     atexit._run_exitfuncs()
     status = flush_std(status)
+    z.report()
     # Files the script left open get their buffers flushed, as when Python
     # frees them at exit: first, because the collector may close a raw
     # file before its buffer.  (Only objects made since gc.freeze().)
@@ -314,9 +453,6 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: warmcgi-zygote.py SCRIPT")
     script = sys.argv[1]
-    # The locale PEP 538 coerced this interpreter to, if it did.
-    coerced = os.environ.get("LC_CTYPE") if "LC_ALL" not in os.environ \
-        else None
     path = os.path.abspath(script)      # as a cold run names it
     with open(script, "rb") as f:
         source = f.read()
@@ -325,32 +461,20 @@ def main():
     sys.path[0] = os.path.dirname(os.path.realpath(script))
     warm_imports(source, path)
 
-    # Signal dispositions as they are now: those of a fresh interpreter
-    # (SIGPIPE and SIGXFSZ ignored, SIGINT raising KeyboardInterrupt, the
-    # rest default, as the daemon spawned us) plus whatever the imports
-    # installed.  The request process restores exactly these.
-    signals = {}
-    for sig in signal.valid_signals():
-        if sig not in (signal.SIGKILL, signal.SIGSTOP):
-            handler = signal.getsignal(sig)
-            if handler is not None:
-                signals[sig] = handler
-
-    listen = socket.socket(fileno=int(os.environ.get("WARMCGI_ZYGOTE_FD",
-                                                     "3")))
-    # Objects made so far are shared by every request: keep the collector
-    # off them (cheaper collections, fewer copy-on-write faults).
-    gc.freeze()
+    z = Zygote(socket.socket(fileno=int(os.environ.get("WARMCGI_ZYGOTE_FD",
+                                                       "3"))))
     sys.stdout.flush()
     sys.stderr.flush()
     os.write(1, b"READY\n")
-    req = serve(listen)                 # returns in a request process only
+    req = serve(z)                      # returns in a request process only
     try:
-        start_request(listen, req, signals, coerced)
-    except BaseException as exc:        # e.g. E closed: the daemon gave up
+        start_request(z, req)
+    except (BrokenPipeError, ConnectionResetError):
+        os._exit(127)                   # the daemon gave up on the request
+    except BaseException as exc:
         log("request set-up: %s: %s" % (type(exc).__name__, exc))
         os._exit(127)
-    finish(*run(code, path))
+    finish(z, *run(code, path))
 
 
 if __name__ == "__main__":

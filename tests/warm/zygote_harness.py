@@ -2,10 +2,11 @@
 """Test the warmcgi zygote helpers by playing the daemon's side of
 src/warm/PROTOCOL.md: a listening unix socket in a temporary directory, a
 zygote spawned with fds 0-3 as the protocol says, D/E connection pairs, and
-waitpid() of the request pid read from E (we are a child subreaper, as the
-daemon is).  Where it makes sense a warm request is compared byte for byte
-with a cold run of the same script (spawned as the daemon's exec mode
-would).  Prints the latency of warm against cold requests.
+the exit status of the request pid read from E as the zygote reports it on
+its fd 1 (we are a child subreaper too, as the daemon is).  Where it makes
+sense a warm request is compared byte for byte with a cold run of the same
+script (spawned as the daemon's exec mode would).  Prints the latency of
+warm against cold requests.
 
     python3 tests/warm/zygote_harness.py [-v] [-k NAME]
 
@@ -183,6 +184,8 @@ class Zygote:
                                        daemon=True)
         self.logger.start()
         self.ready = b""
+        self.pending = b""          # fd 1 after READY, not yet a line
+        self.exits = {}             # reported, not yet asked for
         deadline = time.monotonic() + 20
         while not self.ready.endswith(b"\n") and time.monotonic() < deadline:
             if select.select([self.out], [], [], 0.1)[0]:
@@ -227,16 +230,38 @@ class Zygote:
             between()
         out, err = pump(d.fileno(), body, [d.fileno(), e.fileno()],
                         lambda: d.shutdown(socket.SHUT_WR), timeout)
-        status = wait(pid, timeout)
+        status = self.exit_of(pid, timeout)
         d.close()
         e.close()
         return Result(status, out, err, pid)
+
+    def exit_of(self, pid, timeout):
+        """The zygote's "X<pid> <wait status>" line for pid, as an exit
+        code (-N for signal N); other pids' lines are kept."""
+        deadline = time.monotonic() + timeout
+        while pid not in self.exits:
+            nl = self.pending.find(b"\n")
+            if nl >= 0:
+                line, self.pending = self.pending[:nl], self.pending[nl + 1:]
+                m = re.fullmatch(rb"X(\d+) (\d+)", line)
+                if not m:
+                    return "bad line %r on fd 1" % line
+                self.exits[int(m[1])] = os.waitstatus_to_exitcode(int(m[2]))
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.out], [], [], left)[0]:
+                return "timeout"
+            chunk = os.read(self.out, 4096)
+            if not chunk:
+                return "fd 1 closed"
+            self.pending += chunk
+        return self.exits.pop(pid)
 
     def stop(self):
         """EOF on fd 0: the zygote exits 0.  Returns (status, rest of fd 1)."""
         os.close(self.ctl)
         status = wait(self.pid, 10)
-        rest = b""
+        rest = self.pending
         while True:
             chunk = os.read(self.out, 4096)
             if not chunk:
@@ -493,6 +518,27 @@ def t_fds(lang):
     finish(z, name)
 
 
+def t_learn(lang):
+    """A module loaded at run time is reported and loaded by the zygote:
+    the first request loads it itself, later ones find it loaded."""
+    name = "lazy." + lang
+    z = start(name)
+    first = z.request()
+    check("%s: the first request loads the module itself" % name,
+          first.status == 0 and first.out == b"was loaded: no\na b c\n",
+          first)
+    later = None
+    for _ in range(100):                # the report is read asynchronously
+        later = z.request()
+        if later.out != first.out:
+            break
+        time.sleep(0.02)
+    check("%s: later requests find it loaded by the zygote" % name,
+          later.status == 0 and later.out == b"was loaded: yes\na b c\n",
+          later)
+    finish(z, name)
+
+
 def t_perl_misc():
     same("sighandlers.pl")
     z, c = same("taint.pl")
@@ -655,6 +701,7 @@ TESTS = [
     ("system", t_system),
     ("warn", t_warn),
     ("fds", lambda: (t_fds("pl"), t_fds("py"))),
+    ("learn", lambda: (t_learn("pl"), t_learn("py"))),
     ("perlmisc", t_perl_misc),
     ("introspect", t_introspect),
     ("teardown", t_teardown),

@@ -1,6 +1,6 @@
 package WarmCGI::Zygote;
 
-# warmcgi zygote for Perl CGI scripts: src/warm/PROTOCOL.md, version 1.
+# warmcgi zygote for Perl CGI scripts: src/warm/PROTOCOL.md, version 2.
 #
 #   perl [flags of the script's #! line] -I LIBEXECDIR/perl -MWarmCGI::Zygote SCRIPT
 #
@@ -9,7 +9,8 @@ package WarmCGI::Zygote;
 # runs first: it is the zygote loop.  It forks once per request and only
 # ever returns in a request process, which then runs the script's own INIT
 # blocks and main program exactly as a cold `perl SCRIPT` would, and exits
-# as one would (END blocks, DESTROY, flushing, exit status).
+# as one would (END blocks, DESTROY, flushing, exit status), which the
+# zygote reaps and reports to the daemon.
 #
 # Core Perl only.  All our I/O is raw (POSIX::read/write, sysread on
 # binmode'd sockets), so layers that the script's #! flags (-C) or BEGIN
@@ -18,22 +19,79 @@ package WarmCGI::Zygote;
 use strict;
 use warnings;
 use POSIX ();
+use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
+use Socket qw(AF_UNIX MSG_PEEK SOCK_STREAM);
 
 our $VERSION = '1';
 
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
+my $SYS_pidfd_open = 434;	# the same number on every Linux architecture
+my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my %SIG0;		# %SIG as the script's compile phase left it
 my @DATA;		# open PKG::DATA handles: [glob, fd, offset, utf8]
+my $SOCKNAME;		# our listening socket's address
+my $in_request = 0;	# this is a request process (or its fork)
+my %INC0;		# ... and %INC when it was forked
+my $learned = 0;
+my %KIDS;		# request processes running: pid => pidfd handle or undef
 
 INIT {
-	# What a cold run has when its main program starts: the signal
-	# handlers its compile phase installed (all others at their default,
-	# as the daemon spawns us), and its DATA handles' positions.
-	%SIG0 = map { $_ => $SIG{$_} } grep { !/^__/ } keys %SIG;
-	@DATA = data_handles();
+	snapshot();
 	my $req = serve();	# returns in a request process only
 	start_request($req);
 	# Return from INIT: perl runs the script's main program.
+}
+
+# A request process tells the zygote which modules it loaded at run time
+# (required inside a function, as CGI.pm loads HTML::Entities): the next
+# requests find them loaded.  This END block was compiled before the
+# script's, so it runs after them.
+END {
+	report() if $in_request;
+}
+
+# On a connection of its own (PROTOCOL.md "Learning"), so that no
+# descriptor of ours is open while the script runs.
+sub report {
+	local ($?, $!, $@);
+	my $s = join '', map { "$_\t$INC{$_}\n" } grep {
+	    !exists $INC0{$_} && defined $INC{$_} && !ref $INC{$_} } sort keys %INC;
+	return unless length $s && length $s <= 65536;
+	socket(my $c, AF_UNIX, SOCK_STREAM, 0) or return;
+	# A full backlog (a busy zygote): give up rather than wait.
+	fcntl($c, F_SETFL, fcntl($c, F_GETFL, 0) | O_NONBLOCK) or return;
+	connect($c, $SOCKNAME) or return;
+	syswrite($c, "WCGI1 L\n$s");
+	close($c);
+}
+
+# In the zygote: load what a request reported, if this zygote would find
+# the very file that request loaded.  Its compile phase runs here, like
+# the script's own `use`: failures are ignored, the request will load it.
+sub learn {
+	my ($lines) = @_;
+	for (split /\n/, $lines) {
+		last if $learned >= $LEARN_MAX;
+		my ($key, $path) = m{\A(\w[\w/.-]*\.pm)\t(/[^\t]+)\z} or next;
+		next if exists $INC{$key} || $key =~ m{(?:\A|/)\.\.(?:/|\z)};
+		my ($found) = grep { -f } map { "$_/$key" } grep { !ref } @INC;
+		next unless defined $found && $found eq $path;
+		$learned++;
+		local ($@, $!, $?);
+		local $SIG{__WARN__} = sub {};
+		local $SIG{__DIE__};
+		eval { require $key; 1 } or delete $INC{$key};
+	}
+	snapshot();	# a module may have set handlers or opened its DATA
+}
+
+# What a cold run has when its main program starts: the signal handlers
+# its compile phase installed (all others at their default, as the daemon
+# spawns us), and its DATA handles' positions.
+sub snapshot {
+	%SIG0 = map { $_ => $SIG{$_} } grep { !/^__/ } keys %SIG;
+	@DATA = data_handles();
+	$SIG{CHLD} = 'DEFAULT';	# ours to reap, whatever the script chose
 }
 
 # Log a line to the daemon (fd 2); fatal() also ends the zygote, without
@@ -49,6 +107,7 @@ sub serve {
 	my ($lfd) = ($ENV{WARMCGI_ZYGOTE_FD} // 3) =~ /\A([0-9]+)\z/;	# untainted
 	defined $lfd or fatal("bad WARMCGI_ZYGOTE_FD");
 	open(my $listen, '+<&=', $lfd) or fatal("fd $lfd: $!");
+	$SOCKNAME = getsockname($listen) or fatal("getsockname: $!");
 	# Whatever the compile phase printed goes out now, before READY, not
 	# into every request.
 	{ my $old = select(STDOUT); my $af = $|; $| = 1; $| = $af; select($old) }
@@ -57,9 +116,14 @@ sub serve {
 		my $rin = '';
 		vec($rin, 0, 1) = 1;
 		vec($rin, fileno($listen), 1) = 1;
-		my $n = select(my $rout = $rin, undef, undef, undef);
+		vec($rin, fileno($_), 1) = 1 for grep { defined } values %KIDS;
+		# A child without a pidfd (an old kernel) is polled for.
+		my $poll = (grep { !defined } values %KIDS) ? 0.05 : undef;
+		my $n = select(my $rout = $rin, undef, undef, $poll);
+		reap();
 		next if $n < 0 && $! == POSIX::EINTR();
 		fatal("select: $!") if $n < 0;
+		next if $n == 0;
 		if (vec($rout, 0, 1)) {
 			my $got = POSIX::read(0, my $buf, 512);
 			POSIX::_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
@@ -79,15 +143,26 @@ sub accept_pair {
 	my $deadline = time + $TIMEOUT;
 	accept(my $d, $listen) or die "accept: $!\n";
 	binmode($d);
-	my ($tok) = line($d, $deadline) =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
+	my $first = line($d, $deadline);
+	if ($first eq "WCGI1 L\n") {
+		learn(slurp($d, $deadline));
+		return;
+	}
+	my ($tok) = $first =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
 	    or die "bad preamble on D\n";
 	my ($len) = line($d, $deadline) =~ /\A([0-9]{1,9})\n\z/
 	    or die "bad payload length on D\n";
 	my $payload = readn($d, $len, $deadline);
-	readable($listen, $deadline) or die "no E connection\n";
-	accept(my $e, $listen) or die "accept E: $!\n";
-	binmode($e);
-	line($e, $deadline) eq "WCGI1 E $tok\n" or die "bad preamble or token on E\n";
+	my $e;
+	while (1) {	# a report may come between D and E
+		readable($listen, $deadline) or die "no E connection\n";
+		accept($e, $listen) or die "accept E: $!\n";
+		binmode($e);
+		my $l = line($e, $deadline);
+		last if $l eq "WCGI1 E $tok\n";
+		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
+		learn(slurp($e, $deadline));
+	}
 
 	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated
 	my @f = split /\0/, $payload, -1;
@@ -99,30 +174,57 @@ sub accept_pair {
 	($envc =~ /\A[0-9]+\z/ && @f == $envc) or die "bad envc\n";
 
 	my $pid = fork() // die "fork: $!\n";
-	if ($pid == 0) {
-		# Intermediate child: fork the request process and leave at
-		# once, without END blocks or flushing.  The request process
-		# is reparented to the daemon (a child subreaper).
-		my $pid2 = fork();
-		POSIX::_exit(1) unless defined $pid2;
-		POSIX::_exit(0) if $pid2;
-		return { listen => $listen, d => $d, e => $e, cwd => $cwd,
-		    argv => \@argv, env => \@f };
-	}
-	waitpid($pid, 0);
+	return { listen => $listen, d => $d, e => $e, cwd => $cwd,
+	    argv => \@argv, env => \@f } if $pid == 0;
+	# Its exit makes its pidfd readable, with no race against select.
+	my $pidfd = syscall($SYS_pidfd_open, $pid, 0);
+	my $h;
+	undef $h unless $pidfd >= 0 && open($h, '<&=', $pidfd);
+	$KIDS{$pid} = $h;
 	return;
 }
 
-# Read one "\n"-terminated line, byte by byte so that nothing after it is
-# consumed.
+# Report each request process that has exited: "X<pid> <wait status>".
+sub reap {
+	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+		my $m = "X$pid $?\n";
+		delete $KIDS{$pid};
+		POSIX::write(1, $m, length($m)) or fatal("write: $!");
+	}
+}
+
+# Read one "\n"-terminated line and nothing after it: peek, then read up
+# to the line end (or all that was there, and peek again).
 sub line {
 	my ($fh, $deadline) = @_;
 	my $s = '';
-	while ($s !~ /\n\z/) {
+	while (1) {
 		length($s) < 64 or die "line too long\n";
-		$s .= readn($fh, 1, $deadline);
+		readable($fh, $deadline) or die "timeout\n";
+		my $peek;
+		unless (defined recv($fh, $peek, 64 - length($s), MSG_PEEK)) {
+			next if $! == POSIX::EINTR();
+			die "recv: $!\n";
+		}
+		length($peek) or die "early end of file\n";
+		my $i = index($peek, "\n");
+		$s .= readn($fh, $i < 0 ? length($peek) : $i + 1, $deadline);
+		return $s if $i >= 0;
 	}
-	return $s;
+}
+
+# Read up to end of file (64 KiB at most) before $deadline.
+sub slurp {
+	my ($fh, $deadline) = @_;
+	my $buf = '';
+	while (length($buf) < 65536) {
+		readable($fh, $deadline) or die "timeout\n";
+		my $r = sysread($fh, $buf, 65536 - length($buf), length($buf));
+		next if !defined $r && $! == POSIX::EINTR();
+		defined $r or die "read: $!\n";
+		last if $r == 0;
+	}
+	return $buf;
 }
 
 # Read exactly $n bytes before $deadline.
@@ -182,6 +284,9 @@ sub start_request {
 	# layers the compile phase gave them, as in a cold run) over the new
 	# descriptors; the zygote never read or left output in them.
 	close($r->{listen});
+	%KIDS = ();
+	$in_request = 1;
+	%INC0 = %INC;
 	POSIX::dup2(fileno($r->{d}), 0);
 	POSIX::dup2(fileno($r->{d}), 1);
 	POSIX::dup2(fileno($r->{e}), 2);
@@ -209,7 +314,11 @@ sub start_request {
 		print STDERR "warmcgi-zygote: chdir $cwd: $!\n";
 		POSIX::_exit(127);
 	}
-	$SIG{$_} = $SIG0{$_} // 'DEFAULT' for keys %SIG0;
+	# (Only those that differ: each store costs three system calls.)
+	for (keys %SIG0) {
+		my $want = $SIG0{$_} // 'DEFAULT';
+		$SIG{$_} = $want if ($SIG{$_} // 'DEFAULT') ne $want;
+	}
 	POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
 	srand();
 	# The rest of what a fresh perl has: its start time, clean status
