@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,18 @@ main(int argc, char *argv[])
 	log_init(cfg.verbose, cfg.syslog, "warmcgi");
 	main_fds_sane();
 	signal(SIGPIPE, SIG_IGN);
+#ifdef M_TRIM_THRESHOLD
+	/*
+	 * Streamed data passes through 64 KiB buffers that are freed as soon
+	 * as they are written: without this, glibc gives the top of the heap
+	 * back after most of them and the next read faults fresh pages in;
+	 * past its mmap threshold (a fixed one, once the trim threshold is
+	 * set) each buffer would be a mmap and a munmap.  What is kept is
+	 * bounded by the buffer limits.
+	 */
+	(void)mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
+	(void)mallopt(M_MMAP_THRESHOLD, MALLOC_KEEP / 8);
+#endif
 
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = &cfg;
@@ -163,8 +176,8 @@ main(int argc, char *argv[])
 			fatalx("cannot handle signal %d", signos[i]);
 	}
 	/*
-	 * As a subreaper we reap warm request processes (grandchildren of
-	 * their zygote) and anything a script leaves behind.
+	 * As a subreaper we reap what a script leaves behind, and the warm
+	 * requests of a zygote that died.
 	 */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");

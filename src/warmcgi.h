@@ -52,6 +52,7 @@ struct evconnlistener;
 #define ARGV_MAX		256		/* RFC 3875 4.4 argv words */
 #define STDERR_LINE_MAX		4096		/* logged stderr line */
 #define READ_CHUNK		(64 * 1024)	/* one read from a pipe */
+#define MALLOC_KEEP		(8 * 1024 * 1024) /* free heap kept, not trimmed */
 #define STDOUT_BATCH		(1024 * 1024)	/* read per wake-up, at most */
 #define PIPE_SIZE		(1024 * 1024)	/* stdin/stdout pipes, if allowed */
 #define COALESCE_AFTER		(256 * 1024)	/* stdout bytes: a bulk stream */

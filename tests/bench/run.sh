@@ -12,10 +12,10 @@
 # Environment:
 #   WARMCGI               the daemon (default: ../../src/warmcgi next to this
 #                         script, else ./src/warmcgi in the current directory)
-#   BENCH_DURATION        seconds per wrk run for the hello scenarios (5)
+#   BENCH_DURATION        seconds per wrk run for the hello, script and
+#                         upload scenarios (5)
 #   BENCH_SLEEP_DURATION  seconds per wrk run for the sleep scenario (10)
-#   BENCH_TRANSFERS       sequential curl downloads of 64 MiB (4); the
-#                         16 MiB upload is done twice as many times
+#   BENCH_TRANSFERS       sequential curl downloads of 64 MiB (4)
 #   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep cgipm
 #                         gitweb python (all)
 #   BENCH_CONNS           wrk connections for the hello and script
@@ -534,31 +534,45 @@ run_wrk() {	# slot script threads conns secs
 	WRK_RPS=${rps:-0}; WRK_P99=${p99:--}; WRK_ERR=${errs:-none}
 }
 
-# Sequential curl transfers; MiB/s over the sum of their times.
-run_stream() {	# slot kind(out|in)
+# 16 MiB uploads on one connection, one after another, by wrk (curl spent
+# more CPU than nginx and either wrapper together reading and sending the
+# body); MiB/s from its request rate.
+run_upload() {	# slot
+	local out=$T/wrk/$SCEN.$1.txt n bad rps
+	BENCH_BODY=$T/body timeout $(( DUR + 60 )) wrk -t 1 -c 1 -d "${DUR}s" \
+	    --latency --timeout 30s -s "$HERE/post.lua" \
+	    "http://127.0.0.1:$PORT/$1/post.sh" >"$out" 2>&1 &
+	WRK_PID=$!
+	wait "$WRK_PID"
+	WRK_PID=""
+	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+	n=$(awk '/requests in/ { print $1 }' "$out")
+	bad=$(awk '/^bad responses:/ { print $3 }' "$out")
+	WRK_RPS=$(awk -v r="${rps:-0}" -v b="$IN_BYTES" \
+	    'BEGIN { printf "%.1f", r * b / 1048576 }')
+	WRK_P99=$(awk '/^ +99%/ { print $2 }' "$out")
+	WRK_P99=${WRK_P99:--}
+	if [ -z "$bad" ] || [ -z "$n" ] || [ "$n" -eq 0 ]; then
+		WRK_ERR="wrk failed (see $out)"
+	elif [ "$bad" -gt 0 ]; then
+		WRK_ERR="$bad/$n uploads not answered with $IN_BYTES"
+	else
+		WRK_ERR=none
+	fi
+}
+
+# Sequential curl downloads; MiB/s over the sum of their times.
+run_stream() {	# slot
 	local slot=$1 url="http://127.0.0.1:$PORT/$1/" i line code size tm \
-	    body bad=0 tot_b=0 tot_t=0 max_t=0 nx=$NXFER
-	[ "$2" = in ] && nx=$((2 * NXFER))
+	    bad=0 tot_b=0 tot_t=0 max_t=0 nx=$NXFER
 	: >"$T/wrk/$SCEN.$slot.txt"
 	for ((i = 0; i < nx; i++)); do
-		if [ "$2" = out ]; then
-			line=$(curl -s --max-time 120 -o /dev/null \
-			    -w '%{http_code} %{size_download} %{time_total}' \
-			    "${url}out64m.sh")
-			read -r code size tm <<<"$line"
-			[ "$code" = 200 ] && [ "$size" = "$OUT_BYTES" ] ||
-				bad=$((bad + 1))
-		else
-			line=$(curl -s --max-time 120 -o "$T/resp" -H 'Expect:' \
-			    -H 'Content-Type: application/octet-stream' \
-			    --data-binary @"$T/body" \
-			    -w '%{http_code} %{size_upload} %{time_total}' \
-			    "${url}post.sh")
-			read -r code size tm <<<"$line"
-			body=$(tr -d ' \r\n' <"$T/resp" 2>/dev/null)
-			[ "$code" = 200 ] && [ "$body" = "$IN_BYTES" ] ||
-				bad=$((bad + 1))
-		fi
+		line=$(curl -s --max-time 120 -o /dev/null \
+		    -w '%{http_code} %{size_download} %{time_total}' \
+		    "${url}out64m.sh")
+		read -r code size tm <<<"$line"
+		[ "$code" = 200 ] && [ "$size" = "$OUT_BYTES" ] ||
+			bad=$((bad + 1))
 		echo "$line" >>"$T/wrk/$SCEN.$slot.txt"
 		tot_b=$(awk -v a="$tot_b" -v b="${size:-0}" 'BEGIN { print a + b }')
 		tot_t=$(awk -v a="$tot_t" -v b="${tm:-0}" 'BEGIN { print a + b }')
@@ -675,9 +689,13 @@ run_one() {	# scenario slot
 		start_sampler
 		run_wrk "$SLOT" sleep.sh 2 256 "$SLEEP_DUR"
 		;;
-	out|in)
+	out)
 		start_sampler
-		run_stream "$SLOT" "$SCEN"
+		run_stream "$SLOT"
+		;;
+	in)
+		start_sampler
+		run_upload "$SLOT"
 		;;
 	esac
 	stop_sampler
@@ -733,8 +751,8 @@ print_table() {
 		echo "warm helpers: $WARM_HELPERS"
 	echo "hello and scripts: wrk -t 2 -c $CONNS -d ${DUR}s;" \
 	    "sleep: wrk -t 2 -c 256 -d ${SLEEP_DUR}s;"
-	echo "streams: $NXFER x 64 MiB down, $((2 * NXFER)) x 16 MiB up," \
-	    "sequential curl (p99 column = slowest transfer)"
+	echo "64 MiB out: $NXFER sequential curl downloads (p99 column =" \
+	    "slowest); 16 MiB in: wrk -t 1 -c 1 -d ${DUR}s uploads"
 	echo
 	printf '%-11s | %-15s | %12s | %9s | %10s | %-7s | %s\n' \
 	    scenario wrapper "req/s|MiB/s" p99 "peak RSS" ratio errors
