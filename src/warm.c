@@ -656,6 +656,7 @@ warm_conn_open(struct zygote *z, char *const *argv, char *const *envp,
 	struct sockaddr_un	 sun;
 	struct evbuffer		*payload = NULL;
 	char			 token[17], line[64];
+	uint8_t			 rnd[8];
 	size_t			 i, argc, envc;
 	int			 fd[2] = { -1, -1 }, k;
 
@@ -672,8 +673,10 @@ warm_conn_open(struct zygote *z, char *const *argv, char *const *envp,
 			goto fail;
 		}
 	}
+	/* One call: libbsd's arc4random checks for a fork on each. */
+	arc4random_buf(rnd, sizeof(rnd));
 	for (i = 0; i < 16; i++)
-		token[i] = "0123456789abcdef"[arc4random_uniform(16)];
+		token[i] = "0123456789abcdef"[(rnd[i / 2] >> (i % 2 * 4)) & 15];
 	token[16] = '\0';
 	if ((payload = evbuffer_new()) == NULL ||
 	    (out->prelude = evbuffer_new()) == NULL)

@@ -211,10 +211,9 @@ port_free()
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# nginx_conf PORT: the configuration, fastcgi_params from the system.
-nginx_conf()
+# The start of an nginx configuration of ours, up to inside http { }.
+nginx_conf_head()
 {
-	local loc=
 	cat <<EOF
 user root;
 daemon off;
@@ -234,6 +233,15 @@ http {
 	client_max_body_size 64m;
 	fastcgi_read_timeout 60s;
 	fastcgi_send_timeout 60s;
+EOF
+}
+
+# nginx_conf PORT: the configuration, fastcgi_params from the system.
+nginx_conf()
+{
+	local loc=
+	nginx_conf_head
+	cat <<EOF
 
 	upstream w1_keepalive {
 		server unix:$T/w1.sock;

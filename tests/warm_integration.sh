@@ -82,25 +82,8 @@ sed 's/\$request_uri/$warm_uri/' /etc/nginx/fastcgi_params \
 nginx_conf()
 {
 	local loc
+	nginx_conf_head
 	cat <<EOF
-user root;
-daemon off;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx-error.log info;
-events {
-	worker_connections 1024;
-}
-http {
-	access_log $T/nginx-access.log;
-	client_body_temp_path $T/nginx/client_body;
-	proxy_temp_path $T/nginx/proxy;
-	fastcgi_temp_path $T/nginx/fastcgi;
-	uwsgi_temp_path $T/nginx/uwsgi;
-	scgi_temp_path $T/nginx/scgi;
-	client_max_body_size 64m;
-	fastcgi_read_timeout 60s;
-	fastcgi_send_timeout 60s;
 
 	map \$request_uri \$warm_uri {
 		"~^/[a-z]+(?<rest>/.*)\$" \$rest;
