@@ -336,8 +336,9 @@ request_warm_pidline(struct request *r)
 	r->warm_pending = 0;
 	evtimer_del(r->ev_warm);
 	r->pid = (pid_t)pid;
-	rc = spawn_adopt(r->srv, r->pid, r->warm_via, request_child_exit, r,
-	    &ch, &status);
+	/* Its zygote gone, it is ours to reap (or lost with it). */
+	rc = spawn_adopt(r->srv, r->pid, warm_gen_alive(r->srv, r->warm_via) ?
+	    r->warm_via : 0, request_child_exit, r, &ch, &status);
 	if (rc == -1) {
 		log_warn("%s: warm pid %d", r->script.path, (int)r->pid);
 		spawn_kill(r->pid, SIGKILL);
@@ -362,7 +363,7 @@ request_warm_fallback(struct request *r, const char *why)
 {
 	log_warnx("%s: warm start failed (%s); running it by exec",
 	    r->script.path, why);
-	warm_report_failure(r->srv, r->script.path, why);
+	warm_report_failure(r->srv, r->script.path, r->warm_via, why);
 	if (r->ev_warm != NULL) {
 		event_free(r->ev_warm);
 		r->ev_warm = NULL;

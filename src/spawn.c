@@ -157,7 +157,8 @@ spawn_disown(struct child *ch)
  * zygote dies first, the process is reparented to us (a subreaper) and
  * reaped here.  Its exit may already have been reported before its pid
  * reached us: then 1 is returned with its wait status and nothing is
- * tracked.
+ * tracked.  With via 0 its zygote has gone: if it is not our child now,
+ * its status went with the zygote and it ends as if killed.
  */
 int
 spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
@@ -165,6 +166,7 @@ spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
 {
 	struct child	*ch;
 	size_t		 i;
+	pid_t		 got;
 
 	*out = NULL;
 	for (i = 0; i < srv->norphans; i++) {
@@ -173,6 +175,14 @@ spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
 			continue;
 		*status = srv->orphans[i].status;
 		srv->orphans[i] = srv->orphans[--srv->norphans];
+		return 1;
+	}
+	if (via == 0 && (got = waitpid(pid, status, WNOHANG)) != 0) {
+		if (got == pid)
+			return 1;
+		log_warnx("pid %d: its exit status went with its zygote",
+		    (int)pid);
+		*status = SIGKILL;
 		return 1;
 	}
 	if ((ch = calloc(1, sizeof(*ch))) == NULL)

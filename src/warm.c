@@ -42,6 +42,7 @@ enum zygote_state { Z_LOADING, Z_READY, Z_FAILED };
 struct zygote {
 	RB_ENTRY(zygote)	 entry;
 	TAILQ_ENTRY(zygote)	 lru;
+	TAILQ_ENTRY(zygote)	 procs;		/* while its process runs */
 	struct warm		*warm;
 	char			 path[PATH_MAX];
 	dev_t			 dev;
@@ -69,6 +70,7 @@ struct warm {
 	struct server		*srv;
 	struct zygote_tree	 tree;
 	struct zygote_list	 lru;		/* most recently used first */
+	struct zygote_list	 procs;		/* with a process, even retired */
 	int			 n;
 	char			 dir[PATH_MAX];	/* private, for the sockets */
 	struct event		*ev_tick;
@@ -119,6 +121,7 @@ warm_init(struct server *srv)
 	w->srv = srv;
 	RB_INIT(&w->tree);
 	TAILQ_INIT(&w->lru);
+	TAILQ_INIT(&w->procs);
 	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
 		tmp = "/tmp";
 	snprintf(w->dir, sizeof(w->dir), "%s/warmcgi.XXXXXX", tmp);
@@ -157,15 +160,25 @@ warm_shutdown(struct server *srv)
 	w->dir[0] = '\0';
 }
 
-/* Free what is left once the loop has ended. */
+/*
+ * Free what is left once the loop has ended.  A zygote still running
+ * (retired, all of them now) is reaped without us.
+ */
 void
 warm_free(struct server *srv)
 {
 	struct warm	*w = srv->warm;
+	struct zygote	*z;
 
 	if (w == NULL)
 		return;
 	warm_shutdown(srv);
+	while ((z = TAILQ_FIRST(&w->procs)) != NULL) {
+		TAILQ_REMOVE(&w->procs, z, procs);
+		spawn_disown(z->child);
+		z->child = NULL;
+		zygote_free(z);
+	}
 	srv->warm = NULL;
 	free(w);
 }
@@ -381,6 +394,7 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	srv->nchildren--;
 	z->pid = z->child->pid;
 	z->gen = ++w->gens;
+	TAILQ_INSERT_TAIL(&w->procs, z, procs);
 	z->fd_ctl = fds[0];
 	z->fd_out = fds[1];
 	z->fd_log = fds[2];
@@ -533,6 +547,7 @@ zygote_exit_cb(struct child *ch, int status, void *arg)
 
 	(void)ch;
 	z->child = NULL;
+	TAILQ_REMOVE(&z->warm->procs, z, procs);
 	if (WIFSIGNALED(status))
 		snprintf(why, sizeof(why), "zygote killed by signal %d",
 		    WTERMSIG(status));
@@ -573,6 +588,8 @@ zygote_out_read(struct zygote *z)
 	char		*line;
 	int		 n;
 
+	if (z->outbuf == NULL || z->fd_out == -1)
+		return 0;
 	n = evbuffer_read(z->outbuf, z->fd_out, READ_CHUNK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -721,9 +738,13 @@ fail:
 	return -1;
 }
 
-/* A warm request on this script went wrong: start afresh next time. */
+/*
+ * A warm request on this script went wrong: start afresh next time, if
+ * the zygote it went to is still the one in the pool.
+ */
 void
-warm_report_failure(struct server *srv, const char *path, const char *why)
+warm_report_failure(struct server *srv, const char *path, uint64_t gen,
+    const char *why)
 {
 	struct zygote	 key, *z;
 
@@ -731,8 +752,22 @@ warm_report_failure(struct server *srv, const char *path, const char *why)
 		return;
 	strlcpy(key.path, path, sizeof(key.path));
 	if ((z = RB_FIND(zygote_tree, &srv->warm->tree, &key)) != NULL &&
-	    z->state == Z_READY)
+	    z->state == Z_READY && z->gen == gen)
 		zygote_fail(z, why);
+}
+
+/* Whether the zygote process of that generation still runs. */
+int
+warm_gen_alive(struct server *srv, uint64_t gen)
+{
+	struct zygote	*z;
+
+	if (srv->warm == NULL)
+		return 0;
+	TAILQ_FOREACH(z, &srv->warm->procs, procs)
+		if (z->gen == gen)
+			return 1;
+	return 0;
 }
 
 /* Resident set size in bytes, from /proc; -1 if unknown. */

@@ -227,7 +227,9 @@ void	warm_shutdown(struct server *);
 void	warm_free(struct server *);
 int	warm_launch(struct server *, const struct cgi_script *, char *const *,
 	    char *const *, struct warm_conn *);
-void	warm_report_failure(struct server *, const char *, const char *);
+void	warm_report_failure(struct server *, const char *, uint64_t,
+	    const char *);
+int	warm_gen_alive(struct server *, uint64_t);
 
 /* conn.c: one FastCGI connection. */
 struct request;

@@ -43,8 +43,10 @@ class Zygote:
         # Requests report the modules they imported at run time (inside a
         # function, as email.message does): the next ones find them loaded.
         self.learned = 0
+        self.pending = b""      # reported, not yet looked at
         self.modules = None     # in a request process: sys.modules at fork
         self.kids = {}          # request processes running: pid -> pidfd
+        self.sigchld = signal.getsignal(signal.SIGCHLD)    # the script's
         self.snapshot()
         # The locale PEP 538 coerced this interpreter to, if it did.
         self.coerced = (os.environ.get("LC_CTYPE")
@@ -54,40 +56,97 @@ class Zygote:
         """Signal dispositions as they are now: those of a fresh
         interpreter (SIGPIPE and SIGXFSZ ignored, SIGINT raising
         KeyboardInterrupt, the rest default, as the daemon spawned us)
-        plus whatever the imports installed.  The request process restores
-        exactly these.  Objects made so far are shared by every request:
-        keep the collector off them (cheaper collections, fewer
-        copy-on-write faults)."""
+        plus whatever the imports installed, and SIGCHLD as the script's
+        own imports left it.  The request process restores exactly these.
+        Objects made so far are shared by every request: keep the
+        collector off them (cheaper collections, fewer copy-on-write
+        faults)."""
         self.signals = {}
         for sig in signal.valid_signals():
             if sig not in (signal.SIGKILL, signal.SIGSTOP):
                 handler = signal.getsignal(sig)
                 if handler is not None:
                     self.signals[sig] = handler
+        self.signals[signal.SIGCHLD] = self.sigchld
         # Ours to reap, whatever the script's imports chose for theirs.
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         gc.freeze()
 
-    def learn(self, data):
-        """Import what a request reported, if this zygote would find the
-        very file that request imported; failures are ignored (the request
-        imports it itself).  Output goes to the daemon's log, as that of the
-        script's top-level imports does."""
-        for line in data.split(b"\n"):
+    def learn(self):
+        """Import what requests reported, if this zygote would find the
+        very file they imported and if a trial import in a throwaway child
+        leaves nothing behind that a request would notice (below).
+        Failures are ignored: the requests import it themselves."""
+        want = []
+        for line in self.pending.split(b"\n"):
             name, _, origin = line.partition(b"\t")
-            if (self.learned >= LEARN_MAX or not MODULE_NAME.fullmatch(name)
-                    or name.decode() in sys.modules):
+            if (len(want) + self.learned >= LEARN_MAX
+                    or not MODULE_NAME.fullmatch(name)
+                    or name.decode() in sys.modules
+                    or name.decode() in want):
                 continue
             try:
                 spec = importlib.util.find_spec(name.decode())
-                if spec is None or os.fsencode(spec.origin or "") != origin:
-                    continue
-                self.learned += 1
-                importlib.import_module(name.decode())
             except BaseException:
-                pass
-        sys.stdout.flush()
+                continue
+            if spec is not None and os.fsencode(spec.origin or "") == origin:
+                want.append(name.decode())
+        self.pending = b""
+        want = self.trial(want)
+        self.learned += len(want)
+        saved = os.dup(1)       # fd 1 is the daemon's: output goes to fd 2
+        os.dup2(2, 1)
+        try:
+            for name in want:
+                try:
+                    importlib.import_module(name)
+                except BaseException:
+                    pass
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            sys.stdout.flush()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
         self.snapshot()
+
+    def trial(self, names):
+        """The names, of those given, whose import in a child of ours
+        leaves no atexit handler, signal handler, excepthook, thread,
+        open descriptor, environment, sys.path or cwd change behind: those
+        would reach requests that never import the module."""
+        if not names:
+            return []
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(r)
+                os.dup2(2, 1)
+                for name in names:
+                    before = side_effects()
+                    try:
+                        importlib.import_module(name)
+                    except BaseException:
+                        continue
+                    if side_effects() == before:
+                        os.write(w, name.encode() + b"\n")
+            finally:
+                os._exit(0)
+        os.close(w)
+        out = b""
+        deadline = time.monotonic() + TIMEOUT
+        try:
+            while readable(r, deadline):
+                chunk = os.read(r, 65536)
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            os.close(r)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        clean = set(out.decode().split())
+        return [n for n in names if n in clean]
 
     def watch(self, pid):
         """Its exit makes its pidfd readable, with no race against
@@ -99,15 +158,17 @@ class Zygote:
 
     def reap(self):
         """Report each request process that has exited:
-        "X<pid> <wait status>"."""
-        while self.kids:
+        "X<pid> <wait status>".  One that is not ours to wait for any
+        more (an import set SIGCHLD to be ignored) is reported as
+        killed, so that the daemon does not wait for it for ever."""
+        for pid in list(self.kids):
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                done, status = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
-                pid = 0
-            if pid == 0:
-                return
-            fd = self.kids.pop(pid, None)
+                done, status = pid, signal.SIGKILL
+            if done == 0:
+                continue
+            fd = self.kids.pop(pid)
             if fd is not None:
                 os.close(fd)
             try:
@@ -118,23 +179,40 @@ class Zygote:
     def report(self):
         """In a request process at exit: the modules it imported, on a
         connection of its own (PROTOCOL.md "Learning"), so that no
-        descriptor of ours is open while the script runs."""
+        descriptor of ours is open while the script runs.  Nothing here
+        may change how the request ends."""
         if self.modules is None:
             return
-        lines = b"".join(
-            b"%s\t%s\n" % (name.encode(), os.fsencode(m.__spec__.origin))
-            for name, m in list(sys.modules.items())
-            if name not in self.modules
-            and getattr(getattr(m, "__spec__", None), "origin", None))
-        if not lines or len(lines) > 65536:
-            return
         try:
+            lines = b""
+            for name, m in list(sys.modules.items()):
+                if name in self.modules or not isinstance(m,
+                                                          types.ModuleType):
+                    continue
+                origin = getattr(vars(m).get("__spec__"), "origin", None)
+                if isinstance(origin, str):
+                    lines += b"%s\t%s\n" % (name.encode(),
+                                             os.fsencode(origin))
+            if not lines or len(lines) > 65536:
+                return
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
                 c.setblocking(False)    # a busy zygote: give up, not wait
                 c.connect(self.sockname)
                 c.sendall(b"WCGI1 L\n" + lines)
-        except OSError:
+        except Exception:
             pass
+
+
+def side_effects():
+    """What a module's import could leave behind for every later request
+    (see Zygote.trial)."""
+    threading = sys.modules.get("threading")
+    return (atexit._ncallbacks(), sys.excepthook,
+            tuple(signal.getsignal(s) for s in signal.valid_signals()
+                  if s not in (signal.SIGKILL, signal.SIGSTOP)),
+            threading.active_count() if threading else 1,
+            sorted(os.listdir("/proc/self/fd")), dict(os.environ),
+            list(sys.path), os.getcwd())
 
 
 def log(msg):
@@ -238,7 +316,7 @@ def accept_pair(z, listen):
         d, _ = listen.accept()
         m = read_line(d, deadline)
         if m == b"WCGI1 L\n":
-            z.learn(slurp(d, deadline))
+            z.pending += slurp(d, deadline)
             return None
         if not (m.startswith(b"WCGI1 D ") and len(m) == 25):
             raise ValueError("bad preamble on D")
@@ -258,7 +336,7 @@ def accept_pair(z, listen):
                 break
             if m != b"WCGI1 L\n":
                 raise ValueError("bad preamble or token on E")
-            z.learn(slurp(e, deadline))
+            z.pending += slurp(e, deadline)
             e.close()
             e = None
         d.setblocking(True)
@@ -282,8 +360,12 @@ def serve(z):
     while True:
         fds = [0, listen] + [fd for fd in z.kids.values() if fd is not None]
         poll = 0.05 if None in z.kids.values() else None
+        if z.pending:
+            poll = 0                    # learn once no request waits
         r, _, _ = select.select(fds, [], [], poll)
         z.reap()
+        if z.pending and listen not in r and 0 not in r:
+            z.learn()
         if 0 in r:
             try:
                 if not os.read(0, 512):

@@ -539,6 +539,33 @@ def t_learn(lang):
     finish(z, name)
 
 
+def t_learn_fx(lang, effect):
+    """A module that prints as it loads is learned without disturbing the
+    zygote's reports; one with a load-time side effect (END block, atexit
+    handler) is not learned: requests that do not load it never see it."""
+    name = "lazyfx." + lang
+    z = start(name)
+    first = z.request(env={"QUERY_STRING": "load=1"})
+    check("%s: a request loading both modules" % name,
+          first.status == 0 and first.out.endswith(
+              b"\nnoisy=0 %s=0\n" % effect.encode()), first)
+    seen = []
+    for _ in range(50):                 # the report is read asynchronously
+        r = z.request(env={"QUERY_STRING": "load=0"})
+        seen.append(r)
+        if r.status != 0 or b"noisy=1" in r.out:
+            break
+        time.sleep(0.02)
+    r = seen[-1]
+    check("%s: the printing module is learned, every exit still reported"
+          % name, all(x.status == 0 for x in seen)
+          and r.out.endswith(b"\nnoisy=1 %s=0\n" % effect.encode()), r)
+    check("%s: the module with a side effect is not, and its effect never "
+          "reaches a request that does not load it" % name,
+          not any(b"ran" in x.err for x in seen), seen[-1])
+    finish(z, name, quiet=False)
+
+
 def t_perl_misc():
     same("sighandlers.pl")
     z, c = same("taint.pl")
@@ -701,7 +728,9 @@ TESTS = [
     ("system", t_system),
     ("warn", t_warn),
     ("fds", lambda: (t_fds("pl"), t_fds("py"))),
-    ("learn", lambda: (t_learn("pl"), t_learn("py"))),
+    ("learn", lambda: (t_learn("pl"), t_learn("py"),
+                       t_learn_fx("pl", "endblock"),
+                       t_learn_fx("py", "atexit"))),
     ("perlmisc", t_perl_misc),
     ("introspect", t_introspect),
     ("teardown", t_teardown),

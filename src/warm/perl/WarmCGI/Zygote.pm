@@ -33,9 +33,12 @@ my $SOCKNAME;		# our listening socket's address
 my $in_request = 0;	# this is a request process (or its fork)
 my %INC0;		# ... and %INC when it was forked
 my $learned = 0;
+my $pending = '';	# reported, not yet looked at
+my $CHLD0;		# the script's own $SIG{CHLD}
 my %KIDS;		# request processes running: pid => pidfd handle or undef
 
 INIT {
+	$CHLD0 = $SIG{CHLD};
 	snapshot();
 	my $req = serve();	# returns in a request process only
 	start_request($req);
@@ -65,31 +68,92 @@ sub report {
 	close($c);
 }
 
-# In the zygote: load what a request reported, if this zygote would find
-# the very file that request loaded.  Its compile phase runs here, like
-# the script's own `use`: failures are ignored, the request will load it.
+# In the zygote: load what requests reported, if this zygote would find
+# the very file they loaded and if a trial load in a throwaway child leaves
+# nothing behind that a request would notice (see trial()).  Its compile
+# phase runs here, like the script's own `use`: failures are ignored, the
+# requests load it themselves.
 sub learn {
-	my ($lines) = @_;
-	for (split /\n/, $lines) {
-		last if $learned >= $LEARN_MAX;
+	my (@want, %seen);
+	for (split /\n/, $pending) {
+		last if $learned + @want >= $LEARN_MAX;
 		my ($key, $path) = m{\A(\w[\w/.-]*\.pm)\t(/[^\t]+)\z} or next;
-		next if exists $INC{$key} || $key =~ m{(?:\A|/)\.\.(?:/|\z)};
+		next if exists $INC{$key} || $seen{$key}++ ||
+		    $key =~ m{(?:\A|/)\.\.(?:/|\z)};
 		my ($found) = grep { -f } map { "$_/$key" } grep { !ref } @INC;
-		next unless defined $found && $found eq $path;
-		$learned++;
-		local ($@, $!, $?);
+		push @want, $key if defined $found && $found eq $path;
+	}
+	$pending = '';
+	@want = trial(@want) or return;
+	$learned += @want;
+	local ($@, $!, $?);
+	local $SIG{__WARN__} = sub {};
+	local $SIG{__DIE__};
+	# fd 1 is the daemon's: what a module prints goes to fd 2.
+	my $saved = POSIX::dup(1);
+	POSIX::dup2(2, 1);
+	for my $key (@want) {
+		eval { require $key; 1 } or delete $INC{$key};
+		$SIG{CHLD} = 'DEFAULT';
+	}
+	{ my $old = select(STDOUT); my $af = $|; $| = 1; $| = $af; select($old) }
+	POSIX::dup2($saved, 1);
+	POSIX::close($saved);
+	snapshot();	# a module may have opened its DATA
+}
+
+# The modules, of those given, whose load in a child of ours leaves no END
+# block, signal or warn/die handler, descriptor, environment, @INC or cwd
+# change behind: those would reach requests that never load the module.
+sub trial {
+	my @keys = @_;
+	return unless @keys;
+	pipe(my $r, my $w) or return;
+	my $pid = fork() // return;
+	if ($pid == 0) {
+		close($r);
+		POSIX::dup2(2, 1);
 		local $SIG{__WARN__} = sub {};
 		local $SIG{__DIE__};
-		eval { require $key; 1 } or delete $INC{$key};
+		require B;
+		for my $key (@keys) {
+			my $before = side_effects();
+			eval { require $key; 1 } or next;
+			syswrite($w, "$key\n") if side_effects() eq $before;
+		}
+		POSIX::_exit(0);
 	}
-	snapshot();	# a module may have set handlers or opened its DATA
+	close($w);
+	my ($out, $deadline) = ('', time + $TIMEOUT);
+	while (readable($r, $deadline)) {
+		my $n = sysread($r, $out, 65536, length($out));
+		last unless $n;
+	}
+	close($r);
+	kill('KILL', $pid);
+	waitpid($pid, 0);
+	my %clean = map { $_ => 1 } split /\n/, $out;
+	return grep { $clean{$_} } @keys;
+}
+
+sub side_effects {
+	my $end = B::end_av();
+	opendir(my $fds, "/proc/self/fd");
+	my @fds = sort grep { /\A[0-9]+\z/ } readdir($fds);
+	closedir($fds);
+	no warnings 'uninitialized';
+	return join "\0", ($end->isa('B::AV') ? $end->FILL : -1),
+	    (map { "$_=$SIG{$_}" } sort keys %SIG), @fds,
+	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, POSIX::getcwd();
 }
 
 # What a cold run has when its main program starts: the signal handlers
 # its compile phase installed (all others at their default, as the daemon
-# spawns us), and its DATA handles' positions.
+# spawns us; SIGCHLD as the script left it), and its DATA handles'
+# positions.
 sub snapshot {
 	%SIG0 = map { $_ => $SIG{$_} } grep { !/^__/ } keys %SIG;
+	$SIG0{CHLD} = $CHLD0;
 	@DATA = data_handles();
 	$SIG{CHLD} = 'DEFAULT';	# ours to reap, whatever the script chose
 }
@@ -119,11 +183,16 @@ sub serve {
 		vec($rin, fileno($_), 1) = 1 for grep { defined } values %KIDS;
 		# A child without a pidfd (an old kernel) is polled for.
 		my $poll = (grep { !defined } values %KIDS) ? 0.05 : undef;
+		$poll = 0 if length $pending;	# learn once no request waits
 		my $n = select(my $rout = $rin, undef, undef, $poll);
+		my $err = $!;
 		reap();
-		next if $n < 0 && $! == POSIX::EINTR();
-		fatal("select: $!") if $n < 0;
-		next if $n == 0;
+		next if $n < 0 && $err == POSIX::EINTR();
+		fatal("select: $err") if $n < 0;
+		if ($n == 0) {
+			learn() if length $pending;
+			next;
+		}
 		if (vec($rout, 0, 1)) {
 			my $got = POSIX::read(0, my $buf, 512);
 			POSIX::_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
@@ -145,7 +214,7 @@ sub accept_pair {
 	binmode($d);
 	my $first = line($d, $deadline);
 	if ($first eq "WCGI1 L\n") {
-		learn(slurp($d, $deadline));
+		$pending .= slurp($d, $deadline);
 		return;
 	}
 	my ($tok) = $first =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
@@ -161,7 +230,7 @@ sub accept_pair {
 		my $l = line($e, $deadline);
 		last if $l eq "WCGI1 E $tok\n";
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
-		learn(slurp($e, $deadline));
+		$pending .= slurp($e, $deadline);
 	}
 
 	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated
@@ -185,9 +254,14 @@ sub accept_pair {
 }
 
 # Report each request process that has exited: "X<pid> <wait status>".
+# One that is not ours to wait for any more (a module set SIGCHLD to be
+# ignored) is reported as killed, so that the daemon does not wait for it
+# for ever.
 sub reap {
-	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
-		my $m = "X$pid $?\n";
+	for my $pid (keys %KIDS) {
+		my $got = waitpid($pid, POSIX::WNOHANG());
+		next if $got == 0;
+		my $m = "X$pid " . ($got == $pid ? $? : 9) . "\n";
 		delete $KIDS{$pid};
 		POSIX::write(1, $m, length($m)) or fatal("write: $!");
 	}
