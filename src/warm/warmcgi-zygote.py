@@ -44,6 +44,7 @@ class Zygote:
         # function, as email.message does): the next ones find them loaded.
         self.learned = 0
         self.pending = b""      # reported, not yet looked at
+        self.pending_since = 0.0
         self.modules = None     # in a request process: sys.modules at fork
         self.kids = {}          # request processes running: pid -> pidfd
         self.sigchld = signal.getsignal(signal.SIGCHLD)    # the script's
@@ -71,6 +72,11 @@ class Zygote:
         # Ours to reap, whatever the script's imports chose for theirs.
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         gc.freeze()
+
+    def add_pending(self, report):
+        if not self.pending:
+            self.pending_since = time.monotonic()
+        self.pending += report
 
     def learn(self):
         """Import what requests reported, if this zygote would find the
@@ -316,7 +322,7 @@ def accept_pair(z, listen):
         d, _ = listen.accept()
         m = read_line(d, deadline)
         if m == b"WCGI1 L\n":
-            z.pending += slurp(d, deadline)
+            z.add_pending(slurp(d, deadline))
             return None
         if not (m.startswith(b"WCGI1 D ") and len(m) == 25):
             raise ValueError("bad preamble on D")
@@ -336,7 +342,7 @@ def accept_pair(z, listen):
                 break
             if m != b"WCGI1 L\n":
                 raise ValueError("bad preamble or token on E")
-            z.pending += slurp(e, deadline)
+            z.add_pending(slurp(e, deadline))
             e.close()
             e = None
         d.setblocking(True)
@@ -360,12 +366,15 @@ def serve(z):
     while True:
         fds = [0, listen] + [fd for fd in z.kids.values() if fd is not None]
         poll = 0.05 if None in z.kids.values() else None
-        if z.pending:
-            poll = 0                    # learn once no request waits
+        if z.pending and poll is None:
+            poll = 0.01
         r, _, _ = select.select(fds, [], [], poll)
         z.reap()
-        if z.pending and listen not in r and 0 not in r:
+        # Learn when no request waits, or it would wait long.
+        if z.pending and (not r or
+                          time.monotonic() - z.pending_since >= 1):
             z.learn()
+            continue
         if 0 in r:
             try:
                 if not os.read(0, 512):

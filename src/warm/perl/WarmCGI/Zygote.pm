@@ -34,6 +34,7 @@ my $in_request = 0;	# this is a request process (or its fork)
 my %INC0;		# ... and %INC when it was forked
 my $learned = 0;
 my $pending = '';	# reported, not yet looked at
+my $pending_since;	# ... since then
 my $CHLD0;		# the script's own $SIG{CHLD}
 my %KIDS;		# request processes running: pid => pidfd handle or undef
 
@@ -183,16 +184,18 @@ sub serve {
 		vec($rin, fileno($_), 1) = 1 for grep { defined } values %KIDS;
 		# A child without a pidfd (an old kernel) is polled for.
 		my $poll = (grep { !defined } values %KIDS) ? 0.05 : undef;
-		$poll = 0 if length $pending;	# learn once no request waits
+		$poll = 0.01 if length $pending && !defined $poll;
 		my $n = select(my $rout = $rin, undef, undef, $poll);
 		my $err = $!;
 		reap();
 		next if $n < 0 && $err == POSIX::EINTR();
 		fatal("select: $err") if $n < 0;
-		if ($n == 0) {
-			learn() if length $pending;
+		# Learn when no request waits, or it would wait long.
+		if (length $pending && ($n == 0 || time - $pending_since >= 1)) {
+			learn();
 			next;
 		}
+		next if $n == 0;
 		if (vec($rout, 0, 1)) {
 			my $got = POSIX::read(0, my $buf, 512);
 			POSIX::_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
@@ -214,6 +217,7 @@ sub accept_pair {
 	binmode($d);
 	my $first = line($d, $deadline);
 	if ($first eq "WCGI1 L\n") {
+		$pending_since = time unless length $pending;
 		$pending .= slurp($d, $deadline);
 		return;
 	}
@@ -230,6 +234,7 @@ sub accept_pair {
 		my $l = line($e, $deadline);
 		last if $l eq "WCGI1 E $tok\n";
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
+		$pending_since = time unless length $pending;
 		$pending .= slurp($e, $deadline);
 	}
 
