@@ -162,25 +162,37 @@ class Zygote:
         except (AttributeError, OSError):
             self.kids[pid] = None
 
-    def reap(self):
+    def reap(self, readable=()):
         """Report each request process that has exited:
-        "X<pid> <wait status>".  One that is not ours to wait for any
-        more (an import set SIGCHLD to be ignored) is reported as
-        killed, so that the daemon does not wait for it for ever."""
-        for pid in list(self.kids):
+        "X<pid> <wait status>".  One whose pidfd says it has gone but
+        that is not ours to wait for any more (an import set SIGCHLD to be
+        ignored) is reported as killed, so that the daemon does not wait
+        for it for ever."""
+        while self.kids:
             try:
-                done, status = os.waitpid(pid, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                done, status = pid, signal.SIGKILL
-            if done == 0:
-                continue
-            fd = self.kids.pop(pid)
-            if fd is not None:
-                os.close(fd)
-            try:
-                os.write(1, b"X%d %d\n" % (pid, status))
-            except BrokenPipeError:
-                os._exit(0)             # the daemon has gone
+                break
+            if pid == 0:
+                break
+            self.exited(pid, status)
+        for pid, fd in list(self.kids.items()):
+            if fd in readable:
+                try:
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    done, status = pid, signal.SIGKILL
+                if done:
+                    self.exited(pid, status)
+
+    def exited(self, pid, status):
+        fd = self.kids.pop(pid, None)
+        if fd is not None:
+            os.close(fd)
+        try:
+            os.write(1, b"X%d %d\n" % (pid, status))
+        except BrokenPipeError:
+            os._exit(0)                 # the daemon has gone
 
     def report(self):
         """In a request process at exit: the modules it imported, on a
@@ -207,6 +219,11 @@ class Zygote:
                 c.sendall(b"WCGI1 L\n" + lines)
         except Exception:
             pass
+
+
+class Abandoned(OSError):
+    """A connection closed before its first byte: the daemon gave up on
+    that request (its client went away); nothing to log."""
 
 
 def side_effects():
@@ -289,8 +306,8 @@ def read_line(sock, deadline):
         if not readable(sock, deadline):
             raise OSError("timeout")
         peek = sock.recv(64 - len(line), socket.MSG_PEEK)
-        if not peek:
-            raise OSError("early end of file")
+        if not peek:                    # before a word: the daemon gave up
+            raise Abandoned() if not line else OSError("early end of file")
         end = peek.find(b"\n") + 1
         line += read_exact(sock, end or len(peek), deadline)
         if end:
@@ -321,6 +338,8 @@ def accept_pair(z, listen):
     try:
         d, _ = listen.accept()
         m = read_line(d, deadline)
+        if m.startswith(b"WCGI1 E ") and len(m) == 25:
+            return None         # the E of a pair whose D the daemon closed
         if m == b"WCGI1 L\n":
             z.add_pending(slurp(d, deadline))
             return None
@@ -369,7 +388,7 @@ def serve(z):
         if z.pending and poll is None:
             poll = 0.01
         r, _, _ = select.select(fds, [], [], poll)
-        z.reap()
+        z.reap(r)
         # Learn when no request waits, or it would wait long.
         if z.pending and (not r or
                           time.monotonic() - z.pending_since >= 1):
@@ -384,6 +403,8 @@ def serve(z):
         if listen in r:
             try:
                 req = accept_pair(z, listen)
+            except Abandoned:
+                continue
             except Exception as exc:
                 log("%s: %s" % (type(exc).__name__, exc))
                 continue

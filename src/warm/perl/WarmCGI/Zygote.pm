@@ -187,7 +187,7 @@ sub serve {
 		$poll = 0.01 if length $pending && !defined $poll;
 		my $n = select(my $rout = $rin, undef, undef, $poll);
 		my $err = $!;
-		reap();
+		reap($n > 0 ? $rout : undef);
 		next if $n < 0 && $err == POSIX::EINTR();
 		fatal("select: $err") if $n < 0;
 		# Learn when no request waits, or it would wait long.
@@ -202,7 +202,7 @@ sub serve {
 		}
 		next unless vec($rout, fileno($listen), 1);
 		my $req = eval { accept_pair($listen) };
-		logmsg($@ =~ s/\n\z//r) if $@;
+		logmsg($@ =~ s/\n\z//r) if $@ && $@ ne "gone\n";
 		return $req if $req;
 	}
 }
@@ -216,6 +216,8 @@ sub accept_pair {
 	accept(my $d, $listen) or die "accept: $!\n";
 	binmode($d);
 	my $first = line($d, $deadline);
+	# The E of a pair whose D the daemon closed unread: let it go.
+	return if $first =~ /\AWCGI1 E [0-9A-Fa-f]{16}\n\z/;
 	if ($first eq "WCGI1 L\n") {
 		$pending_since = time unless length $pending;
 		$pending .= slurp($d, $deadline);
@@ -259,17 +261,29 @@ sub accept_pair {
 }
 
 # Report each request process that has exited: "X<pid> <wait status>".
-# One that is not ours to wait for any more (a module set SIGCHLD to be
-# ignored) is reported as killed, so that the daemon does not wait for it
-# for ever.
+# One whose pidfd says it has gone but that is not ours to wait for any
+# more (a module set SIGCHLD to be ignored) is reported as killed, so that
+# the daemon does not wait for it for ever.
 sub reap {
+	my ($rout) = @_;
+	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+		delete $KIDS{$pid};
+		exited($pid, $?);
+	}
+	return unless defined $rout;
 	for my $pid (keys %KIDS) {
+		my $h = $KIDS{$pid};
+		next unless defined $h && vec($rout, fileno($h), 1);
 		my $got = waitpid($pid, POSIX::WNOHANG());
 		next if $got == 0;
-		my $m = "X$pid " . ($got == $pid ? $? : 9) . "\n";
 		delete $KIDS{$pid};
-		POSIX::write(1, $m, length($m)) or fatal("write: $!");
+		exited($pid, $got == $pid ? $? : 9);
 	}
+}
+
+sub exited {
+	my $m = "X$_[0] $_[1]\n";
+	POSIX::write(1, $m, length($m)) or fatal("write: $!");
 }
 
 # Read one "\n"-terminated line and nothing after it: peek, then read up
@@ -285,7 +299,8 @@ sub line {
 			next if $! == POSIX::EINTR();
 			die "recv: $!\n";
 		}
-		length($peek) or die "early end of file\n";
+		# Closed before a word: the daemon gave up on this request.
+		length($peek) or die(length($s) ? "early end of file\n" : "gone\n");
 		my $i = index($peek, "\n");
 		$s .= readn($fh, $i < 0 ? length($peek) : $i + 1, $deadline);
 		return $s if $i >= 0;
