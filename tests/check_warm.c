@@ -1,9 +1,13 @@
 /*
- * Check suite for the part of the warm pools that needs no process: which
- * scripts are eligible, by their #! line, and with which interpreter flags.
+ * Check suite for the parts of the warm pools that need no zygote: which
+ * scripts are eligible, by their #! line, and with which interpreter flags;
+ * and how exits reported by zygotes meet the pids their requests announce.
  */
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <signal.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +122,125 @@ START_TEST(test_configured_interpreter)
 }
 END_TEST
 
+/* What request_child_exit would be told. */
+static int	 exits, exit_status;
+
+static void
+on_exit_cb(struct child *ch, int status, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	exits++;
+	exit_status = status;
+}
+
+static void
+server_init(struct server *srv)
+{
+	memset(srv, 0, sizeof(*srv));
+	RB_INIT(&srv->children);
+	exits = exit_status = 0;
+}
+
+/* A report read after the pid: only the zygote that forked it counts. */
+START_TEST(test_report_after_adopt)
+{
+	struct server	 srv;
+	struct child	*ch;
+	int		 status;
+
+	server_init(&srv);
+	srv.nchildren = 1;	/* the slot request_run_warm() reserved */
+	ck_assert_int_eq(spawn_adopt(&srv, 424242, 7, on_exit_cb, NULL, &ch,
+	    &status), 0);
+	ck_assert_ptr_nonnull(ch);
+	spawn_exited(&srv, 424242, 3 << 8, 8);		/* another zygote's */
+	ck_assert_int_eq(exits, 0);
+	spawn_exited(&srv, 424242, 3 << 8, 7);
+	ck_assert_int_eq(exits, 1);
+	ck_assert_int_eq(WEXITSTATUS(exit_status), 3);
+	ck_assert_int_eq(srv.nchildren, 0);
+	ck_assert(RB_EMPTY(&srv.children));
+}
+END_TEST
+
+/* A report read before the pid is kept for the adoption, by its zygote. */
+START_TEST(test_report_before_adopt)
+{
+	struct server	 srv;
+	struct child	*ch;
+	int		 status = 0;
+
+	server_init(&srv);
+	spawn_exited(&srv, 535353, 5 << 8, 9);
+	ck_assert_uint_eq(srv.norphans, 1);
+	ck_assert_int_eq(spawn_adopt(&srv, 535353, 9, on_exit_cb, NULL, &ch,
+	    &status), 1);
+	ck_assert_ptr_null(ch);
+	ck_assert_int_eq(WEXITSTATUS(status), 5);
+	ck_assert_uint_eq(srv.norphans, 0);
+
+	/* Kept from zygote 9, it is not zygote 10's pid 535353. */
+	spawn_exited(&srv, 535353, 5 << 8, 9);
+	srv.nchildren = 1;
+	ck_assert_int_eq(spawn_adopt(&srv, 535353, 10, on_exit_cb, NULL,
+	    &ch, &status), 0);
+	ck_assert_ptr_nonnull(ch);
+	spawn_exited(&srv, 535353, 6 << 8, 10);
+	ck_assert_int_eq(exits, 1);
+	ck_assert_int_eq(WEXITSTATUS(exit_status), 6);
+}
+END_TEST
+
+/*
+ * Its zygote gone: a request process that is now our child is reaped as
+ * usual; one that is not (its status went with the zygote) ends as killed.
+ */
+START_TEST(test_zygote_lost)
+{
+	struct server	 srv;
+	struct child	*ch;
+	pid_t		 pid;
+	int		 status, p[2];
+	char		 c;
+
+	server_init(&srv);
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		close(p[1]);
+		(void)read(p[0], &c, 1);	/* until the pipe closes */
+		_exit(4);
+	}
+	close(p[0]);
+	srv.nchildren = 2;
+	ck_assert_int_eq(spawn_adopt(&srv, pid, 11, on_exit_cb, NULL, &ch,
+	    &status), 0);
+	/* Not our child: pid 1 will never be reaped by us. */
+	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, on_exit_cb, NULL, &ch,
+	    &status), 0);
+	spawn_lost(&srv, 11);
+	ck_assert_int_eq(exits, 1);
+	ck_assert(WIFSIGNALED(exit_status));
+	ck_assert_int_eq(WTERMSIG(exit_status), SIGKILL);
+	ck_assert_int_eq(srv.nchildren, 1);
+	/* The running one is ours now: its reap ends it. */
+	close(p[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	spawn_exited(&srv, pid, status, 0);
+	ck_assert_int_eq(exits, 2);
+	ck_assert(WIFEXITED(exit_status));
+	ck_assert_int_eq(WEXITSTATUS(exit_status), 4);
+	ck_assert(RB_EMPTY(&srv.children));
+
+	/* Announced after its zygote died, and not our child: lost too. */
+	ck_assert_int_eq(spawn_adopt(&srv, 1, 0, on_exit_cb, NULL, &ch,
+	    &status), 1);
+	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+}
+END_TEST
+
 static void
 setup(void)
 {
@@ -145,6 +268,11 @@ warm_suite(void)
 	tcase_add_test(tc, test_eligible);
 	tcase_add_test(tc, test_not_eligible);
 	tcase_add_test(tc, test_configured_interpreter);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reports");
+	tcase_add_test(tc, test_report_after_adopt);
+	tcase_add_test(tc, test_report_before_adopt);
+	tcase_add_test(tc, test_zygote_lost);
 	suite_add_tcase(s, tc);
 	return s;
 }
