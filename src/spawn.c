@@ -21,6 +21,7 @@
 
 static int	spawn_pipe(int [2], int, int);
 static void	spawn_orphan(struct server *, pid_t, int, uint64_t);
+static time_t	spawn_now(void);
 
 RB_GENERATE(child_tree, child, entry, child_cmp)
 
@@ -169,6 +170,7 @@ spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
 	pid_t		 got;
 
 	*out = NULL;
+	spawn_orphan(srv, 0, 0, 0);	/* drops the expired ones */
 	for (i = 0; i < srv->norphans; i++) {
 		if (srv->orphans[i].pid != pid ||
 		    (srv->orphans[i].via != 0 && srv->orphans[i].via != via))
@@ -198,10 +200,32 @@ spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
 	return 0;
 }
 
-/* Remember the status of a pid nobody claimed yet; the oldest goes. */
+static time_t
+spawn_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * Remember the status of a pid nobody claimed yet; the oldest goes.  One
+ * kept past ORPHAN_TTL was never claimed (its request gave up waiting for
+ * the pid) and goes too, before the pid can be reused.  Pid 0: only that.
+ */
 static void
 spawn_orphan(struct server *srv, pid_t pid, int status, uint64_t via)
 {
+	time_t	 now = spawn_now();
+	size_t	 i, n = 0;
+
+	for (i = 0; i < srv->norphans; i++)
+		if (now - srv->orphans[i].at < ORPHAN_TTL)
+			srv->orphans[n++] = srv->orphans[i];
+	srv->norphans = n;
+	if (pid == 0)
+		return;
 	if (srv->norphans == ORPHANS_MAX) {
 		memmove(srv->orphans, srv->orphans + 1,
 		    (ORPHANS_MAX - 1) * sizeof(srv->orphans[0]));
@@ -210,6 +234,7 @@ spawn_orphan(struct server *srv, pid_t pid, int status, uint64_t via)
 	srv->orphans[srv->norphans].pid = pid;
 	srv->orphans[srv->norphans].status = status;
 	srv->orphans[srv->norphans].via = via;
+	srv->orphans[srv->norphans].at = now;
 	srv->norphans++;
 }
 

@@ -164,8 +164,10 @@ struct orphan {
 	pid_t		 pid;
 	int		 status;
 	uint64_t	 via;		/* its zygote's report; 0: reaped */
+	time_t		 at;		/* monotonic seconds */
 };
 #define ORPHANS_MAX	256
+#define ORPHAN_TTL	10	/* seconds an unclaimed exit is kept */
 
 struct child	*spawn_child(struct server *, const struct spawn_args *,
 		    int [3], child_exit_cb, void *);

@@ -189,6 +189,18 @@ START_TEST(test_report_before_adopt)
 	spawn_exited(&srv, 535353, 6 << 8, 10);
 	ck_assert_int_eq(exits, 1);
 	ck_assert_int_eq(WEXITSTATUS(exit_status), 6);
+
+	/* Never claimed in ORPHAN_TTL: gone before the pid comes round. */
+	spawn_exited(&srv, 646464, 7 << 8, 12);
+	ck_assert_uint_eq(srv.norphans, 2);	/* zygote 9's is left too */
+	srv.orphans[0].at -= ORPHAN_TTL;
+	srv.orphans[1].at -= ORPHAN_TTL;
+	srv.nchildren = 1;
+	ck_assert_int_eq(spawn_adopt(&srv, 646464, 12, on_exit_cb, NULL,
+	    &ch, &status), 0);
+	ck_assert_uint_eq(srv.norphans, 0);
+	spawn_exited(&srv, 646464, 8 << 8, 12);
+	ck_assert_int_eq(WEXITSTATUS(exit_status), 8);
 }
 END_TEST
 

@@ -31,6 +31,7 @@ import types
 
 TIMEOUT = 5         # seconds to get a whole preamble and the E connection
 LEARN_MAX = 256     # modules a zygote imports on behalf of its requests
+TRIAL_TIME = 1      # seconds for the trial import of what was reported
 MODULE_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -45,6 +46,7 @@ class Zygote:
         self.learned = 0
         self.pending = b""      # reported, not yet looked at
         self.pending_since = 0.0
+        self.refused = set()    # failed their trial: never again
         self.modules = None     # in a request process: sys.modules at fork
         self.kids = {}          # request processes running: pid -> pidfd
         self.sigchld = signal.getsignal(signal.SIGCHLD)    # the script's
@@ -81,26 +83,35 @@ class Zygote:
     def learn(self):
         """Import what requests reported, if this zygote would find the
         very file they imported and if a trial import in a throwaway child
-        leaves nothing behind that a request would notice (below).
+        leaves nothing behind that a request would notice (see trial()).
         Failures are ignored: the requests import it themselves."""
         want = []
         for line in self.pending.split(b"\n"):
             name, _, origin = line.partition(b"\t")
-            if (len(want) + self.learned >= LEARN_MAX
-                    or not MODULE_NAME.fullmatch(name)
-                    or name.decode() in sys.modules
-                    or name.decode() in want):
+            if len(want) + self.learned + len(self.refused) >= LEARN_MAX:
+                break
+            if not MODULE_NAME.fullmatch(name):
+                continue
+            name = name.decode()
+            parent = name.rpartition(".")[0]
+            # find_spec() would import an absent parent package here,
+            # untried: such a name waits for a report after its parent's.
+            if (name in sys.modules or name in want or name in self.refused
+                    or (parent and parent not in sys.modules)):
                 continue
             try:
-                spec = importlib.util.find_spec(name.decode())
+                spec = importlib.util.find_spec(name)
             except BaseException:
                 continue
             if spec is not None and os.fsencode(spec.origin or "") == origin:
-                want.append(name.decode())
+                want.append(name)
         self.pending = b""
-        want = self.trial(want)
+        try:
+            want = self.trial(want)
+            saved = os.dup(1)   # fd 1 is the daemon's: output goes to fd 2
+        except OSError:
+            return
         self.learned += len(want)
-        saved = os.dup(1)       # fd 1 is the daemon's: output goes to fd 2
         os.dup2(2, 1)
         try:
             for name in want:
@@ -116,14 +127,23 @@ class Zygote:
         self.snapshot()
 
     def trial(self, names):
-        """The names, of those given, whose import in a child of ours
-        leaves no atexit handler, signal handler, excepthook, thread,
-        open descriptor, environment, sys.path or cwd change behind: those
-        would reach requests that never import the module."""
+        """The names, in order, that a child of ours imports one after
+        the other, up to the first whose import fails, takes over
+        TRIAL_TIME seconds, or leaves an atexit handler, signal handler,
+        excepthook, thread, open descriptor, environment, sys.path or cwd
+        change behind (those would reach requests that never import the
+        module).  That one is refused for good; the names after it wait
+        for a later report.  Imported in the same order here, the clean
+        ones find exactly what they found in the trial."""
         if not names:
             return []
         r, w = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            raise
         if pid == 0:
             try:
                 os.close(r)
@@ -132,15 +152,18 @@ class Zygote:
                     before = side_effects()
                     try:
                         importlib.import_module(name)
+                        clean = side_effects() == before
                     except BaseException:
-                        continue
-                    if side_effects() == before:
-                        os.write(w, name.encode() + b"\n")
+                        clean = False
+                    os.write(w, b"%s%s\n" % (b"+" if clean else b"!",
+                                              name.encode()))
+                    if not clean:
+                        break
             finally:
                 os._exit(0)
         os.close(w)
         out = b""
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + TRIAL_TIME
         try:
             while readable(r, deadline):
                 chunk = os.read(r, 65536)
@@ -151,8 +174,12 @@ class Zygote:
             os.close(r)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-        clean = set(out.decode().split())
-        return [n for n in names if n in clean]
+        done = out.split(b"\n")[:-1]   # whole lines: +clean or !refused
+        if done and done[-1].startswith(b"!"):
+            self.refused.add(done.pop()[1:].decode())
+        elif len(done) < len(names):    # out of time importing this one
+            self.refused.add(names[len(done)])
+        return [n[1:].decode() for n in done]
 
     def watch(self, pid):
         """Its exit makes its pidfd readable, with no race against
@@ -356,12 +383,16 @@ def accept_pair(z, listen):
             if not readable(listen, deadline):
                 raise OSError("no E connection")
             e, _ = listen.accept()
-            m = read_line(e, deadline)
+            try:
+                m = read_line(e, deadline)
+            except Abandoned:           # e.g. a report that never came
+                m = None
             if m == b"WCGI1 E " + token + b"\n":
                 break
-            if m != b"WCGI1 L\n":
+            if m is not None and m != b"WCGI1 L\n":
                 raise ValueError("bad preamble or token on E")
-            z.add_pending(slurp(e, deadline))
+            if m is not None:
+                z.add_pending(slurp(e, deadline))
             e.close()
             e = None
         d.setblocking(True)

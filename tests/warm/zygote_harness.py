@@ -549,20 +549,40 @@ def t_learn_fx(lang, effect):
     check("%s: a request loading both modules" % name,
           first.status == 0 and first.out.endswith(
               b"\nnoisy=0 %s=0\n" % effect.encode()), first)
-    seen = []
+    seen, loads = [], [first]
     for _ in range(50):                 # the report is read asynchronously
         r = z.request(env={"QUERY_STRING": "load=0"})
         seen.append(r)
         if r.status != 0 or b"noisy=1" in r.out:
             break
         time.sleep(0.02)
+        # Report again: a module after a refused one waits for that.
+        loads.append(z.request(env={"QUERY_STRING": "load=1"}))
     r = seen[-1]
     check("%s: the printing module is learned, every exit still reported"
-          % name, all(x.status == 0 for x in seen)
+          % name, all(x.status == 0 for x in seen + loads)
           and r.out.endswith(b"\nnoisy=1 %s=0\n" % effect.encode()), r)
     check("%s: the module with a side effect is not, and its effect never "
           "reaches a request that does not load it" % name,
           not any(b"ran" in x.err for x in seen), seen[-1])
+    finish(z, name, quiet=False)
+
+
+def t_learn_dep(lang, msg):
+    """A clean module that loads one with a side effect is not learned
+    either, nor is a submodule of a package with one."""
+    name = "drag." + lang
+    z = start(name)
+    for _ in range(3):
+        r = z.request(env={"QUERY_STRING": "load=1"})
+        check("%s: a request loading them runs the side effect itself"
+              % name, r.status == 0 and msg.encode() in r.err, r)
+        time.sleep(0.05)
+    for _ in range(3):
+        r = z.request(env={"QUERY_STRING": "load=0"})
+        check("%s: later requests find neither loaded, nor see its effect"
+              % name, r.status == 0 and r.out == b"dep=0\n"
+              and msg.encode() not in r.err, r)
     finish(z, name, quiet=False)
 
 
@@ -730,7 +750,9 @@ TESTS = [
     ("fds", lambda: (t_fds("pl"), t_fds("py"))),
     ("learn", lambda: (t_learn("pl"), t_learn("py"),
                        t_learn_fx("pl", "endblock"),
-                       t_learn_fx("py", "atexit"))),
+                       t_learn_fx("py", "atexit"),
+                       t_learn_dep("pl", "WarmTestAaa END ran"),
+                       t_learn_dep("py", "warmtest_dirtypkg ran"))),
     ("perlmisc", t_perl_misc),
     ("introspect", t_introspect),
     ("teardown", t_teardown),

@@ -35,6 +35,7 @@ my %INC0;		# ... and %INC when it was forked
 my $learned = 0;
 my $pending = '';	# reported, not yet looked at
 my $pending_since;	# ... since then
+my %REFUSED;		# failed their trial: never again
 my $CHLD0;		# the script's own $SIG{CHLD}
 my %KIDS;		# request processes running: pid => pidfd handle or undef
 
@@ -77,21 +78,21 @@ sub report {
 sub learn {
 	my (@want, %seen);
 	for (split /\n/, $pending) {
-		last if $learned + @want >= $LEARN_MAX;
+		last if $learned + @want + keys(%REFUSED) >= $LEARN_MAX;
 		my ($key, $path) = m{\A(\w[\w/.-]*\.pm)\t(/[^\t]+)\z} or next;
-		next if exists $INC{$key} || $seen{$key}++ ||
+		next if exists $INC{$key} || $REFUSED{$key} || $seen{$key}++ ||
 		    $key =~ m{(?:\A|/)\.\.(?:/|\z)};
 		my ($found) = grep { -f } map { "$_/$key" } grep { !ref } @INC;
 		push @want, $key if defined $found && $found eq $path;
 	}
 	$pending = '';
 	@want = trial(@want) or return;
+	# fd 1 is the daemon's: what a module prints goes to fd 2.
+	my $saved = POSIX::dup(1) // return;
 	$learned += @want;
 	local ($@, $!, $?);
 	local $SIG{__WARN__} = sub {};
 	local $SIG{__DIE__};
-	# fd 1 is the daemon's: what a module prints goes to fd 2.
-	my $saved = POSIX::dup(1);
 	POSIX::dup2(2, 1);
 	for my $key (@want) {
 		eval { require $key; 1 } or delete $INC{$key};
@@ -103,9 +104,12 @@ sub learn {
 	snapshot();	# a module may have opened its DATA
 }
 
-# The modules, of those given, whose load in a child of ours leaves no END
-# block, signal or warn/die handler, descriptor, environment, @INC or cwd
-# change behind: those would reach requests that never load the module.
+# The modules, in order, that a child of ours loads one after the other,
+# up to the first whose load fails, takes over a second or so, or leaves an
+# END block, signal or warn/die handler, descriptor, environment, @INC or
+# cwd change behind (those would reach requests that never load it).  That
+# one is refused for good; those after it wait for a later report.  Loaded
+# in the same order here, the clean ones find what they found in the trial.
 sub trial {
 	my @keys = @_;
 	return unless @keys;
@@ -119,13 +123,16 @@ sub trial {
 		require B;
 		for my $key (@keys) {
 			my $before = side_effects();
-			eval { require $key; 1 } or next;
-			syswrite($w, "$key\n") if side_effects() eq $before;
+			my $clean = eval { require $key; 1 } &&
+			    side_effects() eq $before;
+			syswrite($w, ($clean ? '+' : '!') . "$key\n");
+			last unless $clean;
 		}
 		POSIX::_exit(0);
 	}
 	close($w);
-	my ($out, $deadline) = ('', time + $TIMEOUT);
+	# 1 to 2 s: well inside the daemon's 5 s wait for a P line.
+	my ($out, $deadline) = ('', time + 2);
 	while (readable($r, $deadline)) {
 		my $n = sysread($r, $out, 65536, length($out));
 		last unless $n;
@@ -133,8 +140,14 @@ sub trial {
 	close($r);
 	kill('KILL', $pid);
 	waitpid($pid, 0);
-	my %clean = map { $_ => 1 } split /\n/, $out;
-	return grep { $clean{$_} } @keys;
+	my @done = $out =~ /^([+!].*)\n/mg;	# whole lines only
+	if (@done && $done[-1] =~ /\A!(.*)\z/s) {
+		$REFUSED{$1} = 1;
+		pop @done;
+	} elsif (@done < @keys) {		# out of time loading this one
+		$REFUSED{$keys[@done]} = 1;
+	}
+	return map { substr($_, 1) } @done;
 }
 
 sub side_effects {
@@ -233,7 +246,11 @@ sub accept_pair {
 		readable($listen, $deadline) or die "no E connection\n";
 		accept($e, $listen) or die "accept E: $!\n";
 		binmode($e);
-		my $l = line($e, $deadline);
+		my $l = eval { line($e, $deadline) };
+		if (!defined $l) {	# "gone": a report that never came
+			die $@ unless $@ eq "gone\n";
+			next;
+		}
 		last if $l eq "WCGI1 E $tok\n";
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
 		$pending_since = time unless length $pending;

@@ -1,0 +1,4 @@
+package WarmTestBbb;
+# Clean itself, but loads WarmTestAaa, which is not.
+use WarmTestAaa;
+1;

@@ -1,0 +1,1 @@
+"""Clean itself, but importing it imports its package."""
