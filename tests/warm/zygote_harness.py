@@ -261,6 +261,7 @@ class Zygote:
         """EOF on fd 0: the zygote exits 0.  Returns (status, rest of fd 1)."""
         os.close(self.ctl)
         status = wait(self.pid, 10)
+        self.logger.join(2)             # all it wrote on fd 2, in z.log
         rest = self.pending
         while True:
             chunk = os.read(self.out, 4096)
