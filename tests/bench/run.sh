@@ -512,18 +512,24 @@ smoke() {	# url expect
 	return 1
 }
 
+# wrk_bg OUT SECS ARGS...: wrk --latency for SECS seconds, its output in
+# OUT.  In the background, so that a signal to this script is handled now
+# rather than when wrk ends.
+wrk_bg() {
+	local out=$1 secs=$2
+	shift 2
+	timeout $(( secs + 60 )) wrk -d "${secs}s" --latency "$@" >"$out" 2>&1 &
+	WRK_PID=$!
+	wait "$WRK_PID"
+	WRK_PID=""
+}
+
 # wrk run: parses req/s, p99 and the error lines.
 run_wrk() {	# slot script threads conns secs
 	local slot=$1 url="http://127.0.0.1:$PORT/$1/$2" out rps p99 non2xx \
 	    sockerr errs="" n
 	out=$T/wrk/$SCEN.$slot.txt
-	# In the background, so that a signal to this script is handled now
-	# rather than when wrk ends.
-	timeout $(( $5 + 60 )) wrk -t "$3" -c "$4" -d "$5s" --latency \
-	    --timeout 10s "$url" >"$out" 2>&1 &
-	WRK_PID=$!
-	wait "$WRK_PID"
-	WRK_PID=""
+	wrk_bg "$out" "$5" -t "$3" -c "$4" --timeout 10s "$url"
 	rps=$(awk '/^Requests\/sec:/ { printf "%.1f", $2 }' "$out")
 	p99=$(awk '/^ +99%/ { print $2 }' "$out")
 	n=$(awk '/requests in/ { print $1 }' "$out")
@@ -539,12 +545,8 @@ run_wrk() {	# slot script threads conns secs
 # body); MiB/s from its request rate.
 run_upload() {	# slot
 	local out=$T/wrk/$SCEN.$1.txt n bad rps
-	BENCH_BODY=$T/body timeout $(( DUR + 60 )) wrk -t 1 -c 1 -d "${DUR}s" \
-	    --latency --timeout 30s -s "$HERE/post.lua" \
-	    "http://127.0.0.1:$PORT/$1/post.sh" >"$out" 2>&1 &
-	WRK_PID=$!
-	wait "$WRK_PID"
-	WRK_PID=""
+	BENCH_BODY=$T/body wrk_bg "$out" "$DUR" -t 1 -c 1 --timeout 30s \
+	    -s "$HERE/post.lua" "http://127.0.0.1:$PORT/$1/post.sh"
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
 	n=$(awk '/requests in/ { print $1 }' "$out")
 	bad=$(awk '/^bad responses:/ { print $3 }' "$out")
