@@ -656,23 +656,8 @@ t_shutdown_main()
 
 t_sanitizers()
 {
-	local f
-	for f in "${WLOG[@]}" "$T/dup2.log"; do
-		[ -f "$f" ] || continue
-		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
-		    "$f"; then
-			why="$(basename "$f"): $(grep -m1 -E \
-			    'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f")"
-			return 1
-		fi
-	done
+	check_sanitizers "${WLOG[@]}" "$T/dup2.log"
 }
-
-ASAN_BUILD=
-if grep -q __asan_init "$WARMCGI" 2>/dev/null; then
-	ASAN_BUILD=1
-	echo "# warmcgi is built with AddressSanitizer"
-fi
 
 run env-nginx t_env_nginx
 run env-direct t_env_direct

@@ -25,6 +25,25 @@ lib_init()
 	chmod 0755 "$T"
 	trap lib_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
+	ASAN_BUILD=
+	if grep -q __asan_init "$WARMCGI" 2>/dev/null; then
+		ASAN_BUILD=1
+		echo "# warmcgi is built with AddressSanitizer"
+	fi
+}
+
+# check_sanitizers LOG...: fails, the first report in $why, if a sanitizer
+# reported anything in one of these logs.
+check_sanitizers()
+{
+	local f re='ERROR: (Address|Leak)Sanitizer|runtime error:'
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		if grep -qE "$re" "$f"; then
+			why="$(basename "$f"): $(grep -m1 -E "$re" "$f")"
+			return 1
+		fi
+	done
 }
 
 # Milliseconds on a monotonic-enough clock.

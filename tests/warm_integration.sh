@@ -66,12 +66,6 @@ HAVE_GITWEB=1
 { [ -r "$GITWEB" ] && command -v git >/dev/null 2>&1 && [ -n "$HAVE_CGIPM" ]; } ||
     HAVE_GITWEB=
 
-ASAN_BUILD=
-if grep -q __asan_init "$WARMCGI" 2>/dev/null; then
-	ASAN_BUILD=1
-	echo "# warmcgi is built with AddressSanitizer"
-fi
-
 # fastcgi_params with REQUEST_URI taken from $warm_uri, the request URI
 # without the /c/, /w/ ... prefix: CGI.pm's url() uses REQUEST_URI, and
 # the two modes must see the same request.
@@ -1143,16 +1137,7 @@ t_zygote_no_end()
 
 t_sanitizers()
 {
-	local f
-	for f in "${WLOG[@]}"; do
-		[ -f "$f" ] || continue
-		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
-		    "$f"; then
-			why="$(basename "$f"): $(grep -m1 -E \
-			    'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f")"
-			return 1
-		fi
-	done
+	check_sanitizers "${WLOG[@]}"
 }
 
 # ---------------------------------------------------------------- run
