@@ -21,6 +21,8 @@
 
 static int	spawn_pipe(int [2], int, int);
 static void	spawn_orphan(struct server *, pid_t, int, uint64_t);
+static void	spawn_orphans_expire(struct server *, time_t);
+static int	spawn_ended(pid_t, int *);
 static time_t	spawn_now(void);
 
 RB_GENERATE(child_tree, child, entry, child_cmp)
@@ -167,10 +169,9 @@ spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
 {
 	struct child	*ch;
 	size_t		 i;
-	pid_t		 got;
 
 	*out = NULL;
-	spawn_orphan(srv, 0, 0, 0);	/* drops the expired ones */
+	spawn_orphans_expire(srv, spawn_now());
 	for (i = 0; i < srv->norphans; i++) {
 		if (srv->orphans[i].pid != pid ||
 		    (srv->orphans[i].via != 0 && srv->orphans[i].via != via))
@@ -179,14 +180,8 @@ spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
 		srv->orphans[i] = srv->orphans[--srv->norphans];
 		return 1;
 	}
-	if (via == 0 && (got = waitpid(pid, status, WNOHANG)) != 0) {
-		if (got == pid)
-			return 1;
-		log_warnx("pid %d: its exit status went with its zygote",
-		    (int)pid);
-		*status = SIGKILL;
+	if (via == 0 && spawn_ended(pid, status))
 		return 1;
-	}
 	if ((ch = calloc(1, sizeof(*ch))) == NULL)
 		return -1;
 	ch->pid = pid;
@@ -210,22 +205,27 @@ spawn_now(void)
 }
 
 /*
- * Remember the status of a pid nobody claimed yet; the oldest goes.  One
- * kept past ORPHAN_TTL was never claimed (its request gave up waiting for
- * the pid) and goes too, before the pid can be reused.  Pid 0: only that.
+ * An exit kept past ORPHAN_TTL was never claimed (its request gave up
+ * waiting for the pid): drop it before the pid can be reused.
  */
 static void
-spawn_orphan(struct server *srv, pid_t pid, int status, uint64_t via)
+spawn_orphans_expire(struct server *srv, time_t now)
 {
-	time_t	 now = spawn_now();
 	size_t	 i, n = 0;
 
 	for (i = 0; i < srv->norphans; i++)
 		if (now - srv->orphans[i].at < ORPHAN_TTL)
 			srv->orphans[n++] = srv->orphans[i];
 	srv->norphans = n;
-	if (pid == 0)
-		return;
+}
+
+/* Remember the status of a pid nobody claimed yet; the oldest goes. */
+static void
+spawn_orphan(struct server *srv, pid_t pid, int status, uint64_t via)
+{
+	time_t	 now = spawn_now();
+
+	spawn_orphans_expire(srv, now);
 	if (srv->norphans == ORPHANS_MAX) {
 		memmove(srv->orphans, srv->orphans + 1,
 		    (ORPHANS_MAX - 1) * sizeof(srv->orphans[0]));
@@ -284,15 +284,29 @@ spawn_lost(struct server *srv, uint64_t via)
 		if (ch == NULL)
 			return;
 		ch->via = 0;
-		pid = waitpid(ch->pid, &status, WNOHANG);
-		if (pid == ch->pid)
+		pid = ch->pid;
+		if (spawn_ended(pid, &status))
 			spawn_exited(srv, pid, status, 0);
-		else if (pid == -1 && errno == ECHILD) {
-			log_warnx("pid %d: its exit status went with its "
-			    "zygote", (int)ch->pid);
-			spawn_exited(srv, ch->pid, SIGKILL, 0);
-		}
 	}
+}
+
+/*
+ * Whether a process whose zygote has gone has ended, with its status: it
+ * is either our child now (reaped here if it has exited) or, if not, its
+ * status went with the zygote and it ends as if killed.
+ */
+static int
+spawn_ended(pid_t pid, int *status)
+{
+	pid_t	 got;
+
+	if ((got = waitpid(pid, status, WNOHANG)) == 0)
+		return 0;
+	if (got == pid)
+		return 1;
+	log_warnx("pid %d: its exit status went with its zygote", (int)pid);
+	*status = SIGKILL;
+	return 1;
 }
 
 /* Collect every exited child (on SIGCHLD) and tell its owner. */

@@ -83,6 +83,8 @@ RB_PROTOTYPE(zygote_tree, zygote, entry, zygote_cmp)
 RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
 
 static struct zygote *zygote_new(struct warm *, const struct cgi_script *);
+static struct zygote *zygote_alloc(struct warm *, const char *, dev_t, ino_t,
+		    off_t, struct timespec);
 static int	zygote_start(struct zygote *, const struct cgi_script *);
 static void	zygote_stop(struct zygote *);
 static void	zygote_make_room(struct warm *, struct zygote *);
@@ -286,24 +288,37 @@ zygote_new(struct warm *w, const struct cgi_script *sc)
 {
 	struct zygote	*z;
 
-	if ((z = calloc(1, sizeof(*z))) == NULL)
+	if ((z = zygote_alloc(w, sc->path, sc->st.st_dev, sc->st.st_ino,
+	    sc->st.st_size, sc->st.st_mtim)) == NULL)
 		return NULL;
-	z->warm = w;
-	strlcpy(z->path, sc->path, sizeof(z->path));
-	z->dev = sc->st.st_dev;
-	z->ino = sc->st.st_ino;
-	z->size = sc->st.st_size;
-	z->mtime = sc->st.st_mtim;
-	z->fd_ctl = z->fd_out = z->fd_log = -1;
-	z->backoff = WARM_BACKOFF_MIN;
-	z->state = Z_FAILED;
-	z->last_used = time(NULL);
 	RB_INSERT(zygote_tree, &w->tree, z);
 	TAILQ_INSERT_HEAD(&w->lru, z, lru);
 	w->n++;
 	/* Entries remember scripts that are not warm too: bound them. */
 	if (w->n > WARM_ENTRIES_MAX)
 		zygote_retire(TAILQ_LAST(&w->lru, zygote_list), NULL);
+	return z;
+}
+
+/* An entry for a script, in no list yet, with no process. */
+static struct zygote *
+zygote_alloc(struct warm *w, const char *path, dev_t dev, ino_t ino,
+    off_t size, struct timespec mtime)
+{
+	struct zygote	*z;
+
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return NULL;
+	z->warm = w;
+	strlcpy(z->path, path, sizeof(z->path));
+	z->dev = dev;
+	z->ino = ino;
+	z->size = size;
+	z->mtime = mtime;
+	z->fd_ctl = z->fd_out = z->fd_log = -1;
+	z->backoff = WARM_BACKOFF_MIN;
+	z->state = Z_FAILED;
+	z->last_used = time(NULL);
 	return z;
 }
 
@@ -478,17 +493,11 @@ zygote_fail(struct zygote *z, const char *why)
 		spawn_kill(z->pid, SIGKILL);
 		if (z->retired)
 			return;
-		if ((nz = calloc(1, sizeof(*nz))) == NULL) {
+		if ((nz = zygote_alloc(w, z->path, z->dev, z->ino, z->size,
+		    z->mtime)) == NULL) {
 			zygote_retire(z, NULL);
 			return;
 		}
-		nz->warm = w;
-		strlcpy(nz->path, z->path, sizeof(nz->path));
-		nz->dev = z->dev;
-		nz->ino = z->ino;
-		nz->size = z->size;
-		nz->mtime = z->mtime;
-		nz->fd_ctl = nz->fd_out = nz->fd_log = -1;
 		nz->backoff = z->backoff;
 		nz->last_used = z->last_used;
 		TAILQ_INSERT_BEFORE(z, nz, lru);

@@ -98,7 +98,7 @@ sub learn {
 		eval { require $key; 1 } or delete $INC{$key};
 		$SIG{CHLD} = 'DEFAULT';
 	}
-	{ my $old = select(STDOUT); my $af = $|; $| = 1; $| = $af; select($old) }
+	flush_stdout();
 	POSIX::dup2($saved, 1);
 	POSIX::close($saved);
 	snapshot();	# a module may have opened its DATA
@@ -172,6 +172,15 @@ sub snapshot {
 	$SIG{CHLD} = 'DEFAULT';	# ours to reap, whatever the script chose
 }
 
+# Write out what STDOUT holds (setting $| flushes), leaving $| as it was.
+sub flush_stdout {
+	my $old = select(STDOUT);
+	my $af = $|;
+	$| = 1;
+	$| = $af;
+	select($old);
+}
+
 # Log a line to the daemon (fd 2); fatal() also ends the zygote, without
 # running the script's END blocks.
 sub logmsg { my $m = "warmcgi-zygote[$$]: $_[0]\n"; POSIX::write(2, $m, length($m)) }
@@ -188,7 +197,7 @@ sub serve {
 	$SOCKNAME = getsockname($listen) or fatal("getsockname: $!");
 	# Whatever the compile phase printed goes out now, before READY, not
 	# into every request.
-	{ my $old = select(STDOUT); my $af = $|; $| = 1; $| = $af; select($old) }
+	flush_stdout();
 	POSIX::write(1, "READY\n", 6) or fatal("write READY: $!");
 	while (1) {
 		my $rin = '';
