@@ -512,6 +512,15 @@ def t_fds(lang):
           [f for f, _ in w] == [f for f, _ in fds(c)]
           and [t for _, t in w[3:]] == [t for _, t in fds(c)[3:]],
           "warm %r\n     cold %r" % (r, c))
+    # One request waits for stdin's EOF while another runs: nothing of
+    # the zygote's (its pidfd for the first) reaches the second.
+    inner = []
+    outer = z.request(env={"WAIT_STDIN": "1"},
+                      between=lambda: inner.append(z.request()))
+    check("%s: a request forked while another runs has the same "
+          "descriptors" % name,
+          [f for f, _ in fds(inner[0])] == [f for f, _ in w]
+          and fds(outer) == w, "inner %r\n     outer %r" % (inner, outer))
     sigs = lambda res: re.findall(rb"^Sig.*", res.out, re.M)
     check("%s: blocked/ignored/caught signals as in a cold run" % name,
           sigs(r) == sigs(c) and len(sigs(c)) == 3,

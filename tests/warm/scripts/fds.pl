@@ -1,5 +1,7 @@
 #!/usr/bin/perl
-# Open descriptors and signal state of the script's process.
+# Open descriptors and signal state of the script's process; with
+# WAIT_STDIN set, only once stdin reaches EOF.
+if ($ENV{WAIT_STDIN}) { local $/; my $all = <STDIN>; }
 opendir(my $dh, "/proc/self/fd") or die;
 for my $fd (sort { $a <=> $b } grep { /^\d+$/ } readdir $dh) {
 	my $t = readlink("/proc/self/fd/$fd") // '?';

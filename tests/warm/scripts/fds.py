@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-# Open descriptors and signal state of the script's process.
+# Open descriptors and signal state of the script's process; with
+# WAIT_STDIN set, only once stdin reaches EOF.
 import os
 import re
+import sys
+if os.environ.get("WAIT_STDIN"):
+    sys.stdin.buffer.read()
 for fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
     try:
         t = os.readlink("/proc/self/fd/%d" % fd)

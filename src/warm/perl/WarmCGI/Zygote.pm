@@ -27,17 +27,20 @@ our $VERSION = '1';
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# the same number on every Linux architecture
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
-my %SIG0;		# %SIG as the script's compile phase left it
+my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
+			# from what the script's compile phase left
 my @DATA;		# open PKG::DATA handles: [glob, fd, offset, utf8]
 my $SOCKNAME;		# our listening socket's address
 my $in_request = 0;	# this is a request process (or its fork)
-my %INC0;		# ... and %INC when it was forked
+my %INC0;		# %INC when the zygote last loaded something
 my $learned = 0;
 my $pending = '';	# reported, not yet looked at
 my $pending_since;	# ... since then
 my %REFUSED;		# failed their trial: never again
 my $CHLD0;		# the script's own $SIG{CHLD}
-my %KIDS;		# request processes running: pid => pidfd handle or undef
+my %KIDS;		# request processes running: pid => pidfd, or -1 for none
+my $KIDVEC = '';	# ... their pidfds as select() bits
+my $NOPIDFD = 0;	# ... how many have no pidfd (an old kernel)
 
 INIT {
 	$CHLD0 = $SIG{CHLD};
@@ -164,12 +167,16 @@ sub side_effects {
 # What a cold run has when its main program starts: the signal handlers
 # its compile phase installed (all others at their default, as the daemon
 # spawns us; SIGCHLD as the script left it), and its DATA handles'
-# positions.
+# positions.  Also %INC, which report() compares with: taken here, not in
+# each request process, where copying it would cost page copies.
 sub snapshot {
-	%SIG0 = map { $_ => $SIG{$_} } grep { !/^__/ } keys %SIG;
-	$SIG0{CHLD} = $CHLD0;
+	%INC0 = %INC;
+	my %want = map { $_ => $SIG{$_} // 'DEFAULT' } grep { !/^__/ } keys %SIG;
+	$want{CHLD} = $CHLD0 // 'DEFAULT';
 	@DATA = data_handles();
 	$SIG{CHLD} = 'DEFAULT';	# ours to reap, whatever the script chose
+	@SIGFIX = map { [$_, $want{$_}] }
+	    grep { ($SIG{$_} // 'DEFAULT') ne $want{$_} } keys %want;
 }
 
 # Write out what STDOUT holds (setting $| flushes), leaving $| as it was.
@@ -199,15 +206,17 @@ sub serve {
 	# into every request.
 	flush_stdout();
 	POSIX::write(1, "READY\n", 6) or fatal("write READY: $!");
+	# Each fork makes every page shared again, so each page this loop
+	# writes costs a copy per request: it keeps its state in plain
+	# scalars and strings, built once or updated in place.
+	my $rin = '';
+	vec($rin, 0, 1) = 1;
+	vec($rin, fileno($listen), 1) = 1;
 	while (1) {
-		my $rin = '';
-		vec($rin, 0, 1) = 1;
-		vec($rin, fileno($listen), 1) = 1;
-		vec($rin, fileno($_), 1) = 1 for grep { defined } values %KIDS;
 		# A child without a pidfd (an old kernel) is polled for.
-		my $poll = (grep { !defined } values %KIDS) ? 0.05 : undef;
+		my $poll = $NOPIDFD ? 0.05 : undef;
 		$poll = 0.01 if length $pending && !defined $poll;
-		my $n = select(my $rout = $rin, undef, undef, $poll);
+		my $n = select(my $rout = $rin | $KIDVEC, undef, undef, $poll);
 		my $err = $!;
 		reap($n > 0 ? $rout : undef);
 		next if $n < 0 && $err == POSIX::EINTR();
@@ -280,9 +289,13 @@ sub accept_pair {
 	    argv => \@argv, env => \@f } if $pid == 0;
 	# Its exit makes its pidfd readable, with no race against select.
 	my $pidfd = syscall($SYS_pidfd_open, $pid, 0);
-	my $h;
-	undef $h unless $pidfd >= 0 && open($h, '<&=', $pidfd);
-	$KIDS{$pid} = $h;
+	if ($pidfd >= 0) {
+		vec($KIDVEC, $pidfd, 1) = 1;
+	} else {
+		$pidfd = -1;
+		$NOPIDFD++;
+	}
+	$KIDS{$pid} = $pidfd;
 	return;
 }
 
@@ -293,21 +306,29 @@ sub accept_pair {
 sub reap {
 	my ($rout) = @_;
 	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
-		delete $KIDS{$pid};
 		exited($pid, $?);
 	}
-	return unless defined $rout;
+	# A pidfd that was readable before waitpid(-1) found nothing more:
+	# a child that waitpid(-1) will never give us.
+	return unless defined $rout && ($rout & $KIDVEC) =~ /[^\0]/;
 	for my $pid (keys %KIDS) {
-		my $h = $KIDS{$pid};
-		next unless defined $h && vec($rout, fileno($h), 1);
+		my $fd = $KIDS{$pid};
+		next unless $fd >= 0 && vec($rout, $fd, 1);
 		my $got = waitpid($pid, POSIX::WNOHANG());
 		next if $got == 0;
-		delete $KIDS{$pid};
 		exited($pid, $got == $pid ? $? : 9);
 	}
 }
 
+# Forget a request process (its pidfd closed) and report its exit.
 sub exited {
+	my $fd = delete $KIDS{$_[0]};
+	if (defined $fd && $fd < 0) {
+		$NOPIDFD--;
+	} elsif (defined $fd) {
+		vec($KIDVEC, $fd, 1) = 0;
+		POSIX::close($fd);
+	}
 	my $m = "X$_[0] $_[1]\n";
 	POSIX::write(1, $m, length($m)) or fatal("write: $!");
 }
@@ -404,9 +425,9 @@ sub start_request {
 	# layers the compile phase gave them, as in a cold run) over the new
 	# descriptors; the zygote never read or left output in them.
 	close($r->{listen});
+	POSIX::close($_) for grep { $_ >= 0 } values %KIDS;
 	%KIDS = ();
 	$in_request = 1;
-	%INC0 = %INC;
 	POSIX::dup2(fileno($r->{d}), 0);
 	POSIX::dup2(fileno($r->{d}), 1);
 	POSIX::dup2(fileno($r->{e}), 2);
@@ -435,10 +456,7 @@ sub start_request {
 		POSIX::_exit(127);
 	}
 	# (Only those that differ: each store costs three system calls.)
-	for (keys %SIG0) {
-		my $want = $SIG0{$_} // 'DEFAULT';
-		$SIG{$_} = $want if ($SIG{$_} // 'DEFAULT') ne $want;
-	}
+	$SIG{$_->[0]} = $_->[1] for @SIGFIX;
 	POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
 	srand();
 	# The rest of what a fresh perl has: its start time, clean status
