@@ -16,6 +16,9 @@
 #                         upload scenarios (5)
 #   BENCH_SLEEP_DURATION  seconds per wrk run for the sleep scenario (10)
 #   BENCH_TRANSFERS       sequential curl downloads of 64 MiB (4)
+#   BENCH_ROUNDS          rounds per scenario, each wrapper once in each
+#                         round; the table shows each wrapper's median
+#                         round (1)
 #   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep cgipm
 #                         gitweb python (all)
 #   BENCH_CONNS           wrk connections for the hello and script
@@ -46,6 +49,7 @@ CONNS=${BENCH_CONNS:-16}
 GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-1}
+ROUNDS=${BENCH_ROUNDS:-1}
 
 OUT_BYTES=67108864	# must match cgi-bin/out64m.sh
 IN_BYTES=16777216
@@ -67,9 +71,10 @@ for t in nginx wrk curl cc perl spawn-fcgi setsid awk; do
 	command -v "$t" >/dev/null || die "$t not found (apt-get install -y" \
 	    "wrk nginx-light fcgiwrap spawn-fcgi curl)"
 done
-case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS" in
+case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS$ROUNDS" in
 *[!0-9]*) die "BENCH_* numbers must be integers" ;;
 esac
+[ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
 for scen in $SCENARIOS; do
 	case $scen in
 	idle|c|sh|perl|out|in|sleep) ;;
@@ -423,16 +428,38 @@ stop_sampler() {
 
 # ---------------------------------------------------------------- results
 declare -A VAL P99 RSS ERR ZYG ZTOT CODE ABORTED
+declare -A R_VAL R_P99 R_RSS R_ERR	# per round: [scenario|slot|round]
 ROWS=""
+ROUND=1
 
 record() {	# scenario slot value p99 rss errors...
 	local s=$1 w=$2 v=$3 p=$4 r=$5
 	shift 5
-	set -- "$s" "$w" "$v" "$p" "$r" "$*"
-	VAL[$1|$2]=$3; P99[$1|$2]=$4; RSS[$1|$2]=$5; ERR[$1|$2]=$6
-	ROWS="$ROWS $1|$2"
-	say "$(printf '%-12s %-16s %10s %10s %8s KiB  %s' "$1" "$(label "$2")" \
-	    "$3" "$4" "$5" "$6")"
+	set -- "$s|$w|$ROUND" "$*"
+	R_VAL[$1]=$v; R_P99[$1]=$p; R_RSS[$1]=$r; R_ERR[$1]=$2
+	[ "$ROUND" = 1 ] && ROWS="$ROWS $s|$w"
+	say "$(printf '%-12s %-16s %10s %10s %8s KiB  %s' "$s" "$(label "$w")" \
+	    "$v" "$p" "$r" "$2")$([ "$ROUNDS" -gt 1 ] &&
+	    echo " (round $ROUND)")"
+}
+
+# Each row's median round (the lower one of an even count) becomes its
+# figures; errors of the other rounds are added to its own.
+pick_medians() {
+	local r k med e
+	for r in $ROWS; do
+		med=$(for ((k = 1; k <= ROUNDS; k++)); do
+			echo "${R_VAL[$r|$k]} $k"
+		done | sort -g | awk -v n="$ROUNDS" \
+		    'NR == int((n + 1) / 2) { print $2 }')
+		VAL[$r]=${R_VAL[$r|$med]}; P99[$r]=${R_P99[$r|$med]}
+		RSS[$r]=${R_RSS[$r|$med]}; e=${R_ERR[$r|$med]}
+		for ((k = 1; k <= ROUNDS; k++)); do
+			[ "$k" = "$med" ] || [ "${R_ERR[$r|$k]}" = none ] ||
+			[ "${R_ERR[$r|$k]}" = - ] || e="$e; round $k: ${R_ERR[$r|$k]}"
+		done
+		ERR[$r]=$e
+	done
 }
 
 # ---------------------------------------------------------------- warm mode
@@ -755,6 +782,9 @@ print_table() {
 	    "sleep: wrk -t 2 -c 256 -d ${SLEEP_DUR}s;"
 	echo "64 MiB out: $NXFER sequential curl downloads (p99 column =" \
 	    "slowest); 16 MiB in: wrk -t 1 -c 1 -d ${DUR}s uploads"
+	[ "$ROUNDS" -gt 1 ] &&
+		echo "$ROUNDS rounds per scenario, every wrapper once in each;" \
+		    "each row is that wrapper's median round"
 	echo
 	printf '%-11s | %-15s | %12s | %9s | %10s | %-7s | %s\n' \
 	    scenario wrapper "req/s|MiB/s" p99 "peak RSS" ratio errors
@@ -931,10 +961,13 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 start_nginx
 say "nginx on 127.0.0.1:$PORT, temp dir $T"
 for scen in $SCENARIOS; do
-	for slot in $(scenario_slots "$scen"); do
-		run_one "$scen" "$slot"
+	for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+		for slot in $(scenario_slots "$scen"); do
+			run_one "$scen" "$slot"
+		done
 	done
 done
+pick_medians
 print_table
 print_checks
 print_verdicts
