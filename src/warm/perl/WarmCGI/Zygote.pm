@@ -12,20 +12,29 @@ package WarmCGI::Zygote;
 # as one would (END blocks, DESTROY, flushing, exit status), which the
 # zygote reaps and reports to the daemon.
 #
-# Core Perl only.  All our I/O is raw (POSIX::read/write, sysread on
-# binmode'd sockets), so layers that the script's #! flags (-C) or BEGIN
-# blocks put on STDIN/STDOUT/STDERR never get in our way.
+# Core Perl only.  All our I/O is raw (sysread/syswrite on handles of our
+# own), so layers that the script's #! flags (-C) or BEGIN blocks put on
+# STDIN/STDOUT/STDERR never get in our way.
+#
+# Every module loaded here is in every request process, which a cold run
+# does not have, and makes each one slower: forking copies its page tables,
+# and perl's global destruction at exit visits all its symbols, writing to
+# each (a page copy each time).  POSIX and Socket, 2400 symbols, cost a
+# CGI.pm request a third of a millisecond, so they are not used: the few
+# constants below are the same on every Linux architecture, and POSIX is
+# loaded only to leave by _exit() on a rare path.
 
 use strict;
 use warnings;
-use POSIX ();
-use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
-use Socket qw(AF_UNIX MSG_PEEK SOCK_STREAM);
+use Fcntl qw(F_DUPFD F_GETFL F_SETFL O_NONBLOCK);
 
 our $VERSION = '1';
 
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
-my $SYS_pidfd_open = 434;	# the same number on every Linux architecture
+my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
+my $SYS_close_range = 436;
+my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK) = (4, 1, 1, 2);
+my ($CTL, $OUT, $LOG);	# ours on fds 0 (daemon), 1 (reports), 2 (log)
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
 			# from what the script's compile phase left
@@ -65,12 +74,14 @@ sub report {
 	my $s = join '', map { "$_\t$INC{$_}\n" } grep {
 	    !exists $INC0{$_} && defined $INC{$_} && !ref $INC{$_} } sort keys %INC;
 	return unless length $s && length $s <= 65536;
-	socket(my $c, AF_UNIX, SOCK_STREAM, 0) or return;
-	# A full backlog (a busy zygote): give up rather than wait.
-	fcntl($c, F_SETFL, fcntl($c, F_GETFL, 0) | O_NONBLOCK) or return;
-	connect($c, $SOCKNAME) or return;
-	syswrite($c, "WCGI1 L\n$s");
-	close($c);
+	for my $type (1, 2) {	# SOCK_STREAM is 2 on MIPS, 1 elsewhere
+		socket(my $c, $AF_UNIX, $type, 0) or next;
+		# A full backlog (a busy zygote): give up rather than wait.
+		fcntl($c, F_SETFL, fcntl($c, F_GETFL, 0) | O_NONBLOCK) or return;
+		connect($c, $SOCKNAME) or next;
+		syswrite($c, "WCGI1 L\n$s");
+		return;
+	}
 }
 
 # In the zygote: load what requests reported, if this zygote would find
@@ -91,19 +102,19 @@ sub learn {
 	$pending = '';
 	@want = trial(@want) or return;
 	# fd 1 is the daemon's: what a module prints goes to fd 2.
-	my $saved = POSIX::dup(1) // return;
+	open(my $saved, '>&', $OUT) or return;
 	$learned += @want;
 	local ($@, $!, $?);
 	local $SIG{__WARN__} = sub {};
 	local $SIG{__DIE__};
-	POSIX::dup2(2, 1);
+	fd_dup2($LOG, 1);
 	for my $key (@want) {
 		eval { require $key; 1 } or delete $INC{$key};
 		$SIG{CHLD} = 'DEFAULT';
 	}
 	flush_stdout();
-	POSIX::dup2($saved, 1);
-	POSIX::close($saved);
+	fd_dup2($saved, 1);
+	close($saved);
 	snapshot();	# a module may have opened its DATA
 }
 
@@ -120,7 +131,7 @@ sub trial {
 	my $pid = fork() // return;
 	if ($pid == 0) {
 		close($r);
-		POSIX::dup2(2, 1);
+		fd_dup2($LOG, 1);
 		local $SIG{__WARN__} = sub {};
 		local $SIG{__DIE__};
 		require B;
@@ -131,7 +142,7 @@ sub trial {
 			syswrite($w, ($clean ? '+' : '!') . "$key\n");
 			last unless $clean;
 		}
-		POSIX::_exit(0);
+		hard_exit(0);
 	}
 	close($w);
 	# 1 to 2 s: well inside the daemon's 5 s wait for a P line.
@@ -161,7 +172,7 @@ sub side_effects {
 	no warnings 'uninitialized';
 	return join "\0", ($end->isa('B::AV') ? $end->FILL : -1),
 	    (map { "$_=$SIG{$_}" } sort keys %SIG), @fds,
-	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, POSIX::getcwd();
+	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, readlink('/proc/self/cwd');
 }
 
 # What a cold run has when its main program starts: the signal handlers
@@ -190,14 +201,48 @@ sub flush_stdout {
 
 # Log a line to the daemon (fd 2); fatal() also ends the zygote, without
 # running the script's END blocks.
-sub logmsg { my $m = "warmcgi-zygote[$$]: $_[0]\n"; POSIX::write(2, $m, length($m)) }
-sub fatal { logmsg($_[0]); POSIX::_exit(1) }
+sub logmsg {
+	my $m = "warmcgi-zygote[$$]: $_[0]\n";
+	utf8::encode($m) if utf8::is_utf8($m);
+	syswrite($LOG, $m);
+}
+sub fatal { logmsg($_[0]); hard_exit(1) }
+
+# Leave at once: no END blocks, no destruction, no flushing.
+sub hard_exit {
+	require POSIX;
+	POSIX::_exit($_[0]);
+}
+
+# dup2(): put handle $src's descriptor on $fd, under whatever perl handle
+# is on $fd (STDOUT keeps its layers; perl's open() would give a socket
+# a new output layer stack).  $fd is free between the two calls: nothing
+# else runs in this process.
+sub fd_dup2 {
+	my ($src, $fd) = @_;
+	return if fileno($src) == $fd;
+	if (syscall($SYS_close_range, $fd, $fd, 0) == 0) {
+		fcntl($src, F_DUPFD, $fd) // fatal("F_DUPFD: $!");
+	} else {				# Linux < 5.9
+		require POSIX;
+		POSIX::dup2(fileno($src), $fd);
+	}
+}
+
+sub fd_close {
+	return if syscall($SYS_close_range, $_[0], $_[0], 0) == 0;
+	open(my $h, '<&=', $_[0]) or return;	# Linux < 5.9
+	close($h);
+}
 
 # The zygote loop.  Returns the request (a hash) in a request process; the
 # zygote itself only leaves by _exit(0) when fd 0 reaches EOF.
 sub serve {
 	local $SIG{__DIE__};	# the script's handlers are not for our errors
 	local $SIG{__WARN__};
+	open($LOG, '>&=', 2) or die "fd 2: $!\n";
+	open($OUT, '>&=', 1) or fatal("fd 1: $!");
+	open($CTL, '<&=', 0) or fatal("fd 0: $!");
 	my ($lfd) = ($ENV{WARMCGI_ZYGOTE_FD} // 3) =~ /\A([0-9]+)\z/;	# untainted
 	defined $lfd or fatal("bad WARMCGI_ZYGOTE_FD");
 	open(my $listen, '+<&=', $lfd) or fatal("fd $lfd: $!");
@@ -205,7 +250,7 @@ sub serve {
 	# Whatever the compile phase printed goes out now, before READY, not
 	# into every request.
 	flush_stdout();
-	POSIX::write(1, "READY\n", 6) or fatal("write READY: $!");
+	syswrite($OUT, "READY\n") or fatal("write READY: $!");
 	# Each fork makes every page shared again, so each page this loop
 	# writes costs a copy per request: it keeps its state in plain
 	# scalars and strings, built once or updated in place.
@@ -219,7 +264,7 @@ sub serve {
 		my $n = select(my $rout = $rin | $KIDVEC, undef, undef, $poll);
 		my $err = $!;
 		reap($n > 0 ? $rout : undef);
-		next if $n < 0 && $err == POSIX::EINTR();
+		next if $n < 0 && $err == $EINTR;
 		fatal("select: $err") if $n < 0;
 		# Learn when no request waits, or it would wait long.
 		if (length $pending && ($n == 0 || time - $pending_since >= 1)) {
@@ -228,8 +273,8 @@ sub serve {
 		}
 		next if $n == 0;
 		if (vec($rout, 0, 1)) {
-			my $got = POSIX::read(0, my $buf, 512);
-			POSIX::_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
+			my $got = sysread($CTL, my $buf, 512);
+			hard_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
 		}
 		next unless vec($rout, fileno($listen), 1);
 		my $req = eval { accept_pair($listen) };
@@ -305,7 +350,7 @@ sub accept_pair {
 # the daemon does not wait for it for ever.
 sub reap {
 	my ($rout) = @_;
-	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+	while ((my $pid = waitpid(-1, $WNOHANG)) > 0) {
 		exited($pid, $?);
 	}
 	# A pidfd that was readable before waitpid(-1) found nothing more:
@@ -314,7 +359,7 @@ sub reap {
 	for my $pid (keys %KIDS) {
 		my $fd = $KIDS{$pid};
 		next unless $fd >= 0 && vec($rout, $fd, 1);
-		my $got = waitpid($pid, POSIX::WNOHANG());
+		my $got = waitpid($pid, $WNOHANG);
 		next if $got == 0;
 		exited($pid, $got == $pid ? $? : 9);
 	}
@@ -327,10 +372,10 @@ sub exited {
 		$NOPIDFD--;
 	} elsif (defined $fd) {
 		vec($KIDVEC, $fd, 1) = 0;
-		POSIX::close($fd);
+		fd_close($fd);
 	}
 	my $m = "X$_[0] $_[1]\n";
-	POSIX::write(1, $m, length($m)) or fatal("write: $!");
+	syswrite($OUT, $m) or fatal("write: $!");
 }
 
 # Read one "\n"-terminated line and nothing after it: peek, then read up
@@ -342,8 +387,8 @@ sub line {
 		length($s) < 64 or die "line too long\n";
 		readable($fh, $deadline) or die "timeout\n";
 		my $peek;
-		unless (defined recv($fh, $peek, 64 - length($s), MSG_PEEK)) {
-			next if $! == POSIX::EINTR();
+		unless (defined recv($fh, $peek, 64 - length($s), $MSG_PEEK)) {
+			next if $! == $EINTR;
 			die "recv: $!\n";
 		}
 		# Closed before a word: the daemon gave up on this request.
@@ -361,7 +406,7 @@ sub slurp {
 	while (length($buf) < 65536) {
 		readable($fh, $deadline) or die "timeout\n";
 		my $r = sysread($fh, $buf, 65536 - length($buf), length($buf));
-		next if !defined $r && $! == POSIX::EINTR();
+		next if !defined $r && $! == $EINTR;
 		defined $r or die "read: $!\n";
 		last if $r == 0;
 	}
@@ -375,7 +420,7 @@ sub readn {
 	while (length($buf) < $n) {
 		readable($fh, $deadline) or die "timeout\n";
 		my $r = sysread($fh, $buf, $n - length($buf), length($buf));
-		next if !defined $r && $! == POSIX::EINTR();
+		next if !defined $r && $! == $EINTR;
 		defined $r or die "read: $!\n";
 		$r > 0 or die "early end of file\n";
 	}
@@ -389,7 +434,7 @@ sub readable {
 		vec(my $rin = '', fileno($fh), 1) = 1;
 		my $n = select($rin, undef, undef, $left);
 		return 1 if $n > 0;
-		return 0 if $n == 0 || $! != POSIX::EINTR();
+		return 0 if $n == 0 || $! != $EINTR;
 	}
 	return 0;
 }
@@ -417,7 +462,7 @@ sub data_handles {
 sub start_request {
 	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
-	POSIX::setpgid(0, 0);
+	setpgrp(0, 0);
 	# 2. our pid, before anything else is written on E
 	syswrite($r->{e}, "P$$\n");
 	# 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's.
@@ -425,12 +470,15 @@ sub start_request {
 	# layers the compile phase gave them, as in a cold run) over the new
 	# descriptors; the zygote never read or left output in them.
 	close($r->{listen});
-	POSIX::close($_) for grep { $_ >= 0 } values %KIDS;
+	# Ours only: with them gone, the script's close(STDOUT) closes fd 1
+	# (perl keeps a descriptor open while any handle of its is on it).
+	close($_) for $CTL, $OUT, $LOG;
+	fd_close($_) for grep { $_ >= 0 } values %KIDS;
 	%KIDS = ();
 	$in_request = 1;
-	POSIX::dup2(fileno($r->{d}), 0);
-	POSIX::dup2(fileno($r->{d}), 1);
-	POSIX::dup2(fileno($r->{e}), 2);
+	fd_dup2($r->{d}, 0);
+	fd_dup2($r->{d}, 1);
+	fd_dup2($r->{e}, 2);
 	close($r->{d});
 	close($r->{e});
 	# Our own copy of each DATA handle, same file, same position.
@@ -453,11 +501,10 @@ sub start_request {
 	my ($cwd) = $r->{cwd} =~ /\A(.*)\z/s;	# untainted for perl -T
 	unless (chdir($cwd)) {
 		print STDERR "warmcgi-zygote: chdir $cwd: $!\n";
-		POSIX::_exit(127);
+		hard_exit(127);
 	}
 	# (Only those that differ: each store costs three system calls.)
 	$SIG{$_->[0]} = $_->[1] for @SIGFIX;
-	POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
 	srand();
 	# The rest of what a fresh perl has: its start time, clean status
 	# variables, and an @INC without our -I directory.
