@@ -522,7 +522,6 @@ def start_request(z, req):
                 signal.signal(sig, handler)
             except (OSError, ValueError):
                 pass
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     random.seed()
 
 

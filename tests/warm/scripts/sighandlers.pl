@@ -1,6 +1,10 @@
 #!/usr/bin/perl
-# Handlers installed at compile time stay, as in a cold run.
+# Handlers installed and signals blocked at compile time stay, as in a cold
+# run.
+use POSIX ();
 BEGIN {
+	POSIX::sigprocmask(POSIX::SIG_BLOCK(),
+	    POSIX::SigSet->new(POSIX::SIGUSR2()));
 	$SIG{__WARN__} = sub { print "caught warning: $_[0]" };
 	$SIG{__DIE__} = sub { print "die handler: $_[0]" };
 	$SIG{USR1} = sub { print "usr1\n" };
