@@ -24,6 +24,7 @@
 
 static int	 request_params_end(struct request *, const char **);
 static void	 request_prepare(struct request *);
+static void	 request_dispatch_cb(evutil_socket_t, short, void *);
 static void	 request_start(struct request *);
 static void	 request_respond(struct request *, int);
 static void	 request_error_body(struct request *, int);
@@ -186,10 +187,28 @@ request_prepare(struct request *r)
 	srv->nwaiting++;
 }
 
-/* Start queued requests while there are free slots. */
-void
-request_dispatch(struct server *srv)
+/* The wait queue's wake-up, activated by spawn_slot_free(). */
+int
+request_queue_init(struct server *srv)
 {
+	srv->ev_dispatch = event_new(srv->base, -1, 0, request_dispatch_cb,
+	    srv);
+	return srv->ev_dispatch == NULL ? -1 : 0;
+}
+
+void
+request_queue_free(struct server *srv)
+{
+	if (srv->ev_dispatch != NULL)
+		event_free(srv->ev_dispatch);
+	srv->ev_dispatch = NULL;
+}
+
+/* Start queued requests while there are free slots. */
+static void
+request_dispatch_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
 	struct request	*r;
 
 	while (srv->nchildren < srv->cfg->max_children &&
@@ -343,9 +362,9 @@ request_warm_pidline(struct request *r)
 		log_warn("%s: warm pid %d", r->script.path, (int)r->pid);
 		spawn_kill(r->pid, SIGKILL);
 		r->killed = 1;
-		r->srv->nchildren--;
+		spawn_slot_free(r->srv);
 	} else if (rc == 1) {
-		r->srv->nchildren--;
+		spawn_slot_free(r->srv);
 		request_exit_status(r, status);
 	} else
 		r->child = ch;
@@ -377,7 +396,7 @@ request_warm_fallback(struct request *r, const char *why)
 	r->pidlen = 0;
 	r->warm = r->warm_pending = 0;
 	r->warm_tried = 1;
-	r->srv->nchildren--;
+	spawn_slot_free(r->srv);
 	request_start(r);
 }
 
@@ -824,7 +843,7 @@ request_free(struct request *r)
 		    sizeof(r->pidline)) > 0 && request_warm_pidline(r) == 1)
 			spawn_kill(r->pid, SIGKILL);
 		else
-			srv->nchildren--;
+			spawn_slot_free(srv);
 	}
 	if (r->ev_warm != NULL)
 		event_free(r->ev_warm);

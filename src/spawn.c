@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "warmcgi.h"
 
 
@@ -258,7 +260,7 @@ spawn_exited(struct server *srv, pid_t pid, int status, uint64_t via)
 	}
 	RB_REMOVE(child_tree, &srv->children, ch);
 	if (ch->slot)
-		srv->nchildren--;
+		spawn_slot_free(srv);
 	if (ch->exit_cb != NULL)
 		ch->exit_cb(ch, status, ch->arg);
 	free(ch);
@@ -324,6 +326,19 @@ spawn_reap(struct server *srv)
 			break;
 		spawn_exited(srv, pid, status, 0);
 	}
+}
+
+/*
+ * The one place a script slot (-c) is given back, whatever freed it: a
+ * reap, a zygote's exit report, a warm start that never got a process.
+ * The wait queue is served from the loop, never from inside the caller.
+ */
+void
+spawn_slot_free(struct server *srv)
+{
+	srv->nchildren--;
+	if (srv->ev_dispatch != NULL && !TAILQ_EMPTY(&srv->waitq))
+		event_active(srv->ev_dispatch, EV_TIMEOUT, 0);
 }
 
 void

@@ -51,7 +51,6 @@ main_signal_cb(evutil_socket_t sig, short ev, void *arg)
 	switch (sig) {
 	case SIGCHLD:
 		spawn_reap(srv);
-		request_dispatch(srv);
 		break;
 	case SIGTERM:
 	case SIGINT:
@@ -181,6 +180,8 @@ main(int argc, char *argv[])
 	 */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
+	if (request_queue_init(&srv) == -1)
+		fatalx("out of memory");
 	if (listen_open(&srv) == -1 || warm_init(&srv) == -1)
 		goto fail;
 	log_info("ready: %d scripts at once, %d waiting at most",
@@ -192,6 +193,7 @@ fail:
 	listen_close_all(&srv);
 	warm_free(&srv);
 	spawn_reap(&srv);
+	request_queue_free(&srv);
 	for (i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	if (srv.ev_grace != NULL)

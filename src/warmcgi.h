@@ -179,6 +179,7 @@ void		 spawn_exited(struct server *, pid_t, int, uint64_t);
 void		 spawn_lost(struct server *, uint64_t);
 void		 spawn_reap(struct server *);
 void		 spawn_kill_all(struct server *, int);
+void		 spawn_slot_free(struct server *);
 
 /* cgi.c: CGI semantics, RFC 3875, without I/O on the connection. */
 struct cgi_env {
@@ -327,7 +328,8 @@ void		 request_stdin_flush(struct request *);
 void		 request_abort(struct request *);
 void		 request_out_ready(struct request *);
 void		 request_free(struct request *);
-void		 request_dispatch(struct server *);
+int		 request_queue_init(struct server *);
+void		 request_queue_free(struct server *);
 
 /* listen.c: listening sockets. */
 struct listener {
@@ -352,7 +354,8 @@ struct server {
 	int			 nconns;
 	struct request_list	 waitq;
 	int			 nwaiting;
-	int			 nchildren;
+	int			 nchildren;	/* slots taken, of -c */
+	struct event		*ev_dispatch;	/* a slot was freed */
 	struct child_tree	 children;
 	struct orphan		 orphans[ORPHANS_MAX];
 	size_t			 norphans;

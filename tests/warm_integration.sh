@@ -17,6 +17,7 @@
 #   l  --warm auto -v            lifecycle: changes, kills, aborts, load
 #   n  --no-warm '$CGI/nowarm*'  a matching script stays cold
 #   m  --warm-max 1              two scripts share one zygote slot
+#   q  -c 2                      warm requests waiting for a slot
 # nginx maps /c/... to c, /w/... to w and so on, strips the prefix from
 # SCRIPT_NAME and REQUEST_URI (so that both modes see the same request),
 # and serves gitweb at /c/gitweb.cgi and /w/gitweb.cgi.
@@ -88,7 +89,7 @@ nginx_conf()
 		listen 127.0.0.1:$1;
 		server_name localhost;
 EOF
-	for loc in c w l n m; do
+	for loc in c w l n m q; do
 		cat <<EOF
 		location /$loc/ {
 			rewrite ^/$loc(/.*)\$ \$1 break;
@@ -126,6 +127,7 @@ start_inst l -v --warm-helpers "$HELPERS" || exit 99
 start_inst n -v --warm-helpers "$HELPERS" --no-warm "$CGI/nowarm*" ||
     exit 99
 start_inst m -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
+start_inst q -v --warm-helpers "$HELPERS" -c 2 || exit 99
 start_nginx || exit 99
 
 # ---------------------------------------------------------------- helpers
@@ -1052,6 +1054,29 @@ t_concurrent()
 	echo "# concurrent: 50 warm requests in $(( $(now_ms) - t0 )) ms"
 }
 
+# t_queue_drain INST SCRIPT N: N concurrent warm requests, more than the
+# instance's -c, each sleeping 0.3 s: those that wait for a slot start as
+# warm requests end, so every one is answered (a queue that only drains
+# on SIGCHLD leaves them hanging until curl gives up).
+t_queue_drain()
+{
+	local inst=$1 script=$2 n=$3 i pids= n200
+	warm_up "$inst" "/cgi-bin/$script?s=0" || return 1
+	rm -f "$T"/qd.*
+	for i in $(seq 1 "$n"); do
+		curl -s -m 90 -o "$T/qd.$i.body" -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/$inst/cgi-bin/$script?s=0.3" \
+		    >"$T/qd.$i.code" 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	n200=$(cat "$T"/qd.*.code | grep -o 200 | wc -l)
+	expect_eq "answers with 200" "$n200" "$n" || return 1
+	n200=$(cat "$T"/qd.*.body | grep -cx 'slept 0.3')
+	expect_eq "bodies" "$n200" "$n" || return 1
+	expect_nogrep "log" "${WLOG[$inst]}" 'warm start failed' || return 1
+}
+
 # Every pid that was ever a zygote, from the logs.
 all_zygote_pids()
 {
@@ -1110,12 +1135,12 @@ t_sigterm()
 	expect_eq "l exit status after one SIGTERM" "$stop_rc" 0 || return 1
 	echo "# sigterm: l exited $(( $(now_ms) - t0 )) ms after SIGTERM"
 	stop_nginx
-	for name in w c n m; do
+	for name in w c n m q; do
 		stop_pid "${WPID[$name]}" TERM 14000
 		rc=$stop_rc
 		expect_eq "$name exit status" "$rc" 0 || return 1
 	done
-	for name in l w c n m; do
+	for name in l w c n m q; do
 		[ ! -e "$T/$name.sock" ] || { why="$name.sock left"; return 1; }
 	done
 	sleep 0.2
@@ -1209,6 +1234,9 @@ run warm-max-1 t_warm_max
 run client-disconnect-pl t_disconnect sleeper.pl
 run client-disconnect-py t_disconnect sleeper.py
 run concurrent-50 t_concurrent
+run queue-drains-pl t_queue_drain q sleeper.pl 16
+run queue-drains-py t_queue_drain q sleeper.py 16
+run queue-drains-c64 t_queue_drain l sleeper.pl 65
 run warm-off-no-zygote t_warm_off
 run sigterm-cleanup t_sigterm
 run zygote-no-end-blocks t_zygote_no_end
