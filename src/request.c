@@ -40,12 +40,15 @@ static void	 request_bad_header(struct request *, const char *);
 static void	 request_stderr_log(struct request *);
 static void	 request_child_exit(struct child *, int, void *);
 static void	 request_check_end(struct request *);
+static int	 request_exit_wait(struct request *);
+static void	 request_exit_wait_cb(evutil_socket_t, short, void *);
 static const char *request_name(struct request *);
 static void	 request_exit_status(struct request *, int);
 static int	 request_run_warm(struct request *);
 static int	 request_warm_pidline(struct request *);
 static void	 request_warm_fallback(struct request *, const char *);
 static void	 request_warm_timeout_cb(evutil_socket_t, short, void *);
+static void	 request_warm_cancel(struct request *);
 static void	 request_events(struct request *);
 
 struct request *
@@ -398,6 +401,32 @@ request_warm_fallback(struct request *r, const char *why)
 	r->warm_tried = 1;
 	spawn_slot_free(r->srv);
 	request_start(r);
+}
+
+/*
+ * Give up on a warm start whose pid has not been read.  After the
+ * shutdown the P line is either queued here already (the process runs:
+ * it is adopted, and the caller kills it) or its write fails and the
+ * request process exits without running the script (PROTOCOL.md).  Never
+ * a fall-back to exec: an aborted request must not run twice.
+ */
+static void
+request_warm_cancel(struct request *r)
+{
+	if (!r->warm_pending)
+		return;
+	(void)shutdown(r->fd_err, SHUT_RDWR);
+	if (buf_read_fd(r->chunk, r->fd_err, sizeof(r->pidline)) > 0 &&
+	    request_warm_pidline(r) == 1)
+		return;
+	r->warm_pending = 0;
+	if (r->ev_warm != NULL)
+		evtimer_del(r->ev_warm);
+	evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
+	request_fd_close(&r->fd_out, &r->ev_out);
+	request_fd_close(&r->fd_err, &r->ev_err);
+	spawn_slot_free(r->srv);
+	log_debug("%s: warm start cancelled before its pid was known", r->script.path);
 }
 
 static void
@@ -773,6 +802,7 @@ request_abort(struct request *r)
 		r->waiting = 0;
 		srv->nwaiting--;
 	}
+	request_warm_cancel(r);
 	if (r->pid > 0) {
 		spawn_kill(r->pid, SIGKILL);
 		r->killed = 1;
@@ -796,8 +826,47 @@ request_out_ready(struct request *r)
 }
 
 /*
+ * Whether to end a request whose stdout and stderr are at EOF but whose
+ * process has not been reaped.  Its exit usually follows at once (the
+ * pipes close as it exits): wait EXIT_WAIT_MS for the status.  A script
+ * still running then closed both on purpose and works on (mails, starts
+ * a helper): the response ends, as with Apache's mod_cgi, and the process
+ * stays tracked by spawn.c (killed at shutdown, reaped, logged).
+ */
+static int
+request_exit_wait(struct request *r)
+{
+	struct timeval	 tv = { EXIT_WAIT_MS / 1000,
+			    (EXIT_WAIT_MS % 1000) * 1000 };
+
+	if (r->ev_exit == NULL) {
+		if ((r->ev_exit = evtimer_new(r->srv->base,
+		    request_exit_wait_cb, r)) == NULL)
+			return 1;
+		evtimer_add(r->ev_exit, &tv);
+		return 0;
+	}
+	if (evtimer_pending(r->ev_exit, NULL))
+		return 0;
+	log_info("%s[%d]: closed its output and runs on; the response ends",
+	    r->script.path, (int)r->pid);
+	spawn_detach(r->child, r->script.path);
+	r->child = NULL;
+	return 1;
+}
+
+static void
+request_exit_wait_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	request_check_end(arg);
+}
+
+/*
  * END_REQUEST once the body has ended, both pipes are at EOF and the
- * script has been reaped.  This may free r: callers return right after.
+ * script has been reaped (or runs on detached).  This may free r: callers
+ * return right after.
  */
 static void
 request_check_end(struct request *r)
@@ -807,8 +876,9 @@ request_check_end(struct request *r)
 	if (r->ended || !r->stdin_done || r->state == R_PARAMS ||
 	    r->state == R_WAIT)
 		return;
-	if (r->fd_out != -1 || r->fd_err != -1 || r->child != NULL ||
-	    r->warm_pending)
+	if (r->fd_out != -1 || r->fd_err != -1 || r->warm_pending)
+		return;
+	if (r->child != NULL && !request_exit_wait(r))
 		return;
 	r->ended = 1;
 	status_count_response(&r->srv->stats, r->status);
@@ -837,18 +907,13 @@ request_free(struct request *r)
 		srv->stats.aborted++;
 		log_debug("%s: request ended early", request_name(r));
 	}
-	if (r->warm_pending) {
-		/* Its pid may be waiting unread: kill what it names. */
-		if (r->fd_err != -1 && buf_read_fd(r->chunk, r->fd_err,
-		    sizeof(r->pidline)) > 0 && request_warm_pidline(r) == 1)
-			spawn_kill(r->pid, SIGKILL);
-		else
-			spawn_slot_free(srv);
-	}
+	request_warm_cancel(r);
 	if (r->ev_warm != NULL)
 		event_free(r->ev_warm);
 	if (r->ev_coalesce != NULL)
 		event_free(r->ev_coalesce);
+	if (r->ev_exit != NULL)
+		event_free(r->ev_exit);
 	if (r->child != NULL) {
 		spawn_kill(r->pid, SIGKILL);
 		spawn_disown(r->child);

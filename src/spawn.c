@@ -26,6 +26,7 @@ static void	spawn_orphan(struct server *, pid_t, int, uint64_t);
 static void	spawn_orphans_expire(struct server *, time_t);
 static int	spawn_ended(pid_t, int *);
 static time_t	spawn_now(void);
+static void	spawn_detached_exit(struct child *, int, void *);
 
 RB_GENERATE(child_tree, child, entry, child_cmp)
 
@@ -154,6 +155,31 @@ spawn_disown(struct child *ch)
 {
 	ch->exit_cb = NULL;
 	ch->arg = NULL;
+}
+
+/*
+ * The request has ended but its process runs on: it stays tracked (a slot,
+ * killed at shutdown) and its exit is logged under its name.
+ */
+void
+spawn_detach(struct child *ch, const char *name)
+{
+	ch->exit_cb = spawn_detached_exit;
+	ch->arg = strdup(name);
+}
+
+static void
+spawn_detached_exit(struct child *ch, int status, void *arg)
+{
+	const char	*name = arg != NULL ? arg : "script";
+
+	if (WIFSIGNALED(status))
+		log_info("%s[%d]: killed by signal %d after its response "
+		    "ended", name, (int)ch->pid, WTERMSIG(status));
+	else
+		log_info("%s[%d]: exited with status %d after its response "
+		    "ended", name, (int)ch->pid, WEXITSTATUS(status));
+	free(arg);
 }
 
 /*

@@ -60,6 +60,7 @@ struct evconnlistener;
 #define ACCEPT_PAUSE_SEC	1		/* listener pause on EMFILE */
 #define REAP_WAIT_SEC		2		/* after the final SIGKILL */
 #define WARM_PID_TIMEOUT	5		/* s for a zygote to fork */
+#define EXIT_WAIT_MS		1000		/* exit awaited after EOF */
 
 /* config.c: the command line, parsed in one place. */
 struct config {
@@ -173,6 +174,7 @@ struct child	*spawn_child(struct server *, const struct spawn_args *,
 		    int [3], child_exit_cb, void *);
 void		 spawn_kill(pid_t, int);
 void		 spawn_disown(struct child *);
+void		 spawn_detach(struct child *, const char *);
 int		 spawn_adopt(struct server *, pid_t, uint64_t, child_exit_cb,
 		    void *, struct child **, int *);
 void		 spawn_exited(struct server *, pid_t, int, uint64_t);
@@ -317,6 +319,7 @@ struct request {
 	size_t			 pidlen;
 	uint64_t		 out_total;	/* stdout bytes so far */
 	struct event		*ev_coalesce;	/* re-arms stdout reading */
+	struct event		*ev_exit;	/* EXIT_WAIT_MS after EOF */
 };
 TAILQ_HEAD(request_list, request);
 

@@ -659,6 +659,24 @@ t_sanitizers()
 	check_sanitizers "${WLOG[@]}" "$T/dup2.log"
 }
 
+# A script that closes stdout and stderr and works on: its response ends
+# at EOF, before it exits; its exit is still reaped and logged.
+t_detach()
+{
+	local f=$T/detach.go code
+	rm -f "$f" "$f.done"
+	code=$(curl -s -m 30 -o "$T/detach.body" -w '%{http_code}' \
+	    "http://127.0.0.1:$PORT/cgi-bin/detach.sh?f=$f")
+	[ -e "$f.done" ] && { why="the script had already ended"; return 1; }
+	expect_eq "status" "$code" 200 || return 1
+	expect_eq "body" "$(cat "$T/detach.body")" answered || return 1
+	touch "$f"
+	wait_file 60000 "$f.done" || { why="the script never finished"; \
+	    return 1; }
+	wait_log 60000 "${WLOG[w1]}" "detach\.sh\[$(cat "$f.done")\]: exited with status 0 after its response ended" || {
+		why="no exit line in the log"; return 1; }
+}
+
 run env-nginx t_env_nginx
 run env-direct t_env_direct
 run argv t_argv
@@ -688,6 +706,7 @@ run crash t_crash
 run keepalive-upstream t_keepalive
 run keepalive-direct t_keepalive_direct
 run client-disconnect t_disconnect
+run detached-after-eof t_detach
 run concurrent-100 t_concurrent
 run queue-full-503 t_queue_full
 run stderr-to-log t_stderr_log

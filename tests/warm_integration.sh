@@ -1077,6 +1077,44 @@ t_queue_drain()
 	expect_nogrep "log" "${WLOG[$inst]}" 'warm start failed' || return 1
 }
 
+# t_abort_pending SCRIPT: FCGI_ABORT_REQUEST right behind the params of a
+# warm request, while its pid is not known yet (and a few ms later): the
+# script runs at most once and never to its end, nothing falls back to
+# exec, and the zygote serves on.
+t_abort_pending()
+{
+	local s=$1 file=$CGI/$1 f zpid i pids pid ms execs
+	warm_up l "/cgi-bin/$s?s=0&f=$T/ab-warm" || return 1
+	zpid=$(zygote_pid l "$file")
+	execs=$(grep -c "$(esc "$file"): started pid" "${WLOG[l]}")
+	for i in 1 2 3 4 5 6; do
+		ms=$(( (i - 1) % 3 ))
+		f=$T/ab-$s.$i
+		rm -f "$f"
+		timeout 60 "$FCGI_CLIENT" -t 50 "unix:$T/l.sock" abort "$ms" \
+		    "SCRIPT_FILENAME=$file" REQUEST_METHOD=GET \
+		    "QUERY_STRING=s=3&f=$f" >"$T/ab.out" 2>&1
+		grep -q 'END_REQUEST' "$T/ab.out" || {
+			why="round $i: no END_REQUEST: $(short "$(cat "$T/ab.out")")"
+			return 1; }
+		pids=$(sed -n 's/ start$//p' "$f" 2>/dev/null)
+		[ "$(printf '%s' "$pids" | grep -c .)" -le 1 ] || {
+			why="round $i: ran twice: $pids"; return 1; }
+		for pid in $pids; do
+			wait_gone 60000 "$pid" || {
+				why="round $i: pid $pid still runs"; return 1; }
+		done
+		! grep -q done "$f" 2>/dev/null || {
+			why="round $i: an aborted request ran to its end"
+			return 1; }
+	done
+	expect_eq "zygote" "$(zygote_pid l "$file")" "$zpid" || return 1
+	expect_nogrep "log" "${WLOG[l]}" "$(esc "$file"): warm start failed" ||
+	    return 1
+	expect_eq "runs by exec" "$(grep -c "$(esc "$file"): started pid" \
+	    "${WLOG[l]}")" "$execs" || return 1
+}
+
 # Every pid that was ever a zygote, from the logs.
 all_zygote_pids()
 {
@@ -1234,6 +1272,8 @@ run warm-max-1 t_warm_max
 run client-disconnect-pl t_disconnect sleeper.pl
 run client-disconnect-py t_disconnect sleeper.py
 run concurrent-50 t_concurrent
+run abort-pending-pl t_abort_pending once.pl
+run abort-pending-py t_abort_pending once.py
 run queue-drains-pl t_queue_drain q sleeper.pl 16
 run queue-drains-py t_queue_drain q sleeper.py 16
 run queue-drains-c64 t_queue_drain l sleeper.pl 65
