@@ -286,10 +286,10 @@ conn_record(struct conn *c, const struct fcgi_record *rec)
 		}
 		break;
 	case FCGI_STDIN:
-		if (request_stdin(r, rec->content,
-		    h->content_length) == -1) {
-			log_warnx("%s: out of memory", c->peer);
-			c->dead = "out of memory";
+		if (request_stdin(r, rec->content, h->content_length,
+		    &why) == -1) {
+			log_warnx("%s: %s", c->peer, why);
+			c->dead = why;
 		}
 		break;
 	case FCGI_GET_VALUES:
@@ -344,26 +344,33 @@ conn_begin(struct conn *c, const struct fcgi_record *rec)
 		c->closing = 1;
 }
 
-/* FCGI_GET_VALUES (spec 4.1): answer the three names we know. */
+/*
+ * FCGI_GET_VALUES (spec 4.1): answer the three names we know.
+ * FCGI_MAX_REQS counts the requests taken at once without a 503: those
+ * running (-c) and those queued (--queue), one per connection.
+ */
 static void
 conn_get_values(struct conn *c, const struct fcgi_record *rec)
 {
+	const struct config *cfg = c->srv->cfg;
 	const uint8_t	*p = rec->content, *name, *value;
 	uint32_t	 nlen, vlen;
 	size_t		 off = 0, len = rec->hdr.content_length, used, n;
 	uint8_t		 out[256];
 	char		 val[32];
 	size_t		 olen = 0;
+	long long	 reqs;
 
+	reqs = (long long)cfg->max_children + cfg->queue_max;
+	if (reqs > cfg->max_conns)
+		reqs = cfg->max_conns;
 	while (off < len && fcgi_pair_decode(p + off, len - off, &used,
 	    &name, &nlen, &value, &vlen) == FCGI_OK) {
 		off += used;
 		if (nlen == 14 && memcmp(name, "FCGI_MAX_CONNS", 14) == 0)
-			snprintf(val, sizeof(val), "%d",
-			    c->srv->cfg->max_conns);
+			snprintf(val, sizeof(val), "%d", cfg->max_conns);
 		else if (nlen == 13 && memcmp(name, "FCGI_MAX_REQS", 13) == 0)
-			snprintf(val, sizeof(val), "%d",
-			    c->srv->cfg->max_conns);
+			snprintf(val, sizeof(val), "%lld", reqs);
 		else if (nlen == 15 && memcmp(name, "FCGI_MPXS_CONNS", 15) ==
 		    0)
 			strlcpy(val, "0", sizeof(val));
