@@ -39,6 +39,7 @@ static void	conn_end_direct(struct conn *, uint16_t, uint8_t);
 static void	conn_frame(struct evbuffer *, uint8_t, uint16_t, const void *,
 		    size_t);
 static int	conn_overflowing(struct conn *);
+static int	conn_out_full(struct conn *);
 static struct evbuffer *conn_target(struct conn *, size_t);
 static void	conn_spill(struct conn *, struct evbuffer *);
 static void	conn_flush(struct conn *);
@@ -202,7 +203,8 @@ conn_process(struct conn *c)
 
 	c->busy = 1;
 	for (;;) {
-		while (!c->paused && !c->closing && c->dead == NULL) {
+		while (!c->paused && !c->closing && c->dead == NULL &&
+		    !conn_out_full(c)) {
 			if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 ||
 			    v.iov_len == 0)
 				break;
@@ -235,7 +237,8 @@ conn_process(struct conn *c)
 		return;
 	}
 	/* Bounded input: read more only once this much is parsed. */
-	conn_reading(c, !c->paused && !c->closing &&
+	c->out_full = conn_out_full(c);
+	conn_reading(c, !c->paused && !c->closing && !c->out_full &&
 	    evbuffer_get_length(in) < CONN_READ_HIGH);
 }
 
@@ -425,6 +428,19 @@ conn_overflowing(struct conn *c)
 	    c->srv->cfg->out_buf;
 }
 
+/*
+ * Replies to records (GET_VALUES, unknown types, refused requests) go
+ * straight to the socket: past --out-buffer unread, stop taking records
+ * until it has drained (conn_write_cb), or a peer that never reads could
+ * make us queue them without end.
+ */
+static int
+conn_out_full(struct conn *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    c->srv->cfg->out_buf;
+}
+
 int
 conn_out_room(struct conn *c)
 {
@@ -604,6 +620,10 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	struct conn	*c = arg;
 
 	conn_flush(c);
+	if (c->out_full && !conn_out_full(c)) {
+		c->out_full = 0;
+		event_active(c->ev_resume, 0, 0);
+	}
 	if (c->closing && c->req == NULL && c->spill_fd == -1 &&
 	    evbuffer_get_length(c->held) == 0 &&
 	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
