@@ -355,7 +355,7 @@ conn_begin(struct conn *c, const struct fcgi_record *rec)
 static void
 conn_get_values(struct conn *c, const struct fcgi_record *rec)
 {
-	const struct config *cfg = c->srv->cfg;
+	const struct config	*cfg = c->srv->cfg;
 	const uint8_t	*p = rec->content, *name, *value;
 	uint32_t	 nlen, vlen;
 	size_t		 off = 0, len = rec->hdr.content_length, used, n;
