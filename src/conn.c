@@ -39,6 +39,7 @@ static void	conn_end_direct(struct conn *, uint16_t, uint8_t);
 static void	conn_frame(struct evbuffer *, uint8_t, uint16_t, const void *,
 		    size_t);
 static int	conn_overflowing(struct conn *);
+static int	conn_out_full(struct conn *);
 static struct evbuffer *conn_target(struct conn *, size_t);
 static void	conn_spill(struct conn *, struct evbuffer *);
 static void	conn_flush(struct conn *);
@@ -202,7 +203,8 @@ conn_process(struct conn *c)
 
 	c->busy = 1;
 	for (;;) {
-		while (!c->paused && !c->closing && c->dead == NULL) {
+		while (!c->paused && !c->closing && c->dead == NULL &&
+		    !conn_out_full(c)) {
 			if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 ||
 			    v.iov_len == 0)
 				break;
@@ -235,7 +237,8 @@ conn_process(struct conn *c)
 		return;
 	}
 	/* Bounded input: read more only once this much is parsed. */
-	conn_reading(c, !c->paused && !c->closing &&
+	c->out_full = conn_out_full(c);
+	conn_reading(c, !c->paused && !c->closing && !c->out_full &&
 	    evbuffer_get_length(in) < CONN_READ_HIGH);
 }
 
@@ -286,10 +289,10 @@ conn_record(struct conn *c, const struct fcgi_record *rec)
 		}
 		break;
 	case FCGI_STDIN:
-		if (request_stdin(r, rec->content,
-		    h->content_length) == -1) {
-			log_warnx("%s: out of memory", c->peer);
-			c->dead = "out of memory";
+		if (request_stdin(r, rec->content, h->content_length,
+		    &why) == -1) {
+			log_warnx("%s: %s", c->peer, why);
+			c->dead = why;
 		}
 		break;
 	case FCGI_GET_VALUES:
@@ -344,26 +347,33 @@ conn_begin(struct conn *c, const struct fcgi_record *rec)
 		c->closing = 1;
 }
 
-/* FCGI_GET_VALUES (spec 4.1): answer the three names we know. */
+/*
+ * FCGI_GET_VALUES (spec 4.1): answer the three names we know.
+ * FCGI_MAX_REQS counts the requests taken at once without a 503: those
+ * running (-c) and those queued (--queue), one per connection.
+ */
 static void
 conn_get_values(struct conn *c, const struct fcgi_record *rec)
 {
+	const struct config	*cfg = c->srv->cfg;
 	const uint8_t	*p = rec->content, *name, *value;
 	uint32_t	 nlen, vlen;
 	size_t		 off = 0, len = rec->hdr.content_length, used, n;
 	uint8_t		 out[256];
 	char		 val[32];
 	size_t		 olen = 0;
+	long long	 reqs;
 
+	reqs = (long long)cfg->max_children + cfg->queue_max;
+	if (reqs > cfg->max_conns)
+		reqs = cfg->max_conns;
 	while (off < len && fcgi_pair_decode(p + off, len - off, &used,
 	    &name, &nlen, &value, &vlen) == FCGI_OK) {
 		off += used;
 		if (nlen == 14 && memcmp(name, "FCGI_MAX_CONNS", 14) == 0)
-			snprintf(val, sizeof(val), "%d",
-			    c->srv->cfg->max_conns);
+			snprintf(val, sizeof(val), "%d", cfg->max_conns);
 		else if (nlen == 13 && memcmp(name, "FCGI_MAX_REQS", 13) == 0)
-			snprintf(val, sizeof(val), "%d",
-			    c->srv->cfg->max_conns);
+			snprintf(val, sizeof(val), "%lld", reqs);
 		else if (nlen == 15 && memcmp(name, "FCGI_MPXS_CONNS", 15) ==
 		    0)
 			strlcpy(val, "0", sizeof(val));
@@ -415,6 +425,19 @@ conn_overflowing(struct conn *c)
 	return c->hold || c->spill_fd != -1 ||
 	    evbuffer_get_length(c->held) > 0 ||
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    c->srv->cfg->out_buf;
+}
+
+/*
+ * Replies to records (GET_VALUES, unknown types, refused requests) go
+ * straight to the socket: past --out-buffer unread, stop taking records
+ * until it has drained (conn_write_cb), or a peer that never reads could
+ * make us queue them without end.
+ */
+static int
+conn_out_full(struct conn *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) >
 	    c->srv->cfg->out_buf;
 }
 
@@ -597,6 +620,10 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	struct conn	*c = arg;
 
 	conn_flush(c);
+	if (c->out_full && !conn_out_full(c)) {
+		c->out_full = 0;
+		event_active(c->ev_resume, 0, 0);
+	}
 	if (c->closing && c->req == NULL && c->spill_fd == -1 &&
 	    evbuffer_get_length(c->held) == 0 &&
 	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)

@@ -487,9 +487,10 @@ request_respond(struct request *r, int status)
 	request_check_end(r);
 }
 
-/* One FCGI_STDIN record; an empty one ends the body. */
+/* One FCGI_STDIN record; an empty one ends the body.  -1 and *why: close. */
 int
-request_stdin(struct request *r, const uint8_t *p, size_t len)
+request_stdin(struct request *r, const uint8_t *p, size_t len,
+    const char **why)
 {
 	if (r->stdin_done)
 		return 0;
@@ -504,10 +505,24 @@ request_stdin(struct request *r, const uint8_t *p, size_t len)
 	r->srv->stats.bytes_in += len;
 	if (r->stdin_discard)
 		return 0;
-	if (evbuffer_add(r->stdin_q, p, len) == -1)
+	/*
+	 * The body may start before the params end (spec 3.3 lets streams
+	 * interleave).  Pausing then would never end, the params' end being
+	 * behind the pause: keep up to --stdin-buffer of it, no more.
+	 */
+	if (r->state == R_PARAMS && evbuffer_get_length(r->stdin_q) + len >
+	    r->srv->cfg->stdin_buf) {
+		*why = "request body before the end of its params is larger "
+		    "than --stdin-buffer";
 		return -1;
+	}
+	if (evbuffer_add(r->stdin_q, p, len) == -1) {
+		*why = "out of memory";
+		return -1;
+	}
 	/* Written by request_stdin_flush() once the records are parsed. */
-	if (evbuffer_get_length(r->stdin_q) >= r->srv->cfg->stdin_buf)
+	if (r->state != R_PARAMS &&
+	    evbuffer_get_length(r->stdin_q) >= r->srv->cfg->stdin_buf)
 		conn_read_pause(r->conn, 1);
 	return 0;
 }
@@ -736,6 +751,8 @@ request_stderr_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	if (r->srv->cfg->stderr_to_fcgi) {
+		if (evbuffer_get_length(r->chunk) > 0)
+			r->stderr_sent = 1;
 		conn_send_buffer(r->conn, FCGI_STDERR, r->id, r->chunk);
 		return;
 	}
@@ -882,7 +899,9 @@ request_check_end(struct request *r)
 		return;
 	r->ended = 1;
 	status_count_response(&r->srv->stats, r->status);
-	/* An empty record ends the stdout stream (spec 5.3). */
+	/* An empty record ends each stream sent (spec 3.3, 5.3). */
+	if (r->stderr_sent)
+		conn_send(r->conn, FCGI_STDERR, r->id, NULL, 0);
 	conn_send(r->conn, FCGI_STDOUT, r->id, NULL, 0);
 	fcgi_end_encode(rec, r->id, r->app_status, FCGI_REQUEST_COMPLETE);
 	conn_send(r->conn, FCGI_END_REQUEST, r->id, rec + FCGI_HEADER_LEN,

@@ -254,6 +254,7 @@ struct conn {
 	int			 closing;	/* close once output is flushed */
 	const char		*dead;		/* close at the next chance */
 	int			 paused;	/* reading stopped by back-pressure */
+	int			 out_full;	/* ... or by output unread */
 	int			 reading;	/* ev_read, else ev_closed, is on */
 	int			 hold;		/* output held until stdin ends */
 	struct evbuffer		*held;		/* held or overflow records */
@@ -307,6 +308,7 @@ struct request {
 	int			 hdr_done;
 	int			 hdr_bad;
 	struct evbuffer		*errline;	/* partial stderr line */
+	int			 stderr_sent;	/* FCGI_STDERR to end (-f) */
 	uint32_t		 app_status;
 	int			 ended;
 	int			 warm;		/* served by a zygote */
@@ -326,7 +328,8 @@ TAILQ_HEAD(request_list, request);
 struct request	*request_new(struct conn *, uint16_t, uint8_t);
 int		 request_params(struct request *, const uint8_t *, size_t,
 		    const char **);
-int		 request_stdin(struct request *, const uint8_t *, size_t);
+int		 request_stdin(struct request *, const uint8_t *, size_t,
+		    const char **);
 void		 request_stdin_flush(struct request *);
 void		 request_abort(struct request *);
 void		 request_out_ready(struct request *);

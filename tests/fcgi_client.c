@@ -5,7 +5,7 @@
  * BEGIN_REQUEST while one is active, an FCGI_ABORT_REQUEST.  Records are
  * built and decoded with the daemon's own codec (src/fcgi.h).
  *
- * usage: fcgi_client [-k] [-c count] [-i file] [-n count] [-t sec]
+ * usage: fcgi_client [-Ekr] [-c count] [-i file] [-n count] [-t sec]
  *            socket mode [args ...]
  *
  * socket is unix:/path or tcp:HOST:PORT.  Modes:
@@ -13,8 +13,10 @@
  *   request NAME=VALUE ...   One RESPONDER request (-n: that many, one after
  *                            the other on one connection; -k sets
  *                            FCGI_KEEP_CONN), with the request body read
- *                            from -i file.  STDOUT goes to stdout, STDERR
- *                            to stderr, then "fcgi_client: end app=N
+ *                            from -i file (-E: sent before the empty
+ *                            FCGI_PARAMS record).  STDOUT goes to stdout,
+ *                            STDERR to stderr (-r: one line per record to
+ *                            stdout instead), then "fcgi_client: end app=N
  *                            proto=N" to stderr for each END_REQUEST.
  *   raw HEX|@file ...        Send these bytes, then print every record that
  *                            comes back, one line each.
@@ -26,6 +28,13 @@
  *                            MS milliseconds; print the records.
  *   fuzz SEED COUNT          Send COUNT random version-1 records; print the
  *                            records.
+ *   flood MIB get-values|HEX Send MIB MiB of this record (a GET_VALUES
+ *                            for the three names, or the bytes given)
+ *                            over and over without reading any reply,
+ *                            until all is sent or no byte has gone for 3
+ *                            seconds; print "wrote N all|blocked", then
+ *                            keep the connection open until standard
+ *                            input ends.
  *
  * The printing modes end with a line "eof" (the daemon closed the
  * connection), "timeout" (-t seconds passed, default 10) or "done" (-c
@@ -55,6 +64,7 @@
 
 #define CLIENT_TIMEOUT_SEC	10
 #define CLIENT_READ_CHUNK	(64 * 1024)
+#define FLOOD_STALL_MS		3000	/* no progress: the peer stopped */
 
 struct client {
 	int			 fd;
@@ -63,6 +73,7 @@ struct client {
 	struct fcgi_decoder	 dec;
 	int			 eof;
 	int			 dump;		/* print one line per record */
+	int			 show;		/* request mode: the same */
 	int			 stop;		/* the handler is satisfied */
 	int			 max_records;	/* -c: stop after these */
 	int			 nrecords;
@@ -80,25 +91,28 @@ static void	 out_add(struct client *, const void *, size_t);
 static void	 out_record(struct client *, uint8_t, uint16_t, const void *,
 		    size_t);
 static void	 out_begin(struct client *, uint16_t, uint16_t, uint8_t);
-static void	 out_params(struct client *, uint16_t, int, char **);
+static void	 out_params(struct client *, uint16_t, int, char **, int);
 static void	 out_stdin(struct client *, uint16_t, const uint8_t *, size_t);
+static void	 out_get_values(struct client *);
 static void	 out_file(struct client *, uint16_t, const char *);
 static int	 pump(struct client *, long long);
 static void	 on_record(struct client *, const struct fcgi_record *);
 static void	 dump_record(const struct fcgi_record *);
 static void	 dump_end(struct client *, int);
+static void	 flood(struct client *, size_t, const uint8_t *, size_t);
 static uint8_t	*hex_decode(const char *, size_t *);
 static uint8_t	*file_read(const char *, size_t *);
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fcgi_client [-k] [-c count] [-i file] "
+	fprintf(stderr, "usage: fcgi_client [-Ekr] [-c count] [-i file] "
 	    "[-n count] [-t sec] socket mode [args ...]\n"
 	    "modes: request NAME=VALUE ... | raw HEX|@file ... | "
 	    "get-values |\n"
 	    "       mpx NAME=VALUE ... | abort MS NAME=VALUE ... | "
-	    "fuzz SEED COUNT\n");
+	    "fuzz SEED COUNT |\n"
+	    "       flood MIB get-values|HEX\n");
 	exit(1);
 }
 
@@ -198,7 +212,7 @@ out_begin(struct client *cl, uint16_t id, uint16_t role, uint8_t flags)
 
 /* NAME=VALUE arguments as one params stream, split into records. */
 static void
-out_params(struct client *cl, uint16_t id, int argc, char **argv)
+out_params(struct client *cl, uint16_t id, int argc, char **argv, int end)
 {
 	uint8_t		*buf = NULL, *nb;
 	size_t		 len = 0, off, n, nlen, vlen;
@@ -221,7 +235,8 @@ out_params(struct client *cl, uint16_t id, int argc, char **argv)
 		n = len - off > FCGI_MAX_CONTENT ? FCGI_MAX_CONTENT : len - off;
 		out_record(cl, FCGI_PARAMS, id, buf + off, n);
 	}
-	out_record(cl, FCGI_PARAMS, id, NULL, 0);
+	if (end)
+		out_record(cl, FCGI_PARAMS, id, NULL, 0);
 	free(buf);
 }
 
@@ -236,6 +251,19 @@ out_stdin(struct client *cl, uint16_t id, const uint8_t *p, size_t len)
 		out_record(cl, FCGI_STDIN, id, p + off, n);
 	}
 	out_record(cl, FCGI_STDIN, id, NULL, 0);
+}
+
+/* FCGI_GET_VALUES for the three names the specification defines. */
+static void
+out_get_values(struct client *cl)
+{
+	uint8_t	 rec[64];
+	size_t	 len = 0;
+
+	len += fcgi_pair_encode(rec + len, "FCGI_MAX_CONNS", 14, "", 0);
+	len += fcgi_pair_encode(rec + len, "FCGI_MAX_REQS", 13, "", 0);
+	len += fcgi_pair_encode(rec + len, "FCGI_MPXS_CONNS", 15, "", 0);
+	out_record(cl, FCGI_GET_VALUES, FCGI_NULL_REQUEST_ID, rec, len);
 }
 
 static void
@@ -379,12 +407,16 @@ on_record(struct client *cl, const struct fcgi_record *rec)
 	}
 	if (h->request_id != cl->want_id)
 		return;
+	if (cl->show)
+		dump_record(rec);
 	switch (h->type) {
 	case FCGI_STDOUT:
-		fwrite(p, 1, h->content_length, stdout);
+		if (!cl->show)
+			fwrite(p, 1, h->content_length, stdout);
 		break;
 	case FCGI_STDERR:
-		fwrite(p, 1, h->content_length, stderr);
+		if (!cl->show)
+			fwrite(p, 1, h->content_length, stderr);
 		break;
 	case FCGI_END_REQUEST:
 		if (h->content_length < FCGI_END_BODY_LEN)
@@ -502,6 +534,59 @@ dump_end(struct client *cl, int rc)
 	exit(rc == 3 ? 3 : 0);
 }
 
+/*
+ * Write len bytes made of rec over and over, reading nothing, until all
+ * is written or the peer has taken nothing for FLOOD_STALL_MS; then hold
+ * the connection open until our standard input ends.
+ */
+static void
+flood(struct client *cl, size_t len, const uint8_t *rec, size_t reclen)
+{
+	struct pollfd	 pfd;
+	uint8_t		*buf;
+	size_t		 n, cap, off = 0, total = 0, want;
+	ssize_t		 w;
+	long long	 last = now_ms();
+	char		 c;
+
+	/* A buffer of whole records, so every write ends on one. */
+	n = CLIENT_READ_CHUNK / reclen;
+	if (n == 0)
+		n = 1;
+	cap = n * reclen;
+	if ((buf = malloc(cap)) == NULL)
+		err(1, "malloc");
+	for (n = 0; n < cap; n += reclen)
+		memcpy(buf + n, rec, reclen);
+	while (total < len) {
+		if (now_ms() - last >= FLOOD_STALL_MS ||
+		    now_ms() >= cl->deadline)
+			break;
+		pfd.fd = cl->fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, 100) == -1 && errno != EINTR)
+			err(1, "poll");
+		want = cap - off;
+		if (want > len - total)
+			want = len - total;
+		if ((w = write(cl->fd, buf + off, want)) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			err(1, "write");
+		}
+		total += (size_t)w;
+		off = (off + (size_t)w) % cap;
+		last = now_ms();
+	}
+	printf("wrote %zu %s\n", total, total == len ? "all" : "blocked");
+	fflush(stdout);
+	free(buf);
+	while (read(STDIN_FILENO, &c, 1) > 0)
+		;
+	close(cl->fd);
+	exit(0);
+}
+
 /* Static, so what is still allocated at exit is not reported as a leak. */
 static struct client	 cl;
 
@@ -514,10 +599,14 @@ main(int argc, char *argv[])
 	long long	 ms;
 	unsigned int	 seed;
 	int		 ch, keep = 0, count = 1, timeout = CLIENT_TIMEOUT_SEC;
+	int		 early = 0;
 	int		 i, j, n, rc;
 
-	while ((ch = getopt(argc, argv, "+c:i:kn:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "+Ec:i:kn:rt:")) != -1) {
 		switch (ch) {
+		case 'E':
+			early = 1;
+			break;
 		case 'c':
 			cl.max_records = (int)strtonum(optarg, 1, 1000000,
 			    &errstr);
@@ -534,6 +623,9 @@ main(int argc, char *argv[])
 			count = (int)strtonum(optarg, 1, 1000, &errstr);
 			if (errstr != NULL)
 				errx(1, "-n %s: %s", optarg, errstr);
+			break;
+		case 'r':
+			cl.show = 1;
 			break;
 		case 't':
 			timeout = (int)strtonum(optarg, 1, 3600, &errstr);
@@ -564,8 +656,11 @@ main(int argc, char *argv[])
 			cl.ended = 0;
 			out_begin(&cl, (uint16_t)i, FCGI_RESPONDER,
 			    keep || i < count ? FCGI_KEEP_CONN : 0);
-			out_params(&cl, (uint16_t)i, argc, argv);
+			out_params(&cl, (uint16_t)i, argc, argv, !early);
 			out_file(&cl, (uint16_t)i, stdin_file);
+			if (early)
+				out_record(&cl, FCGI_PARAMS, (uint16_t)i,
+				    NULL, 0);
 			rc = pump(&cl, 0);
 			if (rc == 1) {
 				fflush(stdout);
@@ -595,20 +690,29 @@ main(int argc, char *argv[])
 		}
 		dump_end(&cl, pump(&cl, 0));
 	} else if (strcmp(mode, "get-values") == 0) {
-		len = 0;
-		len += fcgi_pair_encode(rec + len, "FCGI_MAX_CONNS", 14, "", 0);
-		len += fcgi_pair_encode(rec + len, "FCGI_MAX_REQS", 13, "", 0);
-		len += fcgi_pair_encode(rec + len, "FCGI_MPXS_CONNS", 15, "",
-		    0);
-		out_record(&cl, FCGI_GET_VALUES, FCGI_NULL_REQUEST_ID, rec,
-		    len);
+		out_get_values(&cl);
 		dump_end(&cl, pump(&cl, 0));
+	} else if (strcmp(mode, "flood") == 0) {
+		if (argc < 2)
+			usage();
+		n = (int)strtonum(argv[0], 1, 4096, &errstr);
+		if (errstr != NULL)
+			errx(1, "flood MiB %s: %s", argv[0], errstr);
+		if (strcmp(argv[1], "get-values") == 0) {
+			out_get_values(&cl);
+			bytes = cl.out;
+			len = cl.outlen;
+			cl.out = NULL;
+		} else if ((bytes = hex_decode(argv[1], &len)) == NULL ||
+		    len == 0)
+			errx(1, "flood: no record");
+		flood(&cl, (size_t)n * 1024 * 1024, bytes, len);
 	} else if (strcmp(mode, "mpx") == 0) {
 		out_begin(&cl, 1, FCGI_RESPONDER, 0);
-		out_params(&cl, 1, argc, argv);
+		out_params(&cl, 1, argc, argv, 1);
 		out_file(&cl, 1, stdin_file);
 		out_begin(&cl, 2, FCGI_RESPONDER, 0);
-		out_params(&cl, 2, argc, argv);
+		out_params(&cl, 2, argc, argv, 1);
 		out_stdin(&cl, 2, NULL, 0);
 		dump_end(&cl, pump(&cl, 0));
 	} else if (strcmp(mode, "abort") == 0) {
@@ -618,7 +722,7 @@ main(int argc, char *argv[])
 		if (errstr != NULL)
 			errx(1, "abort %s: %s", argv[0], errstr);
 		out_begin(&cl, 1, FCGI_RESPONDER, 0);
-		out_params(&cl, 1, argc - 1, argv + 1);
+		out_params(&cl, 1, argc - 1, argv + 1, 1);
 		out_file(&cl, 1, stdin_file);
 		rc = pump(&cl, now_ms() + ms);
 		if (rc != 4)

@@ -8,7 +8,8 @@
 # exits 1 on any failure, 77 (skip) when nginx, cgi-fcgi or curl is missing.
 #
 # Instances: w1 (the main one: -c 128, --max-params 8192, -v), w-p (-p),
-# w-f (-f), w-q (-c 2 --queue 1), w-t (SIGTERM), and a few on dup.sock.
+# w-f (-f), w-q (-c 2 --queue 1), w-t (SIGTERM), a few on dup.sock, and
+# w-gv (GET_VALUES with --max-conns below -c plus --queue).
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
@@ -505,16 +506,22 @@ t_authorizer()
 	w1_serves
 }
 
+# FCGI_MAX_REQS: requests run or queued at once (-c plus --queue), but
+# no more than the connections, one request each (--max-conns).
 t_get_values()
 {
 	fcgi -t 5 -c 1 "unix:$W1" get-values
-	expect_grep reply "$T/fc.out" \
-	    '^GET_VALUES_RESULT( [A-Z_]+=[0-9]+)+$' || return 1
-	expect_grep reply "$T/fc.out" ' FCGI_MAX_CONNS=[1-9][0-9]*( |$)' ||
+	expect_eq "w1 reply" "$(head -n 1 "$T/fc.out")" "GET_VALUES_RESULT \
+FCGI_MAX_CONNS=4096 FCGI_MAX_REQS=1152 FCGI_MPXS_CONNS=0" || return 1
+	fcgi -t 5 -c 1 "unix:$T/w-q.sock" get-values
+	expect_grep "w-q reply" "$T/fc.out" ' FCGI_MAX_REQS=3( |$)' ||
 	    return 1
-	expect_grep reply "$T/fc.out" ' FCGI_MAX_REQS=[1-9][0-9]*( |$)' ||
-	    return 1
-	expect_grep reply "$T/fc.out" ' FCGI_MPXS_CONNS=0( |$)' || return 1
+	start_warmcgi gv "$T/w-gv.sock" -c 3 --queue 4 --max-conns 5 || {
+		why="warmcgi gv did not start"; return 1; }
+	fcgi -t 5 -c 1 "unix:$T/w-gv.sock" get-values
+	stop_pid "${WPID[gv]}" TERM 5000
+	expect_eq "gv reply" "$(head -n 1 "$T/fc.out")" "GET_VALUES_RESULT \
+FCGI_MAX_CONNS=5 FCGI_MAX_REQS=5 FCGI_MPXS_CONNS=0" || return 1
 	w1_serves
 }
 
@@ -534,6 +541,87 @@ t_cant_mpx()
 	expect_eq "records" "$(grep -E '^(END|eof|timeout)' "$T/fc.out" |
 	    tr '\n' ' ')" \
 	    "END_REQUEST id=2 app=0 proto=1 END_REQUEST id=1 app=0 proto=0 eof " ||
+	    return 1
+	w1_serves
+}
+
+# Replies nobody reads: 32 MiB of requests for them, and w1 must stop
+# reading that connection rather than queue the answers (bound: 16 MiB
+# of VmRSS growth; answering them all would take over 32 MiB more).
+t_flood()
+{
+	local pid=${WPID[w1]} base r cpid out
+	rm -f "$T/flood.in" "$T/flood.out"
+	mkfifo "$T/flood.in" || { why="mkfifo"; return 1; }
+	base=$(rss_kb "$pid")
+	timeout 120 "$FCGI_CLIENT" -t 90 "unix:$W1" flood 32 "$1" \
+	    <"$T/flood.in" >"$T/flood.out" 2>"$T/flood.err" &
+	cpid=$!
+	exec 9>"$T/flood.in"
+	wait_log 60000 "$T/flood.out" '^wrote ' || true
+	r=$(rss_kb "$pid")
+	exec 9>&-
+	wait "$cpid"
+	out=$(cat "$T/flood.out" "$T/flood.err")
+	expect_grep "client ($(short "$out"))" "$T/flood.out" \
+	    '^wrote [0-9]+ blocked$' || return 1
+	[ "$((r - base))" -lt $((16 * 1024)) ] || {
+		why="VmRSS grew from $base kB to $r kB"; return 1; }
+	echo "# flood: $(cat "$T/flood.out"), VmRSS $base -> $r kB"
+	w1_serves
+}
+
+# -f: a non-empty FCGI_STDERR stream ends with an empty record before
+# END_REQUEST (spec 3.3); without -f there is no stderr stream at all.
+t_stderr_end()
+{
+	local seq
+	fcgi -r "unix:$T/w-f.sock" request "SCRIPT_FILENAME=$CGI/stderr.sh" \
+	    REQUEST_METHOD=GET QUERY_STRING=m=end3
+	expect_eq "client rc ($(short "$(cat "$T/fc.err")"))" "$fc_rc" 0 ||
+	    return 1
+	seq=$(awk '
+	    /^STDERR id=1 len=0$/ { e0++; if (end) bad = 1; next }
+	    /^STDERR id=1 len=/ { e++; if (e0 || end) bad = 1; next }
+	    /^STDOUT id=1 len=0$/ { o0++; if (end) bad = 1; next }
+	    /^END_REQUEST id=1 / { end++ }
+	    END { printf "stderr=%s stderr-end=%d stdout-end=%d end=%d " \
+		"order=%s", (e > 0 ? "yes" : "no"), e0, o0, end,
+		(bad ? "bad" : "ok") }' \
+	    "$T/fc.out")
+	expect_eq "-f records ($(tr '\n' ' ' <"$T/fc.out"))" "$seq" \
+	    "stderr=yes stderr-end=1 stdout-end=1 end=1 order=ok" || return 1
+	fcgi -r "unix:$W1" request "SCRIPT_FILENAME=$CGI/stderr.sh" \
+	    REQUEST_METHOD=GET QUERY_STRING=m=end4
+	expect_eq "client rc" "$fc_rc" 0 || return 1
+	expect_nogrep "records without -f" "$T/fc.out" '^STDERR'
+}
+
+# The body before the empty FCGI_PARAMS record (spec 3.3 lets streams
+# interleave): up to --stdin-buffer bytes are kept and reach the script;
+# one byte more closes the connection, with a log line.
+t_early_stdin()
+{
+	local size want
+	for size in 1 65537 262144; do
+		head -c "$size" "$T/b10m.bin" >"$T/early.bin"
+		want=$( { printf 'Content-Type: application/octet-stream\r\n\r\n'
+		    cat "$T/early.bin"; } | sha256sum | cut -d' ' -f1)
+		fcgi -t 20 -E -i "$T/early.bin" "unix:$W1" request \
+		    "SCRIPT_FILENAME=$CGI/echo.sh" REQUEST_METHOD=POST \
+		    "CONTENT_LENGTH=$size"
+		expect_eq "$size bytes: client rc ($(short \
+		    "$(cat "$T/fc.err")"))" "$fc_rc" 0 || return 1
+		expect_eq "$size bytes: sha256" \
+		    "$(sha256sum <"$T/fc.out" | cut -d' ' -f1)" "$want" ||
+		    return 1
+	done
+	head -c 262145 "$T/b10m.bin" >"$T/early.bin"
+	fcgi -t 20 -E -i "$T/early.bin" "unix:$W1" request \
+	    "SCRIPT_FILENAME=$CGI/echo.sh" REQUEST_METHOD=POST \
+	    CONTENT_LENGTH=262145
+	expect_eq "262145 bytes: client rc (2: closed)" "$fc_rc" 2 || return 1
+	expect_grep log "${WLOG[w1]}" 'before the end of its params.*--stdin-buffer' ||
 	    return 1
 	w1_serves
 }
@@ -720,6 +808,10 @@ run role-authorizer t_authorizer
 run get-values t_get_values
 run unknown-type t_unknown_type
 run cant-mpx-conn t_cant_mpx
+run unread-replies-unknown-type t_flood 0163000000000000
+run unread-replies-get-values t_flood get-values
+run stderr-stream-end t_stderr_end
+run stdin-before-params-end t_early_stdin
 run abort-request t_abort
 run cgi-fcgi t_cgi_fcgi
 run sigterm-in-flight t_sigterm
