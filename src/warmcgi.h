@@ -106,6 +106,7 @@ ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
 
 /* log.c */
 void	log_init(int, int, const char *);
+size_t	log_escape(char *, size_t, const char *, size_t);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
