@@ -28,9 +28,11 @@ esc(const char *s, size_t len)
 
 START_TEST(test_escape_controls)
 {
-	ck_assert_str_eq(ESC("plain text: 1 + 1 = 2 ~"), "plain text: 1 + 1 = 2 ~");
+	ck_assert_str_eq(ESC("plain text: 1 + 1 = 2 ~"),
+	    "plain text: 1 + 1 = 2 ~");
 	ck_assert_str_eq(ESC("a\nb"), "a\\x0ab");
-	ck_assert_str_eq(ESC("a\r\nwarmcgi: forged"), "a\\x0d\\x0awarmcgi: forged");
+	ck_assert_str_eq(ESC("a\r\nwarmcgi: forged"),
+	    "a\\x0d\\x0awarmcgi: forged");
 	ck_assert_str_eq(ESC("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
 	ck_assert_str_eq(ESC("\t\x7f\x01"), "\\x09\\x7f\\x01");
 	ck_assert_str_eq(ESC("nul\0here"), "nul\\x00here");
@@ -54,7 +56,8 @@ START_TEST(test_escape_utf8)
 	ck_assert_str_eq(ESC("\xc3x"), "\\xc3x");
 	ck_assert_str_eq(ESC("\xc0\xaf"), "\\xc0\\xaf");	/* overlong */
 	ck_assert_str_eq(ESC("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
-	ck_assert_str_eq(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80"); /* surrogate */
+	/* A surrogate. */
+	ck_assert_str_eq(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80");
 	ck_assert_str_eq(ESC("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
 	ck_assert_str_eq(ESC("\x80"), "\\x80");
 	/* C1 controls (NEL) and the Unicode line and paragraph separators. */

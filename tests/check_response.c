@@ -450,7 +450,8 @@ END_TEST
 static char *
 big_block(size_t len)
 {
-	static const char	 head[] = "Content-Type: text/plain\r\nX-Long: ";
+	static const char	 head[] =
+	    "Content-Type: text/plain\r\nX-Long: ";
 	char			*s;
 	size_t			 i, n;
 
