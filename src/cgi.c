@@ -1,8 +1,10 @@
 /*
  * CGI semantics (RFC 3875) that do not touch a descriptor: the script's
  * environment built from the FastCGI params, finding the script and its
- * PATH_INFO, argv from a query string, and checking the header block a
- * script prints.  Everything returns a result and a reason; the caller logs.
+ * PATH_INFO, argv from a query string, and the reason phrases of the
+ * statuses warmcgi answers with itself (the script's own header block is
+ * response.c's).  Everything returns a result and a reason; the caller
+ * logs.
  */
 
 #include <sys/stat.h>
@@ -11,7 +13,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "warmcgi.h"
@@ -25,8 +26,6 @@ struct cgi_var {
 static int	cgi_var_cmp(const void *, const void *);
 static int	cgi_env_push(struct cgi_env *, char *);
 static int	cgi_name_ok(const uint8_t *, uint32_t);
-static int	cgi_tchar(int);
-static int	cgi_line_check(const char *, size_t, int, int *, int *);
 
 static int
 cgi_var_cmp(const void *a, const void *b)
@@ -378,102 +377,6 @@ cgi_argv_free(char **av)
 	free(av);
 }
 
-/* RFC 7230 token characters, which make up a header name. */
-static int
-cgi_tchar(int c)
-{
-	if (isalnum((unsigned char)c))
-		return 1;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-/*
- * Check one header line (without its line end).  complete is 0 for the
- * partial last line, which may only be judged as far as it goes.
- */
-static int
-cgi_line_check(const char *l, size_t n, int first, int *nph, int *cgi_field)
-{
-	static const char	 http[] = "HTTP/1.";
-	size_t			 i;
-
-	if (first && n > 0 && l[0] == 'H' &&
-	    strncmp(l, http, n < 7 ? n : 7) == 0) {
-		/* HTTP/1.x NNN reason: an NPH status line. */
-		for (i = 7; i < n && i < 12; i++) {
-			if (i == 7 && !isdigit((unsigned char)l[i]))
-				return -1;
-			if (i == 8 && l[i] != ' ')
-				return -1;
-			if (i >= 9 && !isdigit((unsigned char)l[i]))
-				return -1;
-		}
-		if (n > 12 && l[12] != ' ')
-			return -1;
-		*nph = 1;
-		return 0;
-	}
-	for (i = 0; i < n && l[i] != ':'; i++)
-		if (!cgi_tchar(l[i]))
-			return -1;
-	if (i == n)
-		return 1;	/* no colon yet */
-	if (i == 0)
-		return -1;
-	if ((i == 12 && strncasecmp(l, "Content-Type", 12) == 0) ||
-	    (i == 8 && strncasecmp(l, "Location", 8) == 0) ||
-	    (i == 6 && strncasecmp(l, "Status", 6) == 0))
-		*cgi_field = 1;
-	return 0;
-}
-
-/*
- * Check the start of a script's output for a CGI header block (RFC 3875
- * 6.2): header lines ending in CRLF or a bare LF, then an empty line, with
- * at least one of Content-Type, Location or Status, or an NPH status line
- * first.  On CGI_HDR_OK, *end is the offset past the empty line and
- * *nph_len the length of an NPH status line with its line end (else 0).
- */
-int
-cgi_header_check(const char *buf, size_t len, size_t *end, size_t *nph_len)
-{
-	const char	*nl;
-	size_t		 pos = 0, n;
-	int		 line = 0, nph = 0, cgi_field = 0, rc;
-
-	*nph_len = 0;
-	while (pos < len) {
-		nl = memchr(buf + pos, '\n', len - pos);
-		n = (nl != NULL ? (size_t)(nl - buf) : len) - pos;
-		/* A CR ending a partial line may be half of a CRLF. */
-		if (n > 0 && buf[pos + n - 1] == '\r')
-			n--;
-		if (nl == NULL) {
-			rc = cgi_line_check(buf + pos, n, line == 0, &nph,
-			    &cgi_field);
-			return rc == -1 ? CGI_HDR_BAD : CGI_HDR_INCOMPLETE;
-		}
-		if (n == 0) {
-			if (line == 0 || (!cgi_field && !nph))
-				return CGI_HDR_BAD;
-			*end = (size_t)(nl - buf) + 1;
-			return CGI_HDR_OK;
-		}
-		rc = cgi_line_check(buf + pos, n, line == 0, &nph,
-		    &cgi_field);
-		if (rc != 0)
-			return CGI_HDR_BAD;
-		if (line == 0 && nph) {
-			if (n < 12)
-				return CGI_HDR_BAD;
-			*nph_len = (size_t)(nl - buf) + 1 - pos;
-		}
-		pos = (size_t)(nl - buf) + 1;
-		line++;
-	}
-	return CGI_HDR_INCOMPLETE;
-}
-
 const char *
 cgi_status_reason(int status)
 {
@@ -487,28 +390,4 @@ cgi_status_reason(int status)
 	case 504:	return "Gateway Timeout";
 	default:	return "Error";
 	}
-}
-
-/*
- * The HTTP status a checked header block stands for, for the counters:
- * an NPH status line, a Status header, 302 for a bare Location, else 200.
- */
-int
-cgi_header_status(const char *buf, size_t len)
-{
-	const char	*p = buf, *end = buf + len, *nl;
-	int		 status = 200, location = 0;
-
-	if (len > 12 && strncmp(buf, "HTTP/1.", 7) == 0)
-		return atoi(buf + 9);
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl - p > 7 && strncasecmp(p, "Status:", 7) == 0)
-			return atoi(p + 7);
-		if (nl - p > 9 && strncasecmp(p, "Location:", 9) == 0)
-			location = 1;
-		p = nl + 1;
-	}
-	return location ? 302 : status;
 }

@@ -67,7 +67,7 @@ request_new(struct conn *c, uint16_t id, uint8_t flags)
 	if ((r->params = evbuffer_new()) == NULL ||
 	    (r->stdin_q = evbuffer_new()) == NULL ||
 	    (r->chunk = evbuffer_new()) == NULL ||
-	    (r->hdr = evbuffer_new()) == NULL ||
+	    response_init(&r->resp) == -1 ||
 	    (r->errline = evbuffer_new()) == NULL) {
 		r->ended = 1;
 		request_free(r);
@@ -481,7 +481,7 @@ static void
 request_respond(struct request *r, int status)
 {
 	r->state = R_RESPOND;
-	r->hdr_done = 1;
+	r->resp.done = 1;
 	request_stdin_discard(r);
 	request_error_body(r, status);
 	request_check_end(r);
@@ -604,18 +604,18 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		if (n == -1)
 			log_warn("%s: reading stdout", r->script.path);
 		request_fd_close(&r->fd_out, &r->ev_out);
-		if (!r->hdr_done && !r->hdr_bad && !r->killed)
-			request_bad_header(r, evbuffer_get_length(r->hdr) ?
+		if (!r->resp.done && !r->resp.bad && !r->killed)
+			request_bad_header(r, evbuffer_get_length(r->resp.hdr) ?
 			    "ended inside its header block" :
 			    "ended without printing a header block");
 		request_check_end(r);
 		return;
 	}
-	if (r->hdr_bad) {
+	if (r->resp.bad) {
 		evbuffer_drain(r->chunk, (size_t)n);
 		return;
 	}
-	if (!r->hdr_done) {
+	if (!r->resp.done) {
 		request_header(r);
 		return;
 	}
@@ -649,67 +649,33 @@ request_coalesce_cb(evutil_socket_t fd, short ev, void *arg)
 		event_add(r->ev_out, NULL);
 }
 
-/* Gather the header block, check it, then send it on. */
+/* Gather the header block, check it, then send it on (response.c). */
 static void
 request_header(struct request *r)
 {
-	size_t		 len, end, nph;
-	const char	*p;
-	char		 line[256];
-	int		 rc, n;
+	const char	*why;
 
-	evbuffer_add_buffer(r->hdr, r->chunk);
-	len = evbuffer_get_length(r->hdr);
-	p = (const char *)evbuffer_pullup(r->hdr, -1);
-	rc = cgi_header_check(p, len, &end, &nph);
-	if (rc == CGI_HDR_INCOMPLETE && len < HEADER_MAX)
+	switch (response_feed(&r->resp, r->chunk, &why)) {
+	case RESPONSE_INCOMPLETE:
 		return;
-	if (rc != CGI_HDR_OK) {
-		request_bad_header(r, rc == CGI_HDR_BAD ?
-		    "printed an invalid header block" :
-		    "printed a header block larger than 64 KiB");
+	case RESPONSE_BAD:
+		request_bad_header(r, why);
 		return;
 	}
-	r->hdr_done = 1;
-	r->status = cgi_header_status(p, end);
-	if (nph > 0) {
-		/* NPH: "HTTP/1.x NNN reason" becomes a Status header. */
-		n = (int)(nph - 9);
-		while (n > 0 && (p[9 + n - 1] == '\n' || p[9 + n - 1] == '\r'))
-			n--;
-		n = snprintf(line, sizeof(line), "Status: %.*s\r\n", n, p + 9);
-		if (n >= (int)sizeof(line))
-			n = sizeof(line) - 1;
-		conn_send(r->conn, FCGI_STDOUT, r->id, line, (size_t)n);
-		evbuffer_drain(r->hdr, nph);
-	}
-	r->srv->stats.bytes_out += evbuffer_get_length(r->hdr);
-	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->hdr);
+	r->status = r->resp.status;
+	r->srv->stats.bytes_out += evbuffer_get_length(r->resp.hdr);
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->resp.hdr);
 }
 
 /* No valid header block: answer 502 and swallow the rest of the output. */
 static void
 request_bad_header(struct request *r, const char *what)
 {
-	char		 show[64 * 4 + 1], *s = show;
-	const uint8_t	*p;
-	size_t		 len, i;
+	char	 show[65];
 
-	len = evbuffer_get_length(r->hdr);
-	if (len > 64)
-		len = 64;
-	p = evbuffer_pullup(r->hdr, (ssize_t)len);
-	for (i = 0; p != NULL && i < len; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
-			*s++ = (char)p[i];
-		else
-			s += snprintf(s, 5, "\\x%02x", p[i]);
-	}
-	*s = '\0';
+	response_reject(&r->resp, show, sizeof(show));
 	log_warnx("%s[%d]: %s (502); its output began \"%s\"",
 	    r->script.path, (int)r->pid, what, show);
-	r->hdr_bad = 1;
-	evbuffer_drain(r->hdr, evbuffer_get_length(r->hdr));
 	request_error_body(r, 502);
 }
 
@@ -947,8 +913,7 @@ request_free(struct request *r)
 		evbuffer_free(r->stdin_q);
 	if (r->chunk != NULL)
 		evbuffer_free(r->chunk);
-	if (r->hdr != NULL)
-		evbuffer_free(r->hdr);
+	response_free(&r->resp);
 	if (r->errline != NULL)
 		evbuffer_free(r->errline);
 	cgi_env_free(&r->env);

@@ -1,8 +1,8 @@
 /*
  * warmcgi: structures that cross files, limits with their units, and the
  * prototypes of every file grouped by file.  Dependencies run one way:
- * warmcgi.c -> listen -> conn -> request -> {spawn, cgi, status} ->
- * {fcgi, log}.
+ * warmcgi.c -> listen -> conn -> request -> {response, spawn, cgi,
+ * status} -> {fcgi, log}.
  */
 #ifndef WARMCGI_H
 #define WARMCGI_H
@@ -107,6 +107,7 @@ ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
 
 /* log.c */
 void	log_init(int, int, const char *);
+size_t	log_escape(char *, size_t, const char *, size_t);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -189,8 +190,6 @@ struct cgi_env {
 	size_t		  n;
 };
 
-enum cgi_hdr_rc { CGI_HDR_BAD = -1, CGI_HDR_OK = 0, CGI_HDR_INCOMPLETE = 1 };
-
 struct cgi_script {
 	char		 path[4096];	/* the executable */
 	char		 dir[4096];	/* its directory: the cwd */
@@ -209,9 +208,48 @@ int		 cgi_script_find(const struct cgi_env *, struct cgi_script *,
 int		 cgi_script_allowed(const struct config *, const char *);
 char		**cgi_argv_build(const char *, const char *);
 void		 cgi_argv_free(char **);
-int		 cgi_header_check(const char *, size_t, size_t *, size_t *);
-int		 cgi_header_status(const char *, size_t);
 const char	*cgi_status_reason(int);
+
+/*
+ * response.c: the script's response, its header block checked as it
+ * arrives.  struct response_scan is the pure scanner's place in it.
+ */
+enum response_rc {
+	RESPONSE_BAD = -1, RESPONSE_OK = 0, RESPONSE_INCOMPLETE = 1
+};
+
+struct response_scan {
+	size_t		 scanned;	/* bytes taken, in all: each once */
+	size_t		 line_start;	/* offset of the current line */
+	size_t		 col;		/* its bytes so far, a held CR aside */
+	size_t		 end;		/* RESPONSE_OK: past the empty line */
+	size_t		 nph_len;	/* the NPH line with its end, or 0 */
+	size_t		 line;		/* complete lines so far */
+	int		 mode;		/* in a name, a value, an NPH line */
+	int		 cr;		/* a CR held: half a CRLF, or not */
+	int		 maybe_nph;	/* the first line may be HTTP/1.x */
+	int		 nph;
+	int		 cgi_field;	/* Content-Type, Location or Status */
+	int		 rc;		/* enum response_rc, once judged */
+	char		 name[13];	/* the start of the field name */
+};
+
+struct response {
+	struct evbuffer		*hdr;		/* the header block so far */
+	struct response_scan	 scan;
+	int			 done;		/* checked and sent on */
+	int			 bad;		/* refused: 502 */
+	int			 status;	/* HTTP status it stands for */
+};
+
+void	response_scan_init(struct response_scan *);
+int	response_scan(struct response_scan *, const char *, size_t, size_t *);
+int	response_check(const char *, size_t, size_t *, size_t *);
+int	response_status(const char *, size_t);
+int	response_init(struct response *);
+int	response_feed(struct response *, struct evbuffer *, const char **);
+void	response_reject(struct response *, char *, size_t);
+void	response_free(struct response *);
 
 /* warm.c: warm interpreter pools. */
 struct warm;
@@ -304,9 +342,7 @@ struct request {
 	struct event		*ev_in, *ev_out, *ev_err;
 	struct evbuffer		*stdin_q;
 	struct evbuffer		*chunk;		/* one read from a pipe */
-	struct evbuffer		*hdr;		/* header block being checked */
-	int			 hdr_done;
-	int			 hdr_bad;
+	struct response		 resp;		/* the script's header block */
 	struct evbuffer		*errline;	/* partial stderr line */
 	int			 stderr_sent;	/* FCGI_STDERR to end (-f) */
 	uint32_t		 app_status;

@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    NULL, &why) == 0)
 			cgi_env_free(&env);
 		if (rec.hdr.type == FCGI_STDOUT)
-			(void)cgi_header_check((const char *)rec.content,
+			(void)response_check((const char *)rec.content,
 			    rec.hdr.content_length, &end, &nph);
 	}
 	fcgi_decoder_free(&dec);

@@ -290,6 +290,26 @@ t_nph()
 	expect_eq body "$(cat "$T/body")" "nph body"
 }
 
+# NPH lines of every length around the old 256-byte line buffer and past
+# it: a whole Status header with its CRLF, the next header intact.
+t_nph_long()
+{
+	local n code r
+	for n in 244 245 246 247 300 4000; do
+		r=$(head -c $((n - 4)) /dev/zero | tr '\0' r)
+		code=$(http "/cgi-bin/nphlong.sh?n=$n")
+		expect_eq "status ($n)" "$code" 299 || return 1
+		expect_eq "X-Next ($n)" "$(hdr X-Next)" intact || return 1
+		expect_eq "body ($n)" "$(cat "$T/body")" "nph body" || return 1
+		fcgi "unix:$W1" request "SCRIPT_FILENAME=$CGI/nphlong.sh" \
+		    REQUEST_METHOD=GET "QUERY_STRING=n=$n"
+		expect_eq "client rc ($n)" "$fc_rc" 0 || return 1
+		expect_eq "first lines ($n)" "$(head -n 2 "$T/fc.out")" \
+		    "$(printf 'Status: 299 %s\r\nX-Next: intact\r' "$r")" ||
+		    return 1
+	done
+}
+
 t_bare_lf()
 {
 	local code
@@ -441,6 +461,51 @@ t_stderr_fcgi()
 	expect_grep "nginx error log" "$T/nginx-error.log" \
 	    'FastCGI sent in stderr: "stderr-marker-fcgi2' || return 1
 	expect_nogrep "warmcgi -f log" "${WLOG[f]}" 'stderr-marker-fcgi2'
+}
+
+# log_lines WHAT PATTERN COUNT: the w1 log has COUNT lines holding the
+# fixed string PATTERN.
+log_lines()
+{
+	local n
+	n=$(grep -cF -- "$2" "${WLOG[w1]}")
+	expect_eq "$1: lines with '$2'" "$n" "$3"
+}
+
+# A script name with a newline in it cannot forge a log line.
+t_log_name_escaped()
+{
+	fcgi "unix:$W1" request \
+	    "SCRIPT_FILENAME=/nonexistent/a"$'\n'"warmcgi: forged-line-1" \
+	    REQUEST_METHOD=GET
+	expect_eq "client rc" "$fc_rc" 0 || return 1
+	expect_grep status "$T/fc.out" '^Status: 404' || return 1
+	fcgi "unix:$W1" request DOCUMENT_ROOT=/nonexistent \
+	    "SCRIPT_NAME=/b"$'\r\n'"warmcgi: forged-line-2" REQUEST_METHOD=GET
+	expect_eq "client rc" "$fc_rc" 0 || return 1
+	wait_log 5000 "${WLOG[w1]}" 'forged-line-2' || true
+	log_lines "SCRIPT_FILENAME" \
+	    '/nonexistent/a\x0awarmcgi: forged-line-1: no such file (404)' 1 ||
+	    return 1
+	log_lines "SCRIPT_NAME" \
+	    '/nonexistent/b\x0d\x0awarmcgi: forged-line-2: no such file (404)' 1 ||
+	    return 1
+	expect_nogrep "forged line" "${WLOG[w1]}" '^warmcgi: forged-line'
+}
+
+# A stderr line with a CR, ESC and a backslash: one log line, escaped.
+t_stderr_escaped()
+{
+	local code pid
+	code=$(http '/cgi-bin/stderresc.sh')
+	expect_eq status "$code" 200 || return 1
+	pid=$(sed -n 's/^pid=//p' "$T/body")
+	wait_log 5000 "${WLOG[w1]}" "esc-marker" || true
+	log_lines "stderr" "esc-marker" 1 || return 1
+	grep -qxF -- "warmcgi: $CGI/stderresc.sh[$pid]: esc-marker "\
+'a\x0db\x1b[31mc\\d' "${WLOG[w1]}" && return 0
+	why="stderr line: $(grep -F esc-marker "${WLOG[w1]}" | cat -A)"
+	return 1
 }
 
 # Malformed input straight to w1; each is followed by a normal request.
@@ -782,6 +847,7 @@ run stream-100m-rss t_stream_rss
 run status-201 t_status
 run location-302 t_location
 run nph-299 t_nph
+run nph-long t_nph_long
 run bare-lf t_bare_lf
 run missing-404 t_expect_status /cgi-bin/missing.sh 404 '404'
 run noexec-403 t_expect_status /cgi-bin/noexec.sh 403
@@ -799,6 +865,8 @@ run concurrent-100 t_concurrent
 run queue-full-503 t_queue_full
 run stderr-to-log t_stderr_log
 run stderr-to-server t_stderr_fcgi
+run log-name-escaped t_log_name_escaped
+run stderr-escaped t_stderr_escaped
 run bad-version t_bad_version
 run bad-pair-length t_bad_pair_length
 run params-too-big t_params_too_big
