@@ -492,8 +492,13 @@ def start_request(z, req):
     z.kids = {}
     # 1. own process group, so that the daemon can kill(-pid) the tree
     os.setpgid(0, 0)
-    # 2. our pid, before anything else is written on E
-    e.sendall(b"P%d\n" % os.getpid())
+    # 2. our pid, before anything else is written on E.  If that fails,
+    # the daemon has closed E (the client went away) and would not track
+    # us: main() leaves before any of the script runs.  No SIGPIPE either:
+    # an import may have set a handler for it.
+    line = b"P%d\n" % os.getpid()
+    if e.send(line, socket.MSG_NOSIGNAL) != len(line):
+        raise BrokenPipeError("short write of the P line")
     # 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's
     z.listen.close()
     os.dup2(d.fileno(), 0)

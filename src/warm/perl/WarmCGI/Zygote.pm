@@ -33,7 +33,7 @@ our $VERSION = '1';
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
 my $SYS_close_range = 436;
-my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK) = (4, 1, 1, 2);
+my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL) = (4, 1, 1, 2, 0x4000);
 my ($CTL, $OUT, $LOG);	# ours on fds 0 (daemon), 1 (reports), 2 (log)
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
@@ -463,8 +463,13 @@ sub start_request {
 	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
 	setpgrp(0, 0);
-	# 2. our pid, before anything else is written on E
-	syswrite($r->{e}, "P$$\n");
+	# 2. our pid, before anything else is written on E.  If that fails,
+	# the daemon has closed E (the client went away) and would not track
+	# us: leave before any of the script runs.  No SIGPIPE either: the
+	# compile phase may have set a handler for it, or ignored it.
+	my $p = "P$$\n";
+	my $sent = send($r->{e}, $p, $MSG_NOSIGNAL);
+	hard_exit(127) unless defined $sent && $sent == length $p;
 	# 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's.
 	# Perl's STDIN/STDOUT/STDERR stay the same handles (with the
 	# layers the compile phase gave them, as in a cold run) over the new
