@@ -614,6 +614,49 @@ def t_learn_dep(lang, msg):
     finish(z, name, quiet=False)
 
 
+FX = {"pl": ["WarmTestFxBinmodeIn", "WarmTestFxBinmodeOut",
+              "WarmTestFxAutoflush", "WarmTestFxSelect", "WarmTestFxRS",
+              "WarmTestFxORS", "WarmTestFxOFS", "WarmTestFxListSep",
+              "WarmTestFxUmask", "WarmTestFxCoreGlobal"],
+      "py": ["warmtest_fx_umask", "warmtest_fx_filters",
+             "warmtest_fx_showwarning", "warmtest_fx_logging",
+             "warmtest_fx_timeout", "warmtest_fx_stdout",
+             "warmtest_fx_builtins"]}
+
+
+def t_learn_state(lang, mod):
+    """A module whose load changes process-wide state (binmode, $|, $/,
+    umask, warning filters, logging, ...) is not learned: later requests
+    that do not load it see that state as a cold run does, signals
+    included.  A clean module loaded after it is learned, which shows that
+    the zygote did try the first and refused it."""
+    name = "fx." + lang
+    z = start(name)
+    query = lambda load: {"QUERY_STRING": "mod=%s&load=%d" % (mod, load)}
+    c = cold(name, env=query(0))
+    seen = []
+    for _ in range(50):                 # the report is read asynchronously
+        r = z.request(env=query(1))     # reports both modules
+        if r.status != 0:
+            seen.append(r)
+            break
+        seen.append(z.request(env=query(0)))
+        if seen[-1].status != 0 or b"clean=1" in seen[-1].out:
+            break
+        time.sleep(0.02)
+    last = seen[-1]
+    check("%s %s: the clean module after it is learned" % (name, mod),
+          last.status == 0 and b"\nclean=1 fx=0\n" in last.out, last)
+    check("%s %s: is not learned, and later requests see the state of a "
+          "cold run" % (name, mod),
+          c.status == 0 and b"\nclean=0 fx=0\n" in c.out and all(
+              x.status == 0 and b" fx=0\n" in x.out
+              and x.out.partition(b" fx=0\n")[2] == c.out.partition(
+                  b" fx=0\n")[2] for x in seen),
+          "warm %r\n     cold %r" % (last, c))
+    finish(z, name)
+
+
 def t_perl_misc():
     same("sighandlers.pl")
     z, c = same("taint.pl")
@@ -813,6 +856,8 @@ TESTS = [
                        t_learn_fx("py", "atexit"),
                        t_learn_dep("pl", "WarmTestAaa END ran"),
                        t_learn_dep("py", "warmtest_dirtypkg ran"))),
+    ("learnstate", lambda: [t_learn_state(lang, mod)
+                            for lang in FX for mod in FX[lang]]),
     ("perlmisc", t_perl_misc),
     ("introspect", t_introspect),
     ("teardown", t_teardown),

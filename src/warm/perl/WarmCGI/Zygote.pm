@@ -119,9 +119,9 @@ sub learn {
 }
 
 # The modules, in order, that a child of ours loads one after the other,
-# up to the first whose load fails, takes over a second or so, or leaves an
-# END block, signal or warn/die handler, descriptor, environment, @INC or
-# cwd change behind (those would reach requests that never load it).  That
+# up to the first whose load fails, takes over a second or so, or leaves
+# behind anything of side_effects() changed (that would reach requests that
+# never load it).  That
 # one is refused for good; those after it wait for a later report.  Loaded
 # in the same order here, the clean ones find what they found in the trial.
 sub trial {
@@ -164,15 +164,29 @@ sub trial {
 	return map { substr($_, 1) } @done;
 }
 
+# What a module's load may change that every request of a zygote that
+# loaded it would see: END blocks, signal and warn/die handlers,
+# descriptors, environment, @INC, cwd; the layers and autoflush of
+# STDIN/STDOUT/STDERR (binmode, $|) and the handle print selects; $/, $\,
+# $, and $"; the umask; CORE::GLOBAL:: overrides of built-in functions.
 sub side_effects {
 	my $end = B::end_av();
 	opendir(my $fds, "/proc/self/fd");
 	my @fds = sort grep { /\A[0-9]+\z/ } readdir($fds);
 	closedir($fds);
+	my $sel = select;
+	my @io = map { select($_); ($|, PerlIO::get_layers($_), ';') }
+	    \*STDIN, \*STDOUT, \*STDERR;
+	select($sel);
+	no strict 'refs';
+	my @core = map { "$_=" . \&{"CORE::GLOBAL::$_"} }
+	    grep { defined &{"CORE::GLOBAL::$_"} } sort keys %CORE::GLOBAL::;
 	no warnings 'uninitialized';
 	return join "\0", ($end->isa('B::AV') ? $end->FILL : -1),
 	    (map { "$_=$SIG{$_}" } sort keys %SIG), @fds,
-	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, readlink('/proc/self/cwd');
+	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, readlink('/proc/self/cwd'),
+	    "$sel", @io, (map { defined ? "=$_" : '' } $/, $\, $,, $"),
+	    umask, @core;
 }
 
 # What a cold run has when its main program starts: the signal handlers
