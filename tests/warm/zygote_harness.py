@@ -657,6 +657,17 @@ def t_learn_state(lang, mod):
     finish(z, name)
 
 
+def t_signals():
+    """Signal dispositions and mask of a request are a cold run's: those
+    the script's compile phase set stay, nothing the zygote did shows."""
+    for name in ("sighandlers.pl", "sighandlers.py"):
+        z, c = same(name, times=3)
+        sig = re.findall(rb"^Sig(Blk|Ign|Cgt):\t([0-9a-f]+)$", c.out, re.M)
+        check("%s: SigBlk/SigIgn/SigCgt as the compile phase left them"
+              % name, len(sig) == 3 and all(int(v, 16) for _, v in sig)
+              and (c.out + c.err).count(b"usr1") == 1, c)
+
+
 def t_perl_misc():
     same("sighandlers.pl")
     z, c = same("taint.pl")
@@ -858,6 +869,7 @@ TESTS = [
                        t_learn_dep("py", "warmtest_dirtypkg ran"))),
     ("learnstate", lambda: [t_learn_state(lang, mod)
                             for lang in FX for mod in FX[lang]]),
+    ("signals", t_signals),
     ("perlmisc", t_perl_misc),
     ("introspect", t_introspect),
     ("teardown", t_teardown),
