@@ -132,9 +132,9 @@ class Zygote:
         the other, up to the first whose import fails, takes over
         TRIAL_TIME seconds, or changes anything side_effects() looks at
         (that would reach requests that never import the module).  That
-        one is refused for good; the names after it wait
-        for a later report.  Imported in the same order here, the clean
-        ones find exactly what they found in the trial."""
+        one is refused for good; the names after it wait for a later
+        report.  Imported in the same order here, the clean ones find
+        exactly what they found in the trial."""
         if not names:
             return []
         r, w = os.pipe()

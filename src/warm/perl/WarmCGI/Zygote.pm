@@ -119,11 +119,11 @@ sub learn {
 }
 
 # The modules, in order, that a child of ours loads one after the other,
-# up to the first whose load fails, takes over a second or so, or leaves
-# behind anything of side_effects() changed (that would reach requests that
-# never load it).  That
-# one is refused for good; those after it wait for a later report.  Loaded
-# in the same order here, the clean ones find what they found in the trial.
+# up to the first whose load fails, takes over a second or so, or changes
+# anything side_effects() looks at (that would reach requests that never
+# load it).  That one is refused for good; those after it wait for a later
+# report.  Loaded in the same order here, the clean ones find what they
+# found in the trial.
 sub trial {
 	my @keys = @_;
 	return unless @keys;
