@@ -10,6 +10,7 @@ script's objects, stdio flushed: see finish()); the zygote reaps it and
 reports its exit status to the daemon.  Standard library only.
 """
 
+import _warnings
 import ast
 import atexit
 import builtins
@@ -129,12 +130,11 @@ class Zygote:
     def trial(self, names):
         """The names, in order, that a child of ours imports one after
         the other, up to the first whose import fails, takes over
-        TRIAL_TIME seconds, or leaves an atexit handler, signal handler,
-        excepthook, thread, open descriptor, environment, sys.path or cwd
-        change behind (those would reach requests that never import the
-        module).  That one is refused for good; the names after it wait
-        for a later report.  Imported in the same order here, the clean
-        ones find exactly what they found in the trial."""
+        TRIAL_TIME seconds, or changes anything side_effects() looks at
+        (that would reach requests that never import the module).  That
+        one is refused for good; the names after it wait for a later
+        report.  Imported in the same order here, the clean ones find
+        exactly what they found in the trial."""
         if not names:
             return []
         r, w = os.pipe()
@@ -149,10 +149,10 @@ class Zygote:
                 os.close(r)
                 os.dup2(2, 1)
                 for name in names:
-                    before = side_effects()
+                    before, had = side_effects(), set(sys.modules)
                     try:
                         importlib.import_module(name)
-                        clean = side_effects() == before
+                        clean = same_effects(before, side_effects(), had)
                     except BaseException:
                         clean = False
                     os.write(w, b"%s%s\n" % (b"+" if clean else b"!",
@@ -255,14 +255,61 @@ class Abandoned(OSError):
 
 def side_effects():
     """What a module's import could leave behind for every later request
-    (see Zygote.trial)."""
+    (see Zygote.trial): atexit handlers, signal handlers, excepthook,
+    threads, descriptors, environment, sys.path, cwd, the umask, warning
+    filters and how warnings are shown, logging's configuration,
+    socket.setdefaulttimeout(), sys.stdin, stdout or stderr replaced,
+    builtins replaced or added.  Only ever called in a throwaway child:
+    reading the umask sets it."""
     threading = sys.modules.get("threading")
-    return (atexit._ncallbacks(), sys.excepthook,
-            tuple(signal.getsignal(s) for s in signal.valid_signals()
-                  if s not in (signal.SIGKILL, signal.SIGSTOP)),
-            threading.active_count() if threading else 1,
-            sorted(os.listdir("/proc/self/fd")), dict(os.environ),
-            list(sys.path), os.getcwd())
+    warnings = sys.modules.get("warnings") or _warnings
+    shown = [getattr(warnings, "showwarning", None),
+             getattr(warnings, "formatwarning", None)]
+    if shown == [getattr(warnings, "_showwarning_orig", None),
+                 getattr(warnings, "_formatwarning_orig", None)]:
+        shown = None            # the module's own, as before it is imported
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return {"other": (
+        atexit._ncallbacks(), sys.excepthook,
+        tuple(signal.getsignal(s) for s in signal.valid_signals()
+              if s not in (signal.SIGKILL, signal.SIGSTOP)),
+        threading.active_count() if threading else 1,
+        sorted(os.listdir("/proc/self/fd")), dict(os.environ),
+        list(sys.path), os.getcwd(), mask, shown, socket.getdefaulttimeout(),
+        (sys.stdin, sys.stdout, sys.stderr,
+         sys.__stdin__, sys.__stdout__, sys.__stderr__),
+        dict(vars(builtins))),
+        "filters": list(warnings.filters), "loggers": loggers()}
+
+
+def loggers():
+    """logging.disable()'s level, and the handlers, level and flags of
+    each logger (None for the root), as a fresh logging module has them
+    while it is not imported."""
+    logging = sys.modules.get("logging")
+    if logging is None:
+        return 0, {None: ((), 30, False, True)}
+    state = {None: logging.root}
+    state.update((name, lg) for name, lg in
+                 list(logging.root.manager.loggerDict.items())
+                 if isinstance(lg, logging.Logger))
+    return logging.root.manager.disable, {
+        name: (tuple(lg.handlers), lg.level, lg.disabled, lg.propagate)
+        for name, lg in state.items()}
+
+
+def same_effects(before, after, had):
+    """Nothing changed, but for what only the import's own code can see:
+    loggers it made (a library's own logger with a NullHandler) and
+    warning filters for categories it defined (as requests adds one for
+    its FileModeWarning).  had: the modules there before the import."""
+    (disable, old), (disable2, new) = before["loggers"], after["loggers"]
+    filters = [f for f in after["filters"]
+               if getattr(f[2], "__module__", None) in had]
+    return (before["other"] == after["other"] and disable == disable2
+            and before["filters"] == filters
+            and all(new.get(name) == v for name, v in old.items()))
 
 
 def log(msg):
@@ -492,8 +539,13 @@ def start_request(z, req):
     z.kids = {}
     # 1. own process group, so that the daemon can kill(-pid) the tree
     os.setpgid(0, 0)
-    # 2. our pid, before anything else is written on E
-    e.sendall(b"P%d\n" % os.getpid())
+    # 2. our pid, before anything else is written on E.  If that fails,
+    # the daemon has closed E (the client went away) and would not track
+    # us: main() leaves before any of the script runs.  No SIGPIPE either:
+    # an import may have set a handler for it.
+    line = b"P%d\n" % os.getpid()
+    if e.send(line, socket.MSG_NOSIGNAL) != len(line):
+        raise BrokenPipeError("short write of the P line")
     # 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's
     z.listen.close()
     os.dup2(d.fileno(), 0)

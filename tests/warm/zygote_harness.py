@@ -206,9 +206,8 @@ class Zygote:
         s.connect(self.path)
         return s
 
-    def request(self, args=(), env=None, body=b"", cwd=None, timeout=20,
-                between=None):
-        """One request; returns a Result with the pid from E."""
+    def send_pair(self, args=(), env=None, body=b"", cwd=None):
+        """The D and E connections of a request, their preambles sent."""
         argv = [self.script] + list(args)
         env = req_env(env, body)
         fields = [cwd or SCRIPTS, str(len(argv))] + argv + [str(len(env))]
@@ -218,6 +217,12 @@ class Zygote:
         d, e = self.connect(), self.connect()
         d.sendall(b"WCGI1 D %s\n%d\n%s" % (token, len(payload), payload))
         e.sendall(b"WCGI1 E %s\n" % token)
+        return d, e
+
+    def request(self, args=(), env=None, body=b"", cwd=None, timeout=20,
+                between=None):
+        """One request; returns a Result with the pid from E."""
+        d, e = self.send_pair(args, env, body, cwd)
         e.settimeout(timeout)
         line = b""
         while not line.endswith(b"\n"):
@@ -235,11 +240,24 @@ class Zygote:
         e.close()
         return Result(status, out, err, pid)
 
+    def next_exit(self, timeout):
+        """(pid, exit code) of the next "X" line not yet asked for."""
+        deadline = time.monotonic() + timeout
+        while not self.exits:
+            err = self.exit_of(None, deadline - time.monotonic())
+            if err is not None:
+                return None, err
+        pid = next(iter(self.exits))
+        return pid, self.exits.pop(pid)
+
     def exit_of(self, pid, timeout):
         """The zygote's "X<pid> <wait status>" line for pid, as an exit
-        code (-N for signal N); other pids' lines are kept."""
+        code (-N for signal N); other pids' lines are kept.  With pid None,
+        reads one line and returns None."""
         deadline = time.monotonic() + timeout
         while pid not in self.exits:
+            if pid is None and self.exits:
+                return None
             nl = self.pending.find(b"\n")
             if nl >= 0:
                 line, self.pending = self.pending[:nl], self.pending[nl + 1:]
@@ -596,6 +614,60 @@ def t_learn_dep(lang, msg):
     finish(z, name, quiet=False)
 
 
+FX = {"pl": ["WarmTestFxBinmodeIn", "WarmTestFxBinmodeOut",
+              "WarmTestFxAutoflush", "WarmTestFxSelect", "WarmTestFxRS",
+              "WarmTestFxORS", "WarmTestFxOFS", "WarmTestFxListSep",
+              "WarmTestFxUmask", "WarmTestFxCoreGlobal"],
+      "py": ["warmtest_fx_umask", "warmtest_fx_filters",
+             "warmtest_fx_showwarning", "warmtest_fx_logging",
+             "warmtest_fx_timeout", "warmtest_fx_stdout",
+             "warmtest_fx_builtins"]}
+
+
+def t_learn_state(lang, mod):
+    """A module whose load changes process-wide state (binmode, $|, $/,
+    umask, warning filters, logging, ...) is not learned: later requests
+    that do not load it see that state as a cold run does, signals
+    included.  A clean module loaded after it is learned, which shows that
+    the zygote did try the first and refused it."""
+    name = "fx." + lang
+    z = start(name)
+    query = lambda load: {"QUERY_STRING": "mod=%s&load=%d" % (mod, load)}
+    c = cold(name, env=query(0))
+    seen = []
+    for _ in range(50):                 # the report is read asynchronously
+        r = z.request(env=query(1))     # reports both modules
+        if r.status != 0:
+            seen.append(r)
+            break
+        seen.append(z.request(env=query(0)))
+        if seen[-1].status != 0 or b"clean=1" in seen[-1].out:
+            break
+        time.sleep(0.02)
+    last = seen[-1]
+    check("%s %s: the clean module after it is learned" % (name, mod),
+          last.status == 0 and b"\nclean=1 fx=0\n" in last.out, last)
+    check("%s %s: is not learned, and later requests see the state of a "
+          "cold run" % (name, mod),
+          c.status == 0 and b"\nclean=0 fx=0\n" in c.out and all(
+              x.status == 0 and b" fx=0\n" in x.out
+              and x.out.partition(b" fx=0\n")[2] == c.out.partition(
+                  b" fx=0\n")[2] for x in seen),
+          "warm %r\n     cold %r" % (last, c))
+    finish(z, name)
+
+
+def t_signals():
+    """Signal dispositions and mask of a request are a cold run's: those
+    the script's compile phase set stay, nothing the zygote did shows."""
+    for name in ("sighandlers.pl", "sighandlers.py"):
+        z, c = same(name, times=3)
+        sig = re.findall(rb"^Sig(Blk|Ign|Cgt):\t([0-9a-f]+)$", c.out, re.M)
+        check("%s: SigBlk/SigIgn/SigCgt as the compile phase left them"
+              % name, len(sig) == 3 and all(int(v, 16) for _, v in sig)
+              and (c.out + c.err).count(b"usr1") == 1, c)
+
+
 def t_perl_misc():
     same("sighandlers.pl")
     z, c = same("taint.pl")
@@ -634,6 +706,38 @@ def t_introspect():
     z, c = same("introspect.py")
     check("introspect.py: SIGPIPE ignored as in a cold python",
           b"\n1 <built-in function default_int_handler> 1 0\n" in c.out, c)
+
+
+def t_abort(name):
+    """A request whose E connection the daemon closed before the request
+    process wrote its P line on it (the client went away) never runs the
+    script, whatever its compile phase did with SIGPIPE: no marker file,
+    no SIGPIPE handler.  Other requests run with the signal state of a cold
+    run."""
+    z = start(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        marker = os.path.join(tmp, "ran")
+        # Stopped, the zygote accepts the pair only once both are closed.
+        os.kill(z.pid, signal.SIGSTOP)
+        try:
+            d, e = z.send_pair(env={"MARKER": marker})
+            d.close()
+            e.close()
+        finally:
+            os.kill(z.pid, signal.SIGCONT)
+        pid, status = z.next_exit(30)
+        check("%s: closed before its P line -> exits 127 at once, the script "
+              "never runs" % name,
+              status == 127 and not os.path.exists(marker)
+              and b"handler ran" not in z.log,
+              "status %r, marker %r, log %r" % (status,
+                                                os.path.exists(marker),
+                                                bytes(z.log)))
+    r, c = z.request(), cold(name)
+    check("%s: then a request as cold, same SigBlk/SigIgn/SigCgt" % name,
+          r.key() == c.key() and c.out.count(b"\nSig") == 3,
+          "warm %r\n     cold %r" % (r, c))
+    finish(z, name)
 
 
 def t_many(lang):
@@ -763,9 +867,14 @@ TESTS = [
                        t_learn_fx("py", "atexit"),
                        t_learn_dep("pl", "WarmTestAaa END ran"),
                        t_learn_dep("py", "warmtest_dirtypkg ran"))),
+    ("learnstate", lambda: [t_learn_state(lang, mod)
+                            for lang in FX for mod in FX[lang]]),
+    ("signals", t_signals),
     ("perlmisc", t_perl_misc),
     ("introspect", t_introspect),
     ("teardown", t_teardown),
+    ("abort", lambda: [t_abort(n) for n in ("abort_ign.pl", "abort_hdl.pl",
+                                            "abort_ign.py", "abort_hdl.py")]),
     ("many", lambda: (t_many("pl"), t_many("py"))),
     ("loadfail", t_load_fail),
     ("bad", t_bad_both),

@@ -33,7 +33,7 @@ our $VERSION = '1';
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
 my $SYS_close_range = 436;
-my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK) = (4, 1, 1, 2);
+my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL) = (4, 1, 1, 2, 0x4000);
 my ($CTL, $OUT, $LOG);	# ours on fds 0 (daemon), 1 (reports), 2 (log)
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
@@ -119,11 +119,11 @@ sub learn {
 }
 
 # The modules, in order, that a child of ours loads one after the other,
-# up to the first whose load fails, takes over a second or so, or leaves an
-# END block, signal or warn/die handler, descriptor, environment, @INC or
-# cwd change behind (those would reach requests that never load it).  That
-# one is refused for good; those after it wait for a later report.  Loaded
-# in the same order here, the clean ones find what they found in the trial.
+# up to the first whose load fails, takes over a second or so, or changes
+# anything side_effects() looks at (that would reach requests that never
+# load it).  That one is refused for good; those after it wait for a later
+# report.  Loaded in the same order here, the clean ones find what they
+# found in the trial.
 sub trial {
 	my @keys = @_;
 	return unless @keys;
@@ -164,15 +164,29 @@ sub trial {
 	return map { substr($_, 1) } @done;
 }
 
+# What a module's load may change that every request of a zygote that
+# loaded it would see: END blocks, signal and warn/die handlers,
+# descriptors, environment, @INC, cwd; the layers and autoflush of
+# STDIN/STDOUT/STDERR (binmode, $|) and the handle print selects; $/, $\,
+# $, and $"; the umask; CORE::GLOBAL:: overrides of built-in functions.
 sub side_effects {
 	my $end = B::end_av();
 	opendir(my $fds, "/proc/self/fd");
 	my @fds = sort grep { /\A[0-9]+\z/ } readdir($fds);
 	closedir($fds);
+	my $sel = select;
+	my @io = map { select($_); ($|, PerlIO::get_layers($_), ';') }
+	    \*STDIN, \*STDOUT, \*STDERR;
+	select($sel);
+	no strict 'refs';
+	my @core = map { "$_=" . \&{"CORE::GLOBAL::$_"} }
+	    grep { defined &{"CORE::GLOBAL::$_"} } sort keys %CORE::GLOBAL::;
 	no warnings 'uninitialized';
 	return join "\0", ($end->isa('B::AV') ? $end->FILL : -1),
 	    (map { "$_=$SIG{$_}" } sort keys %SIG), @fds,
-	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, readlink('/proc/self/cwd');
+	    (map { "$_=$ENV{$_}" } sort keys %ENV), @INC, readlink('/proc/self/cwd'),
+	    "$sel", @io, (map { defined ? "=$_" : '' } $/, $\, $,, $"),
+	    umask, @core;
 }
 
 # What a cold run has when its main program starts: the signal handlers
@@ -463,8 +477,13 @@ sub start_request {
 	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
 	setpgrp(0, 0);
-	# 2. our pid, before anything else is written on E
-	syswrite($r->{e}, "P$$\n");
+	# 2. our pid, before anything else is written on E.  If that fails,
+	# the daemon has closed E (the client went away) and would not track
+	# us: leave before any of the script runs.  No SIGPIPE either: the
+	# compile phase may have set a handler for it, or ignored it.
+	my $p = "P$$\n";
+	my $sent = send($r->{e}, $p, $MSG_NOSIGNAL);
+	hard_exit(127) unless defined $sent && $sent == length $p;
 	# 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's.
 	# Perl's STDIN/STDOUT/STDERR stay the same handles (with the
 	# layers the compile phase gave them, as in a cold run) over the new

@@ -1,0 +1,4 @@
+package WarmTestFxAutoflush;
+# Sets $| on STDOUT: must not be learned.
+$| = 1;
+1;

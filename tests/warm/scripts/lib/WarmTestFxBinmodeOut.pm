@@ -1,0 +1,4 @@
+package WarmTestFxBinmodeOut;
+# Gives STDOUT a layer: must not be learned.
+binmode(STDOUT, ':utf8');
+1;

@@ -1,0 +1,4 @@
+package WarmTestFxListSep;
+# Sets $": must not be learned.
+$" = ",";
+1;

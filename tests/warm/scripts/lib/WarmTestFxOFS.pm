@@ -1,0 +1,4 @@
+package WarmTestFxOFS;
+# Sets $,: must not be learned.
+$, = " ";
+1;

@@ -1,0 +1,4 @@
+package WarmTestFxORS;
+# Sets $\: must not be learned.
+$\ = "\n";
+1;

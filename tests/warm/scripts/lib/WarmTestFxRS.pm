@@ -1,0 +1,4 @@
+package WarmTestFxRS;
+# Sets $/: must not be learned.
+$/ = "\r\n";
+1;

@@ -1,0 +1,4 @@
+"""Gives the root logger a handler: must not be learned."""
+import logging
+
+logging.basicConfig()

@@ -1,0 +1,4 @@
+"""Sets the default socket time-out: must not be learned."""
+import socket
+
+socket.setdefaulttimeout(7)
