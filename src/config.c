@@ -90,9 +90,6 @@ config_init(struct config *cfg)
 	cfg->warm_max = DEFAULT_WARM_MAX;
 	cfg->warm_idle = DEFAULT_WARM_IDLE;
 	cfg->warm_mem = DEFAULT_WARM_MEM;
-	cfg->warm_helpers = WARM_HELPERS_DIR;
-	cfg->perl = DEFAULT_PERL;
-	cfg->python = DEFAULT_PYTHON;
 }
 
 void
@@ -102,6 +99,8 @@ config_free(struct config *cfg)
 	free(cfg->allowed);
 	free(cfg->pass_env);
 	free(cfg->no_warm);
+	free(cfg->perl);
+	free(cfg->python);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -138,15 +137,18 @@ config_usage(int to_stderr)
 "      --warm-max N         warm interpreters at most (%d)\n"
 "      --warm-idle SEC      retire a warm interpreter idle this long (%d)\n"
 "      --warm-memory BYTES  retire a warm interpreter past this RSS (%lld)\n"
-"      --warm-helpers DIR   where the zygote helpers are (%s)\n"
-"      --perl PATH          Perl for warm scripts (%s)\n"
-"      --python PATH        Python 3 for warm scripts (%s)\n",
+"      --warm-helpers DIR   where the zygote helpers are (warm/ beside an\n"
+"                           uninstalled warmcgi, then %s)\n"
+"      --perl PATH|any      a Perl that scripts' #! lines may name and\n"
+"                           still run warm (repeatable; default any)\n"
+"      --python PATH|any    the same for Python 3 (default any)\n"
+"                           A warm script runs under the interpreter its\n"
+"                           #! line names, never a substitute.\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
 	    (long long)DEFAULT_SPILL_MAX, DEFAULT_WARM_MAX, DEFAULT_WARM_IDLE,
-	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR, DEFAULT_PERL,
-	    DEFAULT_PYTHON);
+	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR);
 }
 
 static int
@@ -354,16 +356,18 @@ config_parse(struct config *cfg, int argc, char **argv)
 			break;
 		case OPT_PERL:
 		case OPT_PYTHON:
-			if (optarg[0] != '/') {
-				fprintf(stderr, "warmcgi: %s: \"%s\" is not an "
-				    "absolute path\n", ch == OPT_PERL ?
-				    "--perl" : "--python", optarg);
+			/* An allow-list: warm.c runs what #! names. */
+			if (optarg[0] != '/' && strcmp(optarg, "any") != 0) {
+				fprintf(stderr, "warmcgi: %s: \"%s\" is neither "
+				    "an absolute path nor \"any\"\n",
+				    ch == OPT_PERL ? "--perl" : "--python",
+				    optarg);
 				return CONFIG_ERROR;
 			}
-			if (ch == OPT_PERL)
-				cfg->perl = optarg;
-			else
-				cfg->python = optarg;
+			if ((ch == OPT_PERL ? config_append(&cfg->perl,
+			    &cfg->nperl, optarg) : config_append(&cfg->python,
+			    &cfg->npython, optarg)) == -1)
+				return CONFIG_ERROR;
 			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");

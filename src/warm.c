@@ -5,16 +5,20 @@
  * requests connect to the zygote (src/warm/PROTOCOL.md), which forks a
  * fresh request process for each; we reap those ourselves as a subreaper.
  * A zygote is keyed by the script's path and identity (device, inode,
- * size, mtime): a changed script gets a new one and the old one retires.
- * Anything that goes wrong here only means "serve it by exec".
+ * size, mtime, and the interpreter its #! line makes execve(2) run): a
+ * changed script gets a new one and the old one retires.  The zygote is
+ * that very interpreter, never a substitute.  Anything that goes wrong
+ * here only means "serve it by exec".
  */
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -36,6 +40,20 @@
 #define WARM_BACKOFF_MAX	300
 #define WARM_BACKLOG		128
 #define WARM_ENTRIES_MAX	1024	/* scripts remembered, warm or not */
+#define WARM_STALE_SEC		60	/* an unlocked socket directory this
+					   old is stale whatever its pid */
+#define WARM_PY_FLAGS		"BEOSbdqsu" /* Python #! flags kept warm */
+
+/* Set by Makefile.am: where an installed warmcgi is, and the build tree. */
+#ifndef WARM_SBINDIR
+#define WARM_SBINDIR		"/usr/local/sbin"
+#endif
+#ifndef WARM_BUILD_DIR
+#define WARM_BUILD_DIR		""
+#endif
+#ifndef WARM_SRC_HELPERS_DIR
+#define WARM_SRC_HELPERS_DIR	""
+#endif
 
 enum zygote_state { Z_LOADING, Z_READY, Z_FAILED };
 
@@ -45,6 +63,7 @@ struct zygote {
 	TAILQ_ENTRY(zygote)	 procs;		/* while its process runs */
 	struct warm		*warm;
 	char			 path[PATH_MAX];
+	struct warm_interp	 interp;	/* what execve would run */
 	dev_t			 dev;
 	ino_t			 ino;
 	off_t			 size;
@@ -73,6 +92,8 @@ struct warm {
 	struct zygote_list	 procs;		/* with a process, even retired */
 	int			 n;
 	char			 dir[PATH_MAX];	/* private, for the sockets */
+	int			 dirfd;		/* locked while we run */
+	char			 helpers[PATH_MAX - 64]; /* room for the names in it */
 	struct event		*ev_tick;
 	unsigned int		 seq;
 	uint64_t		 gens;
@@ -82,9 +103,24 @@ int		zygote_cmp(struct zygote *, struct zygote *);
 RB_PROTOTYPE(zygote_tree, zygote, entry, zygote_cmp)
 RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
 
-static struct zygote *zygote_new(struct warm *, const struct cgi_script *);
-static struct zygote *zygote_alloc(struct warm *, const char *, dev_t, ino_t,
-		    off_t, struct timespec);
+static int	warm_helpers_find(const struct config *, char *, size_t);
+static int	warm_helpers_ok(const char *);
+static void	warm_sweep(const char *);
+static void	warm_sweep_one(const char *, int, const char *);
+static int	warm_shebang_read(const char *, struct warm_interp *);
+static void	warm_interp_resolve(const struct config *, const char *,
+		    const char *, struct warm_interp *);
+static int	warm_env_lookup(const char *, const char *, const char *,
+		    struct warm_interp *);
+static enum warm_lang warm_lang_of(const char *);
+static int	warm_flags_ok(enum warm_lang, const char *);
+static int	warm_allowed(char *const *, size_t, const char *);
+static const char *warm_envp_path(char *const *);
+static struct zygote *zygote_new(struct warm *, const struct cgi_script *,
+		    const struct warm_interp *);
+static struct zygote *zygote_alloc(struct warm *, const char *,
+		    const struct warm_interp *, dev_t, ino_t, off_t,
+		    struct timespec);
 static int	zygote_start(struct zygote *, const struct cgi_script *);
 static void	zygote_stop(struct zygote *);
 static void	zygote_make_room(struct warm *, struct zygote *);
@@ -121,27 +157,190 @@ warm_init(struct server *srv)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return -1;
 	w->srv = srv;
+	w->dirfd = -1;
 	RB_INIT(&w->tree);
 	TAILQ_INIT(&w->lru);
 	TAILQ_INIT(&w->procs);
+	if (warm_helpers_find(cfg, w->helpers, sizeof(w->helpers)) == -1) {
+		free(w);
+		return 0;
+	}
 	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
 		tmp = "/tmp";
-	snprintf(w->dir, sizeof(w->dir), "%s/warmcgi.XXXXXX", tmp);
+	warm_sweep(tmp);
+	/* Our pid in the name, our lock on it: see warm_sweep(). */
+	snprintf(w->dir, sizeof(w->dir), "%s/warmcgi.%d.XXXXXX", tmp,
+	    (int)getpid());
 	if (mkdtemp(w->dir) == NULL) {
 		log_warn("warm: cannot make a directory in %s; warm "
 		    "interpreters are off", tmp);
 		free(w);
 		return 0;
 	}
+	if ((w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || flock(w->dirfd, LOCK_EX) == -1)
+		log_warn("warm: cannot lock %s", w->dir);
 	if ((w->ev_tick = event_new(srv->base, -1, EV_PERSIST, warm_tick_cb,
 	    w)) == NULL) {
 		rmdir(w->dir);
+		if (w->dirfd != -1)
+			close(w->dirfd);
 		free(w);
 		return -1;
 	}
 	event_add(w->ev_tick, &tv);
 	srv->warm = w;
 	return 0;
+}
+
+/*
+ * Where the zygote helpers are: --warm-helpers if given.  Else, for a
+ * warmcgi that runs from anywhere but its installed place, warm/ beside
+ * it (src/warm in a build tree) and, if it is the one this build tree
+ * made, the source tree's src/warm (a VPATH build); then the installed
+ * directory.  0, or -1 with one log line saying warm mode is off.
+ */
+static int
+warm_helpers_find(const struct config *cfg, char *dir, size_t len)
+{
+	char		 exe[PATH_MAX], real[PATH_MAX], beside[PATH_MAX];
+	char		 tried[3 * PATH_MAX + 16], *slash;
+	const char	*cand[3];
+	size_t		 n = 0, i;
+	ssize_t		 k;
+
+	if (cfg->warm_helpers != NULL)
+		cand[n++] = cfg->warm_helpers;
+	else {
+		k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (k > 0) {
+			exe[k] = '\0';
+			if ((slash = strrchr(exe, '/')) != NULL)
+				*slash = '\0';
+		}
+		if (k > 0 && slash != NULL && (realpath(WARM_SBINDIR,
+		    real) == NULL || strcmp(real, exe) != 0)) {
+			if (snprintf(beside, sizeof(beside), "%s/warm", exe) <
+			    (int)sizeof(beside))
+				cand[n++] = beside;
+			if (realpath(WARM_BUILD_DIR, real) != NULL &&
+			    strcmp(real, exe) == 0)
+				cand[n++] = WARM_SRC_HELPERS_DIR;
+		}
+		cand[n++] = WARM_HELPERS_DIR;
+	}
+	tried[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (warm_helpers_ok(cand[i]) &&
+		    strlcpy(dir, cand[i], len) < len) {
+			log_debug("warm: zygote helpers in %s", dir);
+			return 0;
+		}
+		if (i > 0)
+			strlcat(tried, i + 1 == n ? " or " : ", ",
+			    sizeof(tried));
+		strlcat(tried, cand[i], sizeof(tried));
+	}
+	log_warnx("warm: warm interpreters are off: no zygote helpers "
+	    "(perl/WarmCGI/Zygote.pm and warmcgi-zygote.py) in %s; every "
+	    "script is exec'd (install them or give --warm-helpers)", tried);
+	return -1;
+}
+
+static int
+warm_helpers_ok(const char *dir)
+{
+	char	 p[PATH_MAX];
+
+	if (snprintf(p, sizeof(p), "%s/perl/WarmCGI/Zygote.pm", dir) >=
+	    (int)sizeof(p) || access(p, R_OK) == -1)
+		return 0;
+	if (snprintf(p, sizeof(p), "%s/warmcgi-zygote.py", dir) >=
+	    (int)sizeof(p) || access(p, R_OK) == -1)
+		return 0;
+	return 1;
+}
+
+/*
+ * Remove the socket directories that daemons killed with SIGKILL left in
+ * tmp.  Each running daemon holds a lock (flock) on its own directory
+ * from just after creating it; one whose lock is free is stale if the pid
+ * in its name is gone or is ours, or if it is older than WARM_STALE_SEC
+ * (its pid reused; a lock not taken yet is microseconds old).  Another
+ * daemon's directory is never touched while it runs, even from another
+ * pid namespace sharing tmp.  Only directories named warmcgi.PID.XXXXXX,
+ * owned by our user, never through a symlink.
+ */
+static void
+warm_sweep(const char *tmp)
+{
+	DIR		*d;
+	struct dirent	*de;
+
+	if ((d = opendir(tmp)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		warm_sweep_one(tmp, dirfd(d), de->d_name);
+	closedir(d);
+}
+
+static void
+warm_sweep_one(const char *tmp, int pfd, const char *name)
+{
+	const char	*errstr, *p;
+	char		 num[16];
+	struct stat	 st, st2;
+	struct dirent	*de;
+	DIR		*d;
+	long long	 pid;
+	size_t		 k;
+	int		 fd, alive;
+
+	if (strncmp(name, "warmcgi.", 8) != 0)
+		return;
+	name += 8;
+	if ((p = strchr(name, '.')) == NULL || strlen(p + 1) != 6 ||
+	    (k = (size_t)(p - name)) == 0 || k >= sizeof(num))
+		return;
+	memcpy(num, name, k);
+	num[k] = '\0';
+	name -= 8;
+	pid = strtonum(num, 1, INT_MAX, &errstr);
+	if (errstr != NULL)
+		return;
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return;
+	if ((fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &st2) == -1 || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino || st2.st_uid != geteuid() ||
+	    flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);		/* replaced, or its daemon runs */
+		return;
+	}
+	alive = (pid_t)pid != getpid() && (kill((pid_t)pid, 0) == 0 ||
+	    errno == EPERM);
+	if (alive && time(NULL) - st2.st_ctime < WARM_STALE_SEC) {
+		close(fd);
+		return;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	/* Its sockets; anything else in it, a directory, stays. */
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			(void)unlinkat(fd, de->d_name, 0);
+	if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
+		log_info("warm: removed the stale %s/%s, left by pid %lld",
+		    tmp, name, pid);
+	else
+		log_warn("warm: cannot remove the stale %s/%s", tmp, name);
+	closedir(d);
 }
 
 /* Retire every zygote (they exit on EOF) and remove our directory. */
@@ -160,6 +359,9 @@ warm_shutdown(struct server *srv)
 	if (rmdir(w->dir) == -1 && errno != ENOENT)
 		log_warn("warm: rmdir %s", w->dir);
 	w->dir[0] = '\0';
+	if (w->dirfd != -1)
+		close(w->dirfd);
+	w->dirfd = -1;
 }
 
 /*
@@ -186,57 +388,243 @@ warm_free(struct server *srv)
 }
 
 /*
- * Which interpreter a script's #! line names, if any we keep warm; the
- * interpreter's flags (Perl's -w, -T, ...) go to args.
+ * Whether a script is kept warm, and by which interpreter: exactly the
+ * one (and the one argument) execve(2) would run it with, #!/usr/bin/env
+ * NAME looked up in PATH, the PATH the script gets.  in->why says why not.
  */
 enum warm_lang
-warm_eligible(const struct config *cfg, const char *path, char **args,
-    size_t *nargs, char *store, size_t storelen)
+warm_eligible(const struct config *cfg, const char *script,
+    const char *pathvar, struct warm_interp *in)
 {
-	char			 line[256], *p, *word, *save;
-	const char		*base;
-	enum warm_lang		 lang = LANG_NONE;
-	ssize_t			 n;
-	int			 fd, first = 1;
+	memset(in, 0, sizeof(*in));
+	in->lang = LANG_NONE;
+	if (warm_shebang_read(script, in) == -1)
+		return LANG_NONE;
+	warm_interp_resolve(cfg, script, pathvar, in);
+	return in->lang;
+}
 
-	*nargs = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return LANG_NONE;
-	n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	if (n < 3 || line[0] != '#' || line[1] != '!')
-		return LANG_NONE;
-	line[n] = '\0';
-	if ((p = strpbrk(line, "\r\n")) == NULL)
-		return LANG_NONE;
-	*p = '\0';
-	strlcpy(store, line + 2, storelen);
-	for (word = strtok_r(store, " \t", &save); word != NULL;
-	    word = strtok_r(NULL, " \t", &save)) {
-		if (first) {
-			first = 0;
-			base = strrchr(word, '/') ? strrchr(word, '/') + 1 :
-			    word;
-			if (strcmp(base, "env") == 0) {
-				first = 1;	/* the next word names it */
-				continue;
-			}
-			if (strcmp(word, cfg->perl) == 0 ||
-			    strcmp(base, "perl") == 0)
-				lang = LANG_PERL;
-			else if (strcmp(word, cfg->python) == 0 ||
-			    strcmp(base, "python3") == 0)
-				lang = LANG_PYTHON;
-			else
-				return LANG_NONE;
-			continue;
-		}
-		if (*nargs == WARM_ARGS_MAX || word[0] != '-' ||
-		    lang == LANG_PYTHON)
-			return LANG_NONE;	/* keep to plain cases */
-		args[(*nargs)++] = word;
+/*
+ * The #! line as Linux reads it (binfmt_script): within the first
+ * WARM_SHEBANG_MAX bytes, up to a newline (without one there, not ours);
+ * blanks at its end dropped, a NUL ends it; the interpreter is the first
+ * word and everything after the blanks that follow it, inner blanks and
+ * all, its one argument.
+ */
+static int
+warm_shebang_read(const char *path, struct warm_interp *in)
+{
+	char		 line[WARM_SHEBANG_MAX + 1], *p, *end;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		in->why = "it cannot be read";
+		return -1;
 	}
-	return lang;
+	n = read(fd, line, WARM_SHEBANG_MAX);
+	close(fd);
+	if (n < 3 || line[0] != '#' || line[1] != '!') {
+		in->why = "it has no #! line";
+		return -1;
+	}
+	if ((end = memchr(line, '\n', (size_t)n)) == NULL) {
+		in->why = "its #! line is too long";
+		return -1;
+	}
+	while (end > line + 2 && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0') {
+		in->why = "its #! line is empty";
+		return -1;
+	}
+	end = p + strcspn(p, " \t");
+	if (*end != '\0') {
+		*end++ = '\0';
+		end += strspn(end, " \t");
+	}
+	strlcpy(in->shebang, p, sizeof(in->shebang));
+	strlcpy(in->arg, end, sizeof(in->arg));
+	return 0;
+}
+
+/*
+ * What runs, and in which language.  The language comes from the real
+ * name of the program (a virtualenv's bin/python3 is a symlink to
+ * /usr/bin/python3.11), but the path stays as written: a virtualenv's
+ * python must be started by its own path for sys.prefix to be the
+ * virtualenv's, and sys.executable and $^X must be as in a cold run.
+ */
+static void
+warm_interp_resolve(const struct config *cfg, const char *script,
+    const char *pathvar, struct warm_interp *in)
+{
+	char		 real[PATH_MAX];
+
+	in->lang = LANG_NONE;
+	in->path[0] = '\0';
+	in->env = 0;
+	if (in->shebang[0] != '/') {
+		in->why = "its #! interpreter is not an absolute path";
+		return;
+	}
+	if (realpath(in->shebang, real) == NULL) {
+		in->why = "its #! interpreter is not there";
+		return;
+	}
+	if (strcmp(strrchr(real, '/') + 1, "env") == 0) {
+		in->env = 1;
+		if (warm_env_lookup(script, in->arg, pathvar, in) == -1)
+			return;
+		if (realpath(in->path, real) == NULL) {
+			in->why = "env(1) finds nothing to run";
+			return;
+		}
+	} else if (strlcpy(in->path, in->shebang, sizeof(in->path)) >=
+	    sizeof(in->path))
+		return;
+	if ((in->lang = warm_lang_of(real)) == LANG_NONE)
+		in->lang = warm_lang_of(in->path);
+	if (in->lang == LANG_NONE) {
+		in->why = "its interpreter is neither perl nor python3";
+		return;
+	}
+	if (!in->env && in->arg[0] != '\0' &&
+	    !warm_flags_ok(in->lang, in->arg)) {
+		in->why = "its #! line has more than plain flags";
+		in->lang = LANG_NONE;
+		return;
+	}
+	if (in->lang == LANG_PERL ? !warm_allowed(cfg->perl, cfg->nperl,
+	    in->path) : !warm_allowed(cfg->python, cfg->npython, in->path)) {
+		in->why = in->lang == LANG_PERL ? "--perl does not name its "
+		    "interpreter" : "--python does not name its interpreter";
+		in->lang = LANG_NONE;
+	}
+}
+
+/*
+ * #!/usr/bin/env NAME: the program execvp(3) in env(1) would find, in
+ * PATH (unset: execvp's "/bin:/usr/bin").  Only a plain NAME; a relative
+ * PATH entry (the script's directory for an empty one) that holds it first
+ * makes the script not ours rather than risk a different pick.
+ */
+static int
+warm_env_lookup(const char *script, const char *name, const char *pathvar,
+    struct warm_interp *in)
+{
+	char		 cand[PATH_MAX];
+	const char	*p, *e, *slash;
+	struct stat	 st;
+	int		 k, dlen;
+
+	if (name[0] == '\0' || name[0] == '-' || strpbrk(name, " \t=") !=
+	    NULL) {
+		in->why = "its #! line runs env(1) with no plain name";
+		return -1;
+	}
+	if (strchr(name, '/') != NULL) {
+		if (name[0] != '/') {
+			in->why = "its #! line runs env(1) with a relative path";
+			return -1;
+		}
+		strlcpy(in->path, name, sizeof(in->path));
+		return 0;
+	}
+	if (pathvar == NULL)
+		pathvar = "/bin:/usr/bin";
+	slash = strrchr(script, '/');
+	dlen = slash == NULL ? 1 : (int)(slash - script);
+	for (p = pathvar; ; p = e + 1) {
+		e = p + strcspn(p, ":");
+		if (*p == '/')
+			k = snprintf(cand, sizeof(cand), "%.*s%s%s", (int)(e - p),
+			    p, e[-1] == '/' ? "" : "/", name);
+		else
+			k = snprintf(cand, sizeof(cand), "%.*s/%.*s%s%s", dlen,
+			    slash == NULL ? "." : script, (int)(e - p), p,
+			    e == p ? "" : "/", name);
+		if (k > 0 && k < (int)sizeof(cand) && stat(cand, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+			if (*p != '/') {
+				in->why = "env(1) finds its interpreter "
+				    "through a relative PATH entry";
+				return -1;
+			}
+			strlcpy(in->path, cand, sizeof(in->path));
+			return 0;
+		}
+		if (*e == '\0')
+			break;
+	}
+	in->why = "env(1) finds no such interpreter in the script's PATH";
+	return -1;
+}
+
+/* perl, perl5.36.0; python3, python3.11. */
+static enum warm_lang
+warm_lang_of(const char *path)
+{
+	const char	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 :
+			    path;
+
+	if (strcmp(base, "perl") == 0 || (strncmp(base, "perl5", 5) == 0 &&
+	    strspn(base + 5, "0123456789.") == strlen(base + 5)))
+		return LANG_PERL;
+	if (strcmp(base, "python3") == 0 || (strncmp(base, "python3.", 8) ==
+	    0 && base[8] != '\0' && strspn(base + 8, "0123456789") ==
+	    strlen(base + 8)))
+		return LANG_PYTHON;
+	return LANG_NONE;
+}
+
+/*
+ * The #! argument, kept as the one argument the kernel passes.  Perl
+ * splits it into switches itself (and reads them again from the script);
+ * Python takes one word of flags, of those that change nothing the
+ * helper relies on (not -I or -P: sys.path[0]; not -c, -m, -x, -W ...).
+ */
+static int
+warm_flags_ok(enum warm_lang lang, const char *arg)
+{
+	const char	*w;
+
+	if (lang == LANG_PYTHON)
+		return arg[0] == '-' && arg[1] != '\0' &&
+		    strspn(arg + 1, WARM_PY_FLAGS) == strlen(arg + 1);
+	for (w = arg; *w != '\0'; w += strspn(w, " \t")) {
+		if (w[0] != '-' || w[1] == '\0')
+			return 0;	/* a program file, or a lone - */
+		w += strcspn(w, " \t");
+	}
+	return 1;
+}
+
+/* --perl/--python: none given, or "any", allows every one. */
+static int
+warm_allowed(char *const *list, size_t n, const char *path)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], "any") == 0 || strcmp(list[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/* The script's PATH, from the environment it gets (cgi_env_build). */
+static const char *
+warm_envp_path(char *const *envp)
+{
+	for (; *envp != NULL; envp++)
+		if (strncmp(*envp, "PATH=", 5) == 0)
+			return *envp + 5;
+	return NULL;
 }
 
 /*
@@ -250,6 +638,8 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 {
 	struct warm	*w = srv->warm;
 	struct zygote	 key, *z;
+	struct warm_interp in;
+	const char	*pathvar = warm_envp_path(envp);
 	size_t		 i;
 	time_t		 now = time(NULL);
 
@@ -267,8 +657,20 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 		zygote_retire(z, "the script changed");
 		z = NULL;
 	}
+	/* env(1)'s pick depends on this request's PATH and on the disk. */
+	if (z != NULL && z->interp.env) {
+		in = z->interp;
+		warm_interp_resolve(srv->cfg, sc->path, pathvar, &in);
+		if (in.lang != z->interp.lang ||
+		    strcmp(in.path, z->interp.path) != 0) {
+			zygote_retire(z, z->child != NULL ? "env(1) now "
+			    "finds another interpreter" : NULL);
+			z = NULL;
+		}
+	}
 	if (z == NULL) {
-		if ((z = zygote_new(w, sc)) != NULL)
+		(void)warm_eligible(srv->cfg, sc->path, pathvar, &in);
+		if ((z = zygote_new(w, sc, &in)) != NULL)
 			zygote_start(z, sc);
 		return -1;
 	}
@@ -284,11 +686,12 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 
 /* A new pool entry; the least recently used one goes past --warm-max. */
 static struct zygote *
-zygote_new(struct warm *w, const struct cgi_script *sc)
+zygote_new(struct warm *w, const struct cgi_script *sc,
+    const struct warm_interp *in)
 {
 	struct zygote	*z;
 
-	if ((z = zygote_alloc(w, sc->path, sc->st.st_dev, sc->st.st_ino,
+	if ((z = zygote_alloc(w, sc->path, in, sc->st.st_dev, sc->st.st_ino,
 	    sc->st.st_size, sc->st.st_mtim)) == NULL)
 		return NULL;
 	RB_INSERT(zygote_tree, &w->tree, z);
@@ -302,8 +705,8 @@ zygote_new(struct warm *w, const struct cgi_script *sc)
 
 /* An entry for a script, in no list yet, with no process. */
 static struct zygote *
-zygote_alloc(struct warm *w, const char *path, dev_t dev, ino_t ino,
-    off_t size, struct timespec mtime)
+zygote_alloc(struct warm *w, const char *path, const struct warm_interp *in,
+    dev_t dev, ino_t ino, off_t size, struct timespec mtime)
 {
 	struct zygote	*z;
 
@@ -311,6 +714,7 @@ zygote_alloc(struct warm *w, const char *path, dev_t dev, ino_t ino,
 		return NULL;
 	z->warm = w;
 	strlcpy(z->path, path, sizeof(z->path));
+	z->interp = *in;
 	z->dev = dev;
 	z->ino = ino;
 	z->size = size;
@@ -322,46 +726,47 @@ zygote_alloc(struct warm *w, const char *path, dev_t dev, ino_t ino,
 	return z;
 }
 
-/* Start the interpreter; READY on its fd 1 makes it usable. */
+/*
+ * Start the interpreter the script's #! line names, as execve would run it
+ * (its path as written, its one argument); READY on its fd 1 makes it
+ * usable.
+ */
 static int
 zygote_start(struct zygote *z, const struct cgi_script *sc)
 {
 	struct warm		*w = z->warm;
 	struct server		*srv = w->srv;
-	const struct config	*cfg = srv->cfg;
+	const struct warm_interp *in = &z->interp;
 	struct sockaddr_un	 sun;
 	struct spawn_args	 a;
-	char			*argv[WARM_ARGS_MAX + 8], *flags[WARM_ARGS_MAX];
-	char			 store[256], inc[PATH_MAX], helper[PATH_MAX];
+	char			*argv[8];
+	char			 inc[PATH_MAX], helper[PATH_MAX];
 	char			 pathenv[] = "PATH=" DEFAULT_PATH;
 	char			 gwenv[] = "GATEWAY_INTERFACE=CGI/1.1";
 	char			 fdenv[] = "WARMCGI_ZYGOTE_FD=3";
 	char			*envp[] = { pathenv, gwenv, fdenv, NULL };
-	enum warm_lang		 lang;
-	size_t			 nflags, i, n = 0;
+	size_t			 n = 0;
 	int			 lfd, fds[3];
 
 	z->state = Z_FAILED;
 	z->retry_at = time(NULL) + z->backoff;
-	lang = warm_eligible(cfg, z->path, flags, &nflags, store,
-	    sizeof(store));
-	if (lang == LANG_NONE) {
+	if (in->lang == LANG_NONE) {
+		log_debug("warm: %s: served by exec: %s", z->path, in->why);
 		z->retry_at = (time_t)1 << 62;	/* until the script changes */
 		return -1;
 	}
-	if (lang == LANG_PERL) {
-		snprintf(inc, sizeof(inc), "-I%s/perl", cfg->warm_helpers);
+	argv[n++] = (char *)in->path;
+	if (in->arg[0] != '\0' && !in->env)
+		argv[n++] = (char *)in->arg;
+	if (in->lang == LANG_PERL) {
+		snprintf(inc, sizeof(inc), "-I%s/perl", w->helpers);
 		snprintf(helper, sizeof(helper), "%s/perl/WarmCGI/Zygote.pm",
-		    cfg->warm_helpers);
-		argv[n++] = (char *)cfg->perl;
-		for (i = 0; i < nflags; i++)
-			argv[n++] = flags[i];
+		    w->helpers);
 		argv[n++] = inc;
 		argv[n++] = "-MWarmCGI::Zygote";
 	} else {
 		snprintf(helper, sizeof(helper), "%s/warmcgi-zygote.py",
-		    cfg->warm_helpers);
-		argv[n++] = (char *)cfg->python;
+		    w->helpers);
 		argv[n++] = helper;
 	}
 	argv[n++] = z->path;
@@ -428,6 +833,8 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	event_add(z->ev_log, NULL);
 	z->state = Z_LOADING;
 	z->started = time(NULL);
+	log_debug("warm: %s: zygote interpreter %s%s%s", z->path, in->path,
+	    argv[1] == in->arg ? " " : "", argv[1] == in->arg ? in->arg : "");
 	log_debug("warm: %s: zygote pid %d loading", z->path, (int)z->pid);
 	return 0;
 }
@@ -493,8 +900,8 @@ zygote_fail(struct zygote *z, const char *why)
 		spawn_kill(z->pid, SIGKILL);
 		if (z->retired)
 			return;
-		if ((nz = zygote_alloc(w, z->path, z->dev, z->ino, z->size,
-		    z->mtime)) == NULL) {
+		if ((nz = zygote_alloc(w, z->path, &z->interp, z->dev, z->ino,
+		    z->size, z->mtime)) == NULL) {
 			zygote_retire(z, NULL);
 			return;
 		}

@@ -42,8 +42,6 @@ struct evconnlistener;
 #define DEFAULT_WARM_MAX	16		/* warm interpreters */
 #define DEFAULT_WARM_IDLE	600		/* seconds unused, then retired */
 #define DEFAULT_WARM_MEM	(512LL * 1024 * 1024) /* RSS cap, bytes */
-#define DEFAULT_PERL		"/usr/bin/perl"
-#define DEFAULT_PYTHON		"/usr/bin/python3"
 #ifndef WARM_HELPERS_DIR
 #define WARM_HELPERS_DIR	"/usr/local/libexec/warmcgi"
 #endif
@@ -90,9 +88,11 @@ struct config {
 	int		  warm_max;
 	int		  warm_idle;
 	long long	  warm_mem;
-	const char	 *warm_helpers;
-	const char	 *perl;
-	const char	 *python;
+	const char	 *warm_helpers;	/* NULL: found at start (warm.c) */
+	char		**perl;		/* --perl: allowed warm, or "any" */
+	size_t		  nperl;	/* 0: any Perl */
+	char		**python;	/* --python: likewise */
+	size_t		  npython;
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -261,10 +261,20 @@ struct warm_conn {
 };
 
 enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
-#define WARM_ARGS_MAX	16		/* interpreter flags from #! */
+#define WARM_SHEBANG_MAX	256	/* bytes of a #! line the kernel reads */
 
-enum warm_lang warm_eligible(const struct config *, const char *, char **,
-	    size_t *, char *, size_t);
+/* What execve(2) runs for a script: its #! line, as the kernel reads it. */
+struct warm_interp {
+	char		 shebang[WARM_SHEBANG_MAX]; /* the interpreter named */
+	char		 arg[WARM_SHEBANG_MAX];	/* its one argument, or "" */
+	int		 env;		/* shebang is env(1): arg is a name */
+	char		 path[4096];	/* what runs: shebang, or env's pick */
+	enum warm_lang	 lang;		/* LANG_NONE: not kept warm */
+	const char	*why;		/* ... and why not */
+};
+
+enum warm_lang warm_eligible(const struct config *, const char *,
+	    const char *, struct warm_interp *);
 int	warm_init(struct server *);
 void	warm_shutdown(struct server *);
 void	warm_free(struct server *);

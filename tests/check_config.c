@@ -231,8 +231,9 @@ START_TEST(test_warm_options)
 	ck_assert_int_eq(cfg.warm_max, DEFAULT_WARM_MAX);
 	ck_assert_int_eq(cfg.warm_idle, DEFAULT_WARM_IDLE);
 	ck_assert(cfg.warm_mem == DEFAULT_WARM_MEM);
-	ck_assert_str_eq(cfg.perl, DEFAULT_PERL);
-	ck_assert_str_eq(cfg.python, DEFAULT_PYTHON);
+	ck_assert_ptr_null(cfg.warm_helpers);	/* found at start */
+	ck_assert_uint_eq(cfg.nperl, 0);	/* any perl, any python3 */
+	ck_assert_uint_eq(cfg.npython, 0);
 	config_free(&cfg);
 
 	ck_assert_int_eq(PARSE(&cfg, "--warm=off", "--no-warm", "/a/*.pl",
@@ -248,8 +249,21 @@ START_TEST(test_warm_options)
 	ck_assert_int_eq(cfg.warm_idle, 30);
 	ck_assert(cfg.warm_mem == 67108864);
 	ck_assert_str_eq(cfg.warm_helpers, "/opt/h");
-	ck_assert_str_eq(cfg.perl, "/opt/perl");
-	ck_assert_str_eq(cfg.python, "/opt/py");
+	ck_assert_uint_eq(cfg.nperl, 1);
+	ck_assert_str_eq(cfg.perl[0], "/opt/perl");
+	ck_assert_uint_eq(cfg.npython, 1);
+	ck_assert_str_eq(cfg.python[0], "/opt/py");
+	config_free(&cfg);
+
+	/* Repeatable: a list of interpreters allowed to be warm. */
+	ck_assert_int_eq(PARSE(&cfg, "--perl", "/usr/bin/perl", "--perl",
+	    "/opt/perl/bin/perl", "--python=any"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.nperl, 2);
+	ck_assert_str_eq(cfg.perl[0], "/usr/bin/perl");
+	ck_assert_str_eq(cfg.perl[1], "/opt/perl/bin/perl");
+	ck_assert_ptr_null(cfg.perl[2]);
+	ck_assert_uint_eq(cfg.npython, 1);
+	ck_assert_str_eq(cfg.python[0], "any");
 	config_free(&cfg);
 
 	ck_assert_int_eq(PARSE(&cfg, "--warm", "auto"), CONFIG_OK);
@@ -262,6 +276,8 @@ START_TEST(test_warm_options)
 	BAD("--warm-idle", "0");
 	BAD("--warm-memory", "1000");
 	BAD("--perl", "perl");
+	BAD("--perl", "");
+	BAD("--perl", "all");
 	BAD("--python", "python3");
 }
 END_TEST

@@ -1,6 +1,8 @@
 /*
  * Check suite for the parts of the warm pools that need no zygote: which
- * scripts are eligible, by their #! line, and with which interpreter flags;
+ * scripts are eligible, by their #! line, with which interpreter (as
+ * execve would run it, env(1) looked up in the script's PATH) and flags,
+ * under the --perl/--python allow-lists;
  * and how exits reported by zygotes meet the pids their requests announce.
  */
 
@@ -35,43 +37,155 @@ script(const char *name, const char *text)
 	return path;
 }
 
-static enum warm_lang
-lang_of(const struct config *cfg, const char *text, size_t *nargs,
-    char **args)
+/* DIR/NAME, made a symlink to target (a directory on the way is made). */
+static const char *
+link_as(const char *name, const char *target)
 {
-	static char	 store[256];
+	static char	 path[256];
+	char		*slash;
 
-	return warm_eligible(cfg, script("s", text), args, nargs, store,
-	    sizeof(store));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	for (slash = path + strlen(dir) + 1; (slash = strchr(slash, '/')) !=
+	    NULL; slash++) {
+		*slash = '\0';
+		(void)mkdir(path, 0755);
+		*slash = '/';
+	}
+	(void)unlink(path);
+	ck_assert_int_eq(symlink(target, path), 0);
+	return path;
 }
 
+static struct warm_interp	 in;
+
+/* The script "s" with this text, under PATH pathvar. */
+static enum warm_lang
+lang_in(const struct config *cfg, const char *text, const char *pathvar)
+{
+	return warm_eligible(cfg, script("s", text), pathvar, &in);
+}
+
+static enum warm_lang
+lang_of(const struct config *cfg, const char *text)
+{
+	return lang_in(cfg, text, DEFAULT_PATH);
+}
+
+/* The interpreter execve would run, and its one #! argument. */
 START_TEST(test_eligible)
 {
 	struct config	 cfg;
-	char		*args[WARM_ARGS_MAX];
-	size_t		 n;
 
 	config_init(&cfg);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl\nprint 1;\n", &n,
-	    args), LANG_PERL);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl -wT\n", &n, args),
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl\nprint 1;\n"),
 	    LANG_PERL);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_str_eq(args[0], "-wT");
-	ck_assert_int_eq(lang_of(&cfg, "#! /usr/bin/perl -w -T\r\n", &n,
-	    args), LANG_PERL);
-	ck_assert_uint_eq(n, 2);
-	ck_assert_str_eq(args[1], "-T");
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/env perl\n", &n, args),
+	ck_assert_str_eq(in.path, "/usr/bin/perl");
+	ck_assert_str_eq(in.arg, "");
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl -wT\n"), LANG_PERL);
+	ck_assert_str_eq(in.arg, "-wT");
+	/* One argument, inner blanks and all, as the kernel passes it. */
+	ck_assert_int_eq(lang_of(&cfg, "#! \t/usr/bin/perl  -w -T \t\n"),
 	    LANG_PERL);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/local/bin/perl\n", &n, args),
-	    LANG_PERL);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3\n", &n, args),
+	ck_assert_str_eq(in.path, "/usr/bin/perl");
+	ck_assert_str_eq(in.arg, "-w -T");
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl -w\r\n"), LANG_PERL);
+	ck_assert_str_eq(in.arg, "-w\r");
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3\n"), LANG_PYTHON);
+	ck_assert_str_eq(in.path, "/usr/bin/python3");
+	ck_assert_int_eq(in.env, 0);
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 -u\n"),
 	    LANG_PYTHON);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/env python3\n", &n, args),
+	ck_assert_str_eq(in.arg, "-u");
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 -OBu\n"),
 	    LANG_PYTHON);
-	ck_assert_uint_eq(n, 0);
+	config_free(&cfg);
+}
+END_TEST
+
+/*
+ * A virtualenv's python3, a perl elsewhere: run by the path as written,
+ * the language told by what the path really is.
+ */
+START_TEST(test_eligible_elsewhere)
+{
+	struct config	 cfg;
+	char		 text[512];
+
+	config_init(&cfg);
+	snprintf(text, sizeof(text), "#!%s\n",
+	    link_as("venv/bin/python3", "/usr/bin/python3"));
+	ck_assert_int_eq(lang_of(&cfg, text), LANG_PYTHON);
+	ck_assert_str_eq(in.path, link_as("venv/bin/python3",
+	    "/usr/bin/python3"));
+	/* Named for what it is only once resolved. */
+	snprintf(text, sizeof(text), "#!%s\n", link_as("venv/bin/py",
+	    "/usr/bin/python3"));
+	ck_assert_int_eq(lang_of(&cfg, text), LANG_PYTHON);
+	ck_assert_str_eq(in.path, link_as("venv/bin/py", "/usr/bin/python3"));
+	snprintf(text, sizeof(text), "#!%s -w\n", link_as("opt/perl5.36.0",
+	    "/usr/bin/perl"));
+	ck_assert_int_eq(lang_of(&cfg, text), LANG_PERL);
+	ck_assert_str_eq(in.path, link_as("opt/perl5.36.0", "/usr/bin/perl"));
+	ck_assert_str_eq(in.arg, "-w");
+	config_free(&cfg);
+}
+END_TEST
+
+/* #!/usr/bin/env NAME: NAME looked up in the script's own PATH. */
+START_TEST(test_eligible_env)
+{
+	struct config	 cfg;
+	char		 pathvar[512], venv[256];
+
+	config_init(&cfg);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env perl\n", "/usr/bin"),
+	    LANG_PERL);
+	ck_assert_int_eq(in.env, 1);
+	ck_assert_str_eq(in.path, "/usr/bin/perl");
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n",
+	    "/nonexistent:/usr/bin/:/bin"), LANG_PYTHON);
+	ck_assert_str_eq(in.path, "/usr/bin/python3");
+	ck_assert_str_eq(in.arg, "python3");
+
+	/* First in PATH wins: the virtualenv's. */
+	link_as("venv/bin/python3", "/usr/bin/python3");
+	snprintf(venv, sizeof(venv), "%s/venv/bin", dir);
+	snprintf(pathvar, sizeof(pathvar), "%s:/usr/bin:/bin", venv);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n", pathvar),
+	    LANG_PYTHON);
+	ck_assert_str_eq(in.path, link_as("venv/bin/python3",
+	    "/usr/bin/python3"));
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n",
+	    "/usr/bin:/bin"), LANG_PYTHON);
+	ck_assert_str_eq(in.path, "/usr/bin/python3");
+
+	/* Found first through a relative entry (cwd: the script's dir). */
+	snprintf(pathvar, sizeof(pathvar), "venv/bin:%s", venv);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n", pathvar),
+	    LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n",
+	    ":/usr/bin"), LANG_PYTHON);	/* none in the script's dir */
+	link_as("python3", "/usr/bin/python3");
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n",
+	    ":/usr/bin"), LANG_NONE);	/* one there: not ours */
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env perl\n",
+	    "nothere:/usr/bin"), LANG_PERL);
+
+	/* Not a plain name, or not found. */
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env perl -w\n",
+	    "/usr/bin"), LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env -S perl -w\n",
+	    "/usr/bin"), LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env A=1\n", "/usr/bin"),
+	    LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env\n", "/usr/bin"),
+	    LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env python3\n",
+	    "/nonexistent"), LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env /usr/bin/perl\n",
+	    "/nonexistent"), LANG_PERL);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env bin/perl\n",
+	    "/usr"), LANG_NONE);
 	config_free(&cfg);
 }
 END_TEST
@@ -79,45 +193,79 @@ END_TEST
 START_TEST(test_not_eligible)
 {
 	struct config	 cfg;
-	char		*args[WARM_ARGS_MAX];
-	size_t		 n;
+	struct warm_interp w;
+	char		 text[WARM_SHEBANG_MAX + 8];
 
 	config_init(&cfg);
-	ck_assert_int_eq(lang_of(&cfg, "#!/bin/sh\necho\n", &n, args),
+	ck_assert_int_eq(lang_of(&cfg, "#!/bin/sh\necho\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "print 1;\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, ""), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl"), LANG_NONE);
+	/* No line end within the bytes the kernel reads. */
+	memset(text, ' ', sizeof(text));
+	memcpy(text, "#!/usr/bin/perl -w", 18);
+	strlcpy(text + WARM_SHEBANG_MAX, "-T\n", sizeof(text) -
+	    WARM_SHEBANG_MAX);
+	ck_assert_int_eq(lang_of(&cfg, text), LANG_NONE);
+	text[WARM_SHEBANG_MAX - 1] = '\n';
+	ck_assert_int_eq(lang_of(&cfg, text), LANG_PERL);
+	/* execve would fail: "/usr/bin/perl\r" is not there */
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl\r\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!perl\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!/nonexistent/python3\n"),
 	    LANG_NONE);
-	ck_assert_int_eq(lang_of(&cfg, "print 1;\n", &n, args), LANG_NONE);
-	ck_assert_int_eq(lang_of(&cfg, "", &n, args), LANG_NONE);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl", &n, args),
-	    LANG_NONE);	/* no line end within the first line */
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 -u\n", &n, args),
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl x.pl\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl -w x.pl\n"),
 	    LANG_NONE);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python2\n", &n, args),
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl -\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 -I\n"), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 -u -B\n"),
 	    LANG_NONE);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl x.pl\n", &n, args),
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 -m x\n"),
 	    LANG_NONE);
-	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perlx\n", &n, args),
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3 x.py\n"),
 	    LANG_NONE);
-	ck_assert_int_eq(warm_eligible(&cfg, "/nonexistent/x", args, &n,
-	    (char [64]){ 0 }, 64), LANG_NONE);
+	ck_assert_int_eq(lang_of(&cfg, "#!/bin/cat\n"), LANG_NONE);
+	ck_assert_ptr_nonnull(in.why);
+	ck_assert_int_eq(warm_eligible(&cfg, "/nonexistent/x", DEFAULT_PATH,
+	    &w), LANG_NONE);
 	config_free(&cfg);
 }
 END_TEST
 
-START_TEST(test_configured_interpreter)
+/* --perl and --python: which interpreters may be warm, not substitutes. */
+START_TEST(test_allowed_interpreters)
 {
 	struct config	 cfg;
-	char		*args[WARM_ARGS_MAX];
-	size_t		 n;
+	char		*perls[] = { "/opt/perl/bin/perl", "/usr/bin/perl",
+			    NULL };
+	char		*pythons[] = { "/opt/py/bin/python3", NULL };
+	char		*any[] = { "/opt/py/bin/python3", "any", NULL };
+	char		 text[512];
 
 	config_init(&cfg);
-	cfg.perl = "/opt/p/bin/myperl";
-	cfg.python = "/opt/p/bin/py";
-	ck_assert_int_eq(lang_of(&cfg, "#!/opt/p/bin/myperl -w\n", &n, args),
+	cfg.perl = perls;
+	cfg.nperl = 2;
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/perl -w\n"), LANG_PERL);
+	ck_assert_str_eq(in.path, "/usr/bin/perl");
+	snprintf(text, sizeof(text), "#!%s\n", link_as("bin/perl",
+	    "/usr/bin/perl"));
+	ck_assert_int_eq(lang_of(&cfg, text), LANG_NONE);
+	ck_assert_int_eq(lang_in(&cfg, "#!/usr/bin/env perl\n", "/usr/bin"),
 	    LANG_PERL);
-	ck_assert_int_eq(lang_of(&cfg, "#!/opt/p/bin/py\n", &n, args),
-	    LANG_PYTHON);
-	ck_assert_int_eq(lang_of(&cfg, "#!/opt/q/bin/myperl\n", &n, args),
-	    LANG_NONE);
+	/* Python untouched by --perl. */
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3\n"), LANG_PYTHON);
+
+	cfg.python = pythons;
+	cfg.npython = 1;
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3\n"), LANG_NONE);
+	ck_assert_ptr_nonnull(strstr(in.why, "--python"));
+	cfg.python = any;
+	cfg.npython = 2;
+	ck_assert_int_eq(lang_of(&cfg, "#!/usr/bin/python3\n"), LANG_PYTHON);
+	cfg.perl = cfg.python = NULL;	/* not config_free()'s to free */
+	cfg.nperl = cfg.npython = 0;
 	config_free(&cfg);
 }
 END_TEST
@@ -262,11 +410,18 @@ setup(void)
 static void
 teardown(void)
 {
-	char	 path[256];
+	const char	*files[] = { "s", "python3", "venv/bin/python3", "venv/bin/py",
+			    "venv/bin", "venv", "opt/perl5.36.0", "opt",
+			    "bin/perl", "bin" };
+	char		 path[256];
+	size_t		 i;
 
-	snprintf(path, sizeof(path), "%s/s", dir);
-	unlink(path);
-	rmdir(dir);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (unlink(path) == -1)
+			rmdir(path);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
 	strlcpy(dir, "/tmp/check_warm.XXXXXX", sizeof(dir));
 }
 
@@ -278,8 +433,10 @@ warm_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_eligible);
+	tcase_add_test(tc, test_eligible_elsewhere);
+	tcase_add_test(tc, test_eligible_env);
 	tcase_add_test(tc, test_not_eligible);
-	tcase_add_test(tc, test_configured_interpreter);
+	tcase_add_test(tc, test_allowed_interpreters);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reports");
 	tcase_add_test(tc, test_report_after_adopt);

@@ -11,13 +11,15 @@
 # tests are skipped, with a message, when those are not installed.
 #
 # Instances (each with its own TMPDIR, $T/tmp-NAME, where its private
-# zygote socket directory warmcgi.XXXXXX goes):
+# zygote socket directory warmcgi.PID.XXXXXX goes):
 #   c  --warm off -f -v          the reference: every script exec'd
 #   w  --warm auto -f -v         the equivalence corpus, warm
 #   l  --warm auto -v            lifecycle: changes, kills, aborts, load
 #   n  --no-warm '$CGI/nowarm*'  a matching script stays cold
 #   m  --warm-max 1              two scripts share one zygote slot
 #   q  -c 2                      warm requests waiting for a slot
+# and, for a test each, straight on their sockets: k1, k2, k3 sharing
+# $T/tmp-k (stale socket directories), h and x (finding the helpers).
 # nginx maps /c/... to c, /w/... to w and so on, strips the prefix from
 # SCRIPT_NAME and REQUEST_URI (so that both modes see the same request),
 # and serves gitweb at /c/gitweb.cgi and /w/gitweb.cgi.
@@ -1203,6 +1205,233 @@ t_sanitizers()
 	check_sanitizers "${WLOG[@]}"
 }
 
+# ------------------------------------------- the interpreter #! names
+
+# A virtualenv made without network (python3 -m venv --without-pip; by
+# hand, a symlink and pyvenv.cfg, where the venv module is missing) with
+# a module only its site-packages has; a perl copied elsewhere; scripts
+# that print what their interpreter is.
+interp_setup()
+{
+	local py3 site s
+	py3=$(PATH=/usr/local/bin:/usr/bin:/bin command -v python3) || {
+		why="no python3 in the scripts' PATH"; return 1; }
+	VENV=$T/venv
+	if ! "$py3" -m venv --without-pip "$VENV" >/dev/null 2>&1; then
+		rm -rf "$VENV"
+		mkdir -p "$VENV/bin" && ln -s "$py3" "$VENV/bin/python3" &&
+		    printf 'home = %s\n' "${py3%/*}" >"$VENV/pyvenv.cfg" ||
+		    return 1
+	fi
+	site=$("$VENV/bin/python3" -c \
+	    'import sysconfig; print(sysconfig.get_paths()["purelib"])') ||
+	    return 1
+	mkdir -p "$site" &&
+	    echo 'WHERE = "venv only"' >"$site/venvonly.py" || return 1
+	mkdir -p "$T/bin" && cp /usr/bin/perl "$T/bin/perl" || return 1
+	for s in venv.py envpy.py; do
+		case $s in
+		venv.py)	echo "#!$VENV/bin/python3" ;;
+		envpy.py)	echo "#!/usr/bin/env python3" ;;
+		esac >"$CGI/$s"
+		cat >>"$CGI/$s" <<'PY'
+import sys
+try:
+    import venvonly
+    where = venvonly.WHERE
+except ImportError:
+    where = "none"
+print("Content-Type: text/plain\n")
+print("executable=" + sys.executable)
+print("prefix=" + sys.prefix)
+print("base_prefix=" + sys.base_prefix)
+print("venvonly=" + where)
+print("path=" + ":".join(sys.path))
+PY
+	done
+	{
+		echo "#!$T/bin/perl -w"
+		cat <<'PL'
+print "Content-Type: text/plain\r\n\r\n";
+print "X=$^X\n0=$0\nW=$^W\nINC=@INC\n";
+PL
+	} >"$CGI/perlx.pl"
+	chmod 0755 "$CGI/venv.py" "$CGI/envpy.py" "$CGI/perlx.pl"
+}
+
+# #!/virtualenv/bin/python3: warm (the second and third requests, with
+# the zygote ready) as exec'd, the virtualenv's prefix and module.
+t_interp_venv()
+{
+	eq_http /cgi-bin/venv.py || return 1
+	eq_http /cgi-bin/venv.py || return 1
+	expect_grep "body" "$T/eq-w.body" "^prefix=$(esc "$VENV")\$" ||
+	    return 1
+	expect_grep "body" "$T/eq-w.body" "^executable=$(esc \
+	    "$VENV")/bin/python3\$" || return 1
+	expect_grep "body" "$T/eq-w.body" '^venvonly=venv only$'
+}
+
+# A perl at another path: $^X is that copy in both modes.
+t_interp_perl()
+{
+	eq_http /cgi-bin/perlx.pl || return 1
+	eq_http /cgi-bin/perlx.pl || return 1
+	expect_grep "body" "$T/eq-w.body" "^X=$(esc "$T")/bin/perl\$" ||
+	    return 1
+	expect_grep "body" "$T/eq-w.body" '^W=1$'
+}
+
+# fcgi_to INST SCRIPT [NAME=VALUE...]: one GET straight to INST.sock;
+# stdout in $T/fd-INST.out, stderr in $T/fd-INST.err.
+fcgi_to()
+{
+	local inst=$1 script=$2 rc
+	shift 2
+	timeout 30 "$FCGI_CLIENT" "unix:$T/$inst.sock" request \
+	    "SCRIPT_FILENAME=$script" REQUEST_METHOD=GET "$@" \
+	    >"$T/fd-$inst.out" 2>"$T/fd-$inst.err" </dev/null
+	rc=$?
+	[ $rc -eq 0 ] && return 0
+	why="fcgi_client to $inst: rc $rc: $(short "$(cat "$T/fd-$inst.err")")"
+	return 1
+}
+
+# #!/usr/bin/env python3, with the PATH the script gets (sent by the
+# web server here): the virtualenv's python3 first in it, then not; each
+# time, once a zygote for that pick is ready, warm output equals exec'd.
+t_interp_env()
+{
+	local s=$CGI/envpy.py p n i before limit
+	for p in "$VENV/bin:/usr/bin:/bin" "/usr/local/bin:/usr/bin:/bin"; do
+		n=$(ready_count w "$s")
+		fcgi_to w "$s" "PATH=$p" || return 1
+		limit=$(( $(now_ms) + 30000 ))
+		while [ "$(ready_count w "$s")" -le "$n" ]; do
+			[ "$(now_ms)" -lt "$limit" ] || {
+				why="no zygote became ready for $s, PATH=$p"
+				return 1
+			}
+			sleep 0.05
+		done
+		for i in 1 2; do
+			before=$(warm_starts w "$s")
+			fcgi_to c "$s" "PATH=$p" && fcgi_to w "$s" "PATH=$p" ||
+			    return 1
+			expect_eq "warm requests (PATH=$p)" \
+			    "$(warm_starts w "$s")" $((before + 1)) || return 1
+			differ "output (PATH=$p)" "$T/fd-c.out" "$T/fd-w.out" &&
+			    return 1
+		done
+		case $p in
+		"$VENV"/*)
+			expect_grep "body" "$T/fd-w.out" \
+			    "^prefix=$(esc "$VENV")\$" || return 1 ;;
+		*)
+			expect_grep "body" "$T/fd-w.out" '^venvonly=none$' ||
+			    return 1 ;;
+		esac
+	done
+	expect_grep "log" "${WLOG[w]}" \
+	    "warm: $(esc "$s"): retiring zygote pid [0-9]+: env\\(1\\) now finds another interpreter"
+}
+
+# ------------------------------------------- socket directories, helpers
+
+# A SIGKILLed daemon's socket directory is removed by the next one
+# started with the same TMPDIR; a running daemon's, a symlink and a
+# directory of another name are not.
+t_stale_dir()
+{
+	local tmp=$T/tmp-k s=$CGI/env.pl d1 d2 z k k1
+	mkdir -p "$tmp" "$T/decoy" && touch "$T/decoy/keep" || return 1
+	ln -s "$T/decoy" "$tmp/warmcgi.2147483646.abcdef"
+	mkdir "$tmp/warmcgi.abcdef"
+	for k in k1 k2; do
+		TMPDIR=$tmp start_warmcgi $k "$T/$k.sock" -v \
+		    --warm-helpers "$HELPERS" || { why="$k did not start"; \
+		    return 1; }
+		fcgi_to $k "$s" || return 1
+		wait_log 30000 "${WLOG[$k]}" \
+		    "warm: $(esc "$s"): zygote pid [0-9]+ ready\$" || {
+			why="$k: no zygote became ready"
+			return 1
+		}
+	done
+	k1=${WPID[k1]}
+	d1=$(ls -d "$tmp/warmcgi.$k1".* 2>/dev/null)
+	d2=$(ls -d "$tmp/warmcgi.${WPID[k2]}".* 2>/dev/null)
+	[ -d "$d1" ] && [ -d "$d2" ] || {
+		why="no warmcgi.PID.* directories: $(ls "$tmp" | tr '\n' ' ')"
+		return 1
+	}
+	[ -n "$(ls "$d1"/*.sock 2>/dev/null)" ] || {
+		why="no socket in $d1"; return 1; }
+	z=$(sed -n 's/.*warm: .*: zygote pid \([0-9]*\) loading$/\1/p' \
+	    "${WLOG[k1]}")
+	kill -KILL "$k1" $z
+	wait "$k1" 2>/dev/null
+	wait_gone 10000 "$k1" $z || { why="still running:$gone_left"; \
+	    return 1; }
+	[ -d "$d1" ] || { why="$d1 went with SIGKILL"; return 1; }
+	TMPDIR=$tmp start_warmcgi k3 "$T/k3.sock" -v \
+	    --warm-helpers "$HELPERS" || { why="k3 did not start"; return 1; }
+	[ ! -e "$d1" ] || { why="$d1 left"; return 1; }
+	expect_grep "k3 log" "${WLOG[k3]}" \
+	    "warm: removed the stale $(esc "$d1"), left by pid $k1\$" ||
+	    return 1
+	[ -d "$d2" ] || { why="the running k2's $d2 removed"; return 1; }
+	[ -L "$tmp/warmcgi.2147483646.abcdef" ] && [ -e "$T/decoy/keep" ] ||
+	    { why="the symlink or what it points to removed"; return 1; }
+	[ -d "$tmp/warmcgi.abcdef" ] || { why="warmcgi.abcdef removed"; \
+	    return 1; }
+	# k2 still serves warm.
+	fcgi_to k2 "$s" || return 1
+	expect_grep "k2 output" "$T/fd-k2.out" '^SCRIPT_FILENAME=' || return 1
+	for k in k2 k3; do
+		stop_pid "${WPID[$k]}" TERM 14000
+		expect_eq "$k exit status" "$stop_rc" 0 || return 1
+	done
+	rm -f "$tmp/warmcgi.2147483646.abcdef"
+	rmdir "$tmp/warmcgi.abcdef"
+	[ -z "$(ls -A "$tmp")" ] || { why="left in $tmp: $(ls -A "$tmp")"; \
+	    return 1; }
+}
+
+# Run from the build tree without --warm-helpers, warmcgi finds them
+# there; with none to be found, one line at start says warm is off.
+t_helpers_found()
+{
+	local s=$CGI/env.pl
+	mkdir -p "$T/tmp-h" "$T/tmp-x"
+	TMPDIR=$T/tmp-h start_warmcgi h "$T/h.sock" -v ||
+	    { why="h did not start"; return 1; }
+	expect_nogrep "h log" "${WLOG[h]}" 'warm interpreters are off' ||
+	    return 1
+	fcgi_to h "$s" || return 1
+	wait_log 30000 "${WLOG[h]}" \
+	    "warm: $(esc "$s"): zygote pid [0-9]+ ready\$" || {
+		why="h: no zygote became ready: $(short "$(grep warm: \
+		    "${WLOG[h]}" | tail -n 2)")"
+		return 1
+	}
+	stop_pid "${WPID[h]}" TERM 14000
+	expect_eq "h exit status" "$stop_rc" 0 || return 1
+
+	TMPDIR=$T/tmp-x start_warmcgi x "$T/x.sock" -v \
+	    --warm-helpers /nonexistent || { why="x did not start"; return 1; }
+	fcgi_to x "$s" && fcgi_to x "$s" || return 1
+	expect_grep "x output" "$T/fd-x.out" '^SCRIPT_FILENAME=' || return 1
+	expect_eq "start-up lines" "$(grep -c 'warm interpreters are off' \
+	    "${WLOG[x]}")" 1 || return 1
+	expect_grep "x log" "${WLOG[x]}" \
+	    'warm: warm interpreters are off: no zygote helpers .* in /nonexistent;' ||
+	    return 1
+	expect_nogrep "x log" "${WLOG[x]}" 'zygote pid|warm start' || return 1
+	stop_pid "${WPID[x]}" TERM 14000
+	expect_eq "x exit status" "$stop_rc" 0
+}
+
 # ---------------------------------------------------------------- run
 
 head -c 1 /dev/urandom >"$T/b1.bin"
@@ -1259,6 +1488,15 @@ else
 	    '>Warm commit number 2<'
 fi
 
+if interp_setup; then
+	run interp-venv-py t_interp_venv
+	run interp-other-perl t_interp_perl
+	run interp-env-path-py t_interp_env
+else
+	fail interp-setup "${why:-cannot make the virtualenv or copy perl}"
+fi
+run stale-socket-dir t_stale_dir
+run helpers-beside-build t_helpers_found
 run script-changed t_change
 run compile-error-pl t_compile_fail badperl.pl 'syntax error at'
 run syntax-error-py t_compile_fail badpy.py 'SyntaxError'
