@@ -138,7 +138,7 @@ static void
 server_init(struct server *srv)
 {
 	memset(srv, 0, sizeof(*srv));
-	RB_INIT(&srv->children);
+	spawn_init(srv);
 	exits = exit_status = 0;
 }
 
@@ -151,7 +151,7 @@ START_TEST(test_report_after_adopt)
 
 	server_init(&srv);
 	srv.nchildren = 1;	/* the slot request_run_warm() reserved */
-	ck_assert_int_eq(spawn_adopt(&srv, 424242, 7, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 424242, 7, 0, on_exit_cb, NULL, &ch,
 	    &status), 0);
 	ck_assert_ptr_nonnull(ch);
 	spawn_exited(&srv, 424242, 3 << 8, 8);		/* another zygote's */
@@ -169,12 +169,13 @@ START_TEST(test_report_before_adopt)
 {
 	struct server	 srv;
 	struct child	*ch;
+	struct orphan	*o;
 	int		 status = 0;
 
 	server_init(&srv);
 	spawn_exited(&srv, 535353, 5 << 8, 9);
 	ck_assert_uint_eq(srv.norphans, 1);
-	ck_assert_int_eq(spawn_adopt(&srv, 535353, 9, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 535353, 9, 0, on_exit_cb, NULL, &ch,
 	    &status), 1);
 	ck_assert_ptr_null(ch);
 	ck_assert_int_eq(WEXITSTATUS(status), 5);
@@ -183,7 +184,7 @@ START_TEST(test_report_before_adopt)
 	/* Kept from zygote 9, it is not zygote 10's pid 535353. */
 	spawn_exited(&srv, 535353, 5 << 8, 9);
 	srv.nchildren = 1;
-	ck_assert_int_eq(spawn_adopt(&srv, 535353, 10, on_exit_cb, NULL,
+	ck_assert_int_eq(spawn_adopt(&srv, 535353, 10, 0, on_exit_cb, NULL,
 	    &ch, &status), 0);
 	ck_assert_ptr_nonnull(ch);
 	spawn_exited(&srv, 535353, 6 << 8, 10);
@@ -193,14 +194,15 @@ START_TEST(test_report_before_adopt)
 	/* Never claimed in ORPHAN_TTL: gone before the pid comes round. */
 	spawn_exited(&srv, 646464, 7 << 8, 12);
 	ck_assert_uint_eq(srv.norphans, 2);	/* zygote 9's is left too */
-	srv.orphans[0].at -= ORPHAN_TTL;
-	srv.orphans[1].at -= ORPHAN_TTL;
+	TAILQ_FOREACH(o, &srv.orphans_age, age)
+		o->at -= ORPHAN_TTL;
 	srv.nchildren = 1;
-	ck_assert_int_eq(spawn_adopt(&srv, 646464, 12, on_exit_cb, NULL,
+	ck_assert_int_eq(spawn_adopt(&srv, 646464, 12, 0, on_exit_cb, NULL,
 	    &ch, &status), 0);
 	ck_assert_uint_eq(srv.norphans, 0);
 	spawn_exited(&srv, 646464, 8 << 8, 12);
 	ck_assert_int_eq(WEXITSTATUS(exit_status), 8);
+	spawn_free(&srv);
 }
 END_TEST
 
@@ -227,10 +229,10 @@ START_TEST(test_zygote_lost)
 	}
 	close(p[0]);
 	srv.nchildren = 2;
-	ck_assert_int_eq(spawn_adopt(&srv, pid, 11, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, pid, 11, 0, on_exit_cb, NULL, &ch,
 	    &status), 0);
 	/* Not our child: pid 1 will never be reaped by us. */
-	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, 0, on_exit_cb, NULL, &ch,
 	    &status), 0);
 	spawn_lost(&srv, 11);
 	ck_assert_int_eq(exits, 1);
@@ -247,9 +249,10 @@ START_TEST(test_zygote_lost)
 	ck_assert(RB_EMPTY(&srv.children));
 
 	/* Announced after its zygote died, and not our child: lost too. */
-	ck_assert_int_eq(spawn_adopt(&srv, 1, 0, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, 1, on_exit_cb, NULL, &ch,
 	    &status), 1);
 	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+	spawn_free(&srv);
 }
 END_TEST
 
