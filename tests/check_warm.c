@@ -256,6 +256,102 @@ START_TEST(test_zygote_lost)
 }
 END_TEST
 
+/*
+ * Its zygote gone before the pid was read: the exit that zygote reported
+ * is found (it used to be skipped, and the request ended as killed), as is
+ * one we reaped; while the zygote lives, one we reaped is not its child's.
+ */
+START_TEST(test_adopt_zygote_gone)
+{
+	struct server	 srv;
+	struct child	*ch;
+	int		 status = 0;
+
+	server_init(&srv);
+	spawn_exited(&srv, 717171, 9 << 8, 21);
+	ck_assert_int_eq(spawn_adopt(&srv, 717171, 21, 1, on_exit_cb, NULL,
+	    &ch, &status), 1);
+	ck_assert_int_eq(WEXITSTATUS(status), 9);
+	ck_assert_uint_eq(srv.norphans, 0);
+
+	/* Reparented to us and reaped before its pid was read. */
+	spawn_exited(&srv, 727272, 2 << 8, 0);
+	ck_assert_int_eq(spawn_adopt(&srv, 727272, 22, 1, on_exit_cb, NULL,
+	    &ch, &status), 1);
+	ck_assert_int_eq(WEXITSTATUS(status), 2);
+
+	/* Zygote 23 alive: a pid we reaped is not one of its children. */
+	spawn_exited(&srv, 737373, 2 << 8, 0);
+	srv.nchildren = 1;
+	ck_assert_int_eq(spawn_adopt(&srv, 737373, 23, 0, on_exit_cb, NULL,
+	    &ch, &status), 0);
+	spawn_exited(&srv, 737373, 3 << 8, 23);
+	ck_assert_int_eq(exits, 1);
+	ck_assert_int_eq(WEXITSTATUS(exit_status), 3);
+	ck_assert_uint_eq(srv.norphans, 1);
+	spawn_free(&srv);
+}
+END_TEST
+
+/* However many exits come before their pids, none is lost (was 256). */
+START_TEST(test_orphans_no_eviction)
+{
+	struct server	 srv;
+	struct child	*ch;
+	int		 i, status;
+
+	server_init(&srv);
+	for (i = 0; i < 1000; i++)
+		spawn_exited(&srv, 100000 + i, (i % 200) << 8, 31);
+	ck_assert_uint_eq(srv.norphans, 1000);
+	for (i = 0; i < 1000; i++) {
+		status = -1;
+		ck_assert_int_eq(spawn_adopt(&srv, 100000 + i, 31, 0,
+		    on_exit_cb, NULL, &ch, &status), 1);
+		ck_assert_int_eq(WEXITSTATUS(status), i % 200);
+	}
+	ck_assert_uint_eq(srv.norphans, 0);
+	spawn_free(&srv);
+}
+END_TEST
+
+/*
+ * A zygote's child is signalled through a pidfd: killed while it runs;
+ * once reaped (here by us, standing in for the zygote) nothing is sent.
+ */
+START_TEST(test_kill_adopted)
+{
+	struct server	 srv;
+	struct child	*ch;
+	pid_t		 pid;
+	int		 status;
+
+	server_init(&srv);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	(void)setpgid(pid, pid);
+	srv.nchildren = 1;
+	ck_assert_int_eq(spawn_adopt(&srv, pid, 41, 0, on_exit_cb, NULL, &ch,
+	    &status), 0);
+	ck_assert_int_ne(ch->pidfd, -1);
+	spawn_kill(ch, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+	/* Reaped, not yet reported: the pidfd refuses, the group is left. */
+	spawn_kill(ch, SIGKILL);
+	spawn_exited(&srv, pid, status, 41);
+	ck_assert_int_eq(exits, 1);
+	ck_assert(RB_EMPTY(&srv.children));
+	spawn_free(&srv);
+}
+END_TEST
+
 static void
 setup(void)
 {
@@ -288,6 +384,9 @@ warm_suite(void)
 	tcase_add_test(tc, test_report_after_adopt);
 	tcase_add_test(tc, test_report_before_adopt);
 	tcase_add_test(tc, test_zygote_lost);
+	tcase_add_test(tc, test_adopt_zygote_gone);
+	tcase_add_test(tc, test_orphans_no_eviction);
+	tcase_add_test(tc, test_kill_adopted);
 	suite_add_tcase(s, tc);
 	return s;
 }
