@@ -165,7 +165,9 @@ listen_add(struct server *srv, int fd, const char *name,
 {
 	struct listener	*l;
 
-	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	/* One inherited from systemd is not close-on-exec; ours all are. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    evutil_make_socket_nonblocking(fd) == -1 ||
 	    (l = calloc(1, sizeof(*l))) == NULL) {
 		log_warn("%s", name);
 		close(fd);

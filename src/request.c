@@ -310,8 +310,7 @@ request_events(struct request *r)
 	if (r->ev_in == NULL || r->ev_out == NULL || r->ev_err == NULL) {
 		/* The reap and the closed pipes end the request. */
 		log_warnx("%s: out of memory", r->script.path);
-		if (r->pid > 0)
-			spawn_kill(r->pid, SIGKILL);
+		spawn_kill(r->child, SIGKILL);
 		r->killed = 1;
 		request_stdin_close(r);
 		request_fd_close(&r->fd_out, &r->ev_out);
@@ -359,11 +358,11 @@ request_warm_pidline(struct request *r)
 	evtimer_del(r->ev_warm);
 	r->pid = (pid_t)pid;
 	/* Its zygote gone, it is ours to reap (or lost with it). */
-	rc = spawn_adopt(r->srv, r->pid, warm_gen_alive(r->srv, r->warm_via) ?
-	    r->warm_via : 0, request_child_exit, r, &ch, &status);
+	rc = spawn_adopt(r->srv, r->pid, r->warm_via, !warm_gen_alive(r->srv,
+	    r->warm_via), request_child_exit, r, &ch, &status);
 	if (rc == -1) {
+		/* Killed by spawn_adopt(), which could not track it. */
 		log_warn("%s: warm pid %d", r->script.path, (int)r->pid);
-		spawn_kill(r->pid, SIGKILL);
 		r->killed = 1;
 		spawn_slot_free(r->srv);
 	} else if (rc == 1) {
@@ -787,7 +786,7 @@ request_abort(struct request *r)
 	}
 	request_warm_cancel(r);
 	if (r->pid > 0) {
-		spawn_kill(r->pid, SIGKILL);
+		spawn_kill(r->child, SIGKILL);
 		r->killed = 1;
 	}
 	if (r->state != R_RUN)
@@ -899,11 +898,11 @@ request_free(struct request *r)
 		event_free(r->ev_coalesce);
 	if (r->ev_exit != NULL)
 		event_free(r->ev_exit);
+	/* Once reaped or reported, its pid may be another's: not signalled. */
 	if (r->child != NULL) {
-		spawn_kill(r->pid, SIGKILL);
+		spawn_kill(r->child, SIGKILL);
 		spawn_disown(r->child);
-	} else if (r->pid > 0 && (r->fd_out != -1 || r->fd_err != -1))
-		spawn_kill(r->pid, SIGKILL);
+	}
 	request_stdin_close(r);
 	request_fd_close(&r->fd_out, &r->ev_out);
 	request_fd_close(&r->fd_err, &r->ev_err);

@@ -3,15 +3,27 @@
  * nothing else inherited, tracking every child by pid until it is reaped,
  * and killing a child's whole process group.  A warm interpreter pool can
  * stand in for spawn_child(): callers only see the pid and three pipes.
+ *
+ * Scripts are started by a spawn of our own, not posix_spawn(): glibc's
+ * leaves its internal signals (32 and 33) ignored in the child whatever
+ * the attributes say, and exec keeps SIG_IGN.  A script must start as
+ * after a plain fork and exec: every signal at default, an empty mask.
+ *
+ * A child is signalled only while it cannot have been reaped: our own
+ * while it is in the tree (we are its only reaper), a zygote's through a
+ * pidfd and only until its exit is reported.  The exits reported before
+ * their pid was known wait in the orphan table, by (pid, reporter).
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,20 +32,88 @@
 
 #include "warmcgi.h"
 
+#define SPAWN_NSIG	64		/* the kernel's signals are 1 .. 64 */
+#define SPAWN_SIGSET	8		/* bytes of the kernel's sigset */
+#define SPAWN_STACK	(64 * 1024)	/* the child's, until it execs */
+#define SPAWN_NOFILE	(1 << 20)	/* closed at most, without close_range */
+
+/*
+ * The child, between clone and exec, runs in our memory on its own stack
+ * and may use only raw system calls: no allocation, no lock, no sanitizer
+ * bookkeeping (its shadow writes would stay behind in ours).
+ */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
+#define SPAWN_RAW	__attribute__((no_sanitize("address", "undefined")))
+#else
+#define SPAWN_RAW
+#endif
+
+/* What the child needs; err is its errno if it could not exec. */
+struct spawn_exec {
+	const struct spawn_args	*a;
+	int			 fd[4];		/* become 0, 1, 2 (and 3) */
+	int			 nfd;
+	volatile int		 err;
+};
 
 static int	spawn_pipe(int [2], int, int);
+static pid_t	spawn_clone(struct spawn_exec *);
+static int	spawn_exec(void *);
+static void	spawn_close_from(int);
+static int	spawn_pidfd(pid_t);
+static int	spawn_pidfd_signal(int, int);
 static void	spawn_orphan(struct server *, pid_t, int, uint64_t);
+static int	spawn_orphan_claim(struct server *, pid_t, uint64_t, int *);
 static void	spawn_orphans_expire(struct server *, time_t);
+static void	spawn_child_free(struct server *, struct child *);
 static int	spawn_ended(pid_t, int *);
 static time_t	spawn_now(void);
 static void	spawn_detached_exit(struct child *, int, void *);
 
+/* One child runs on it at a time: the parent waits until it has exec'd. */
+static char	spawn_stack[SPAWN_STACK] __attribute__((aligned(64)));
+
 RB_GENERATE(child_tree, child, entry, child_cmp)
+RB_GENERATE(orphan_tree, orphan, entry, orphan_cmp)
 
 int
 child_cmp(struct child *a, struct child *b)
 {
 	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}
+
+int
+orphan_cmp(struct orphan *a, struct orphan *b)
+{
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->via < b->via ? -1 : a->via > b->via;
+}
+
+void
+spawn_init(struct server *srv)
+{
+	RB_INIT(&srv->children);
+	RB_INIT(&srv->orphans);
+	TAILQ_INIT(&srv->orphans_age);
+	srv->norphans = 0;
+}
+
+/* At exit: what is still tracked is forgotten (and reaped by init). */
+void
+spawn_free(struct server *srv)
+{
+	struct child	*ch;
+	struct orphan	*o;
+
+	while ((ch = RB_MIN(child_tree, &srv->children)) != NULL)
+		spawn_child_free(srv, ch);
+	while ((o = TAILQ_FIRST(&srv->orphans_age)) != NULL) {
+		TAILQ_REMOVE(&srv->orphans_age, o, age);
+		RB_REMOVE(orphan_tree, &srv->orphans, o);
+		free(o);
+	}
+	srv->norphans = 0;
 }
 
 /* A close-on-exec pipe whose parent end (0 or 1) is non-blocking. */
@@ -57,6 +137,95 @@ spawn_pipe(int p[2], int parent_end, int big)
 }
 
 /*
+ * In the child, sharing our memory until it execs.  Every disposition is
+ * reset while all signals are still blocked (so no handler of ours can
+ * run here), the mask is emptied only right before execve.  The pipes'
+ * sources are all above 2 (main_fds_sane() keeps 0-2 open), so wiring
+ * 0, 1, 2 in order clobbers none of them.
+ */
+static int SPAWN_RAW
+spawn_exec(void *arg)
+{
+	static const unsigned long	 dfl[8];	/* SIG_DFL, no flags */
+	static const uint64_t		 none;
+	struct spawn_exec		*x = arg;
+	long				 rc;
+	int				 sig, fd;
+
+	for (sig = 1; sig <= SPAWN_NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)syscall(SYS_rt_sigaction, sig, dfl, NULL,
+			    SPAWN_SIGSET);
+	if (syscall(SYS_setpgid, 0, 0) == -1)
+		goto fail;
+	if (x->a->cwd != NULL && syscall(SYS_chdir, x->a->cwd) == -1)
+		goto fail;
+	for (fd = 0; fd < x->nfd; fd++) {
+		/* dup3 refuses a no-op; then only close-on-exec goes. */
+		if (x->fd[fd] == fd)
+			rc = syscall(SYS_fcntl, fd, F_SETFD, 0);
+		else
+			rc = syscall(SYS_dup3, x->fd[fd], fd, 0);
+		if (rc == -1)
+			goto fail;
+	}
+	spawn_close_from(x->nfd);
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL,
+	    SPAWN_SIGSET) == -1)
+		goto fail;
+	(void)syscall(SYS_execve, x->a->path, x->a->argv, x->a->envp);
+fail:
+	x->err = errno;
+	(void)syscall(SYS_exit_group, 127);
+	return 127;
+}
+
+/*
+ * Every descriptor from first up, whether or not it is close-on-exec:
+ * close_range (Linux 5.9), else one by one up to the descriptor limit.
+ */
+static void SPAWN_RAW
+spawn_close_from(int first)
+{
+	uint64_t	 rl[2];		/* the kernel's struct rlimit64 */
+	unsigned long	 fd, end = SPAWN_NOFILE;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned int)first, ~0U, 0) == 0)
+		return;
+#endif
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, rl) == 0 &&
+	    rl[0] < end)
+		end = (unsigned long)rl[0];
+	for (fd = (unsigned long)first; fd < end; fd++)
+		(void)syscall(SYS_close, fd);
+}
+
+/*
+ * clone(CLONE_VM | CLONE_VFORK) as posix_spawn does, with every signal
+ * blocked around it (the child inherits the mask, so none of our handlers
+ * runs in it).  Returns once the child has exec'd or exited.
+ */
+static pid_t
+spawn_clone(struct spawn_exec *x)
+{
+	uint64_t	 all = ~(uint64_t)0, old;
+	pid_t		 pid;
+	int		 saved;
+
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old,
+	    SPAWN_SIGSET) == -1)
+		return -1;
+	pid = clone(spawn_exec, spawn_stack + sizeof(spawn_stack),
+	    CLONE_VM | CLONE_VFORK | SIGCHLD, x);
+	saved = errno;
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL,
+	    SPAWN_SIGSET);
+	errno = saved;
+	return pid;
+}
+
+/*
  * Start a script.  The child gets the pipes as 0, 1 and 2 and no other
  * descriptor, an empty signal mask with every disposition at default, its
  * own process group (so a kill reaches everything it starts) and the
@@ -68,13 +237,11 @@ struct child *
 spawn_child(struct server *srv, const struct spawn_args *a, int fds[3],
     child_exit_cb cb, void *arg)
 {
-	posix_spawn_file_actions_t	 fa;
-	posix_spawnattr_t		 at;
-	sigset_t			 none, all;
-	struct child			*ch;
-	int				 in[2] = { -1, -1 }, out[2] = { -1, -1 };
-	int				 err[2] = { -1, -1 }, rc, saved;
-	pid_t				 pid;
+	struct spawn_exec	 x;
+	struct child		*ch;
+	int			 in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int			 err[2] = { -1, -1 }, rc, saved, status;
+	pid_t			 pid;
 
 	if ((ch = calloc(1, sizeof(*ch))) == NULL)
 		return NULL;
@@ -82,32 +249,22 @@ spawn_child(struct server *srv, const struct spawn_args *a, int fds[3],
 	    spawn_pipe(err, 0, 0) == -1)
 		goto fail;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-	if (a->fd3 != -1)
-		posix_spawn_file_actions_adddup2(&fa, a->fd3, 3);
-#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-	posix_spawn_file_actions_addclosefrom_np(&fa, a->fd3 != -1 ? 4 : 3);
-#endif
-	if (a->cwd != NULL)
-		posix_spawn_file_actions_addchdir_np(&fa, a->cwd);
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-
-	rc = posix_spawn(&pid, a->path, &fa, &at, a->argv, a->envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (rc != 0) {
+	memset(&x, 0, sizeof(x));
+	x.a = a;
+	x.fd[0] = in[0];
+	x.fd[1] = out[1];
+	x.fd[2] = err[1];
+	x.fd[3] = a->fd3;
+	x.nfd = a->fd3 != -1 ? 4 : 3;
+	if ((pid = spawn_clone(&x)) == -1) {
 		srv->stats.spawn_failures++;
-		errno = rc;
+		goto fail;
+	}
+	if (x.err != 0) {
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		srv->stats.spawn_failures++;
+		errno = x.err;
 		goto fail;
 	}
 	close(in[0]);
@@ -118,6 +275,7 @@ spawn_child(struct server *srv, const struct spawn_args *a, int fds[3],
 	fds[2] = err[0];
 
 	ch->pid = pid;
+	ch->pidfd = -1;	/* ours: in the tree, it cannot have been reaped */
 	ch->srv = srv;
 	ch->exit_cb = cb;
 	ch->arg = arg;
@@ -141,12 +299,57 @@ fail:
 	return NULL;
 }
 
-/* Signal the child's whole process group. */
-void
-spawn_kill(pid_t pgid, int sig)
+/* A pidfd for a process, -1 without (Linux before 5.3). */
+static int
+spawn_pidfd(pid_t pid)
 {
-	if (pgid > 0 && kill(-pgid, sig) == -1 && errno == ESRCH)
-		(void)kill(pgid, sig);
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int
+spawn_pidfd_signal(int pidfd, int sig)
+{
+#ifdef SYS_pidfd_send_signal
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+	(void)pidfd;
+	(void)sig;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * Signal a tracked child and its process group; NULL (reaped, reported,
+ * or never known) is signalled no more.  Our own child cannot be reaped
+ * while it is in the tree, so neither its pid nor its group id (a group
+ * id stays taken while its leader is unreaped) can have been reused.  A
+ * zygote's child is reaped by the zygote: its pidfd pins it, and its
+ * group is signalled only while the pidfd says it has not been reaped.
+ */
+void
+spawn_kill(struct child *ch, int sig)
+{
+	if (ch == NULL || ch->pid <= 0)
+		return;
+	if (ch->pidfd != -1) {
+		if (spawn_pidfd_signal(ch->pidfd, 0) == 0)
+			(void)kill(-ch->pid, sig);
+		(void)spawn_pidfd_signal(ch->pidfd, sig);
+		return;
+	}
+	/*
+	 * Without pidfds a zygote's child is signalled by pid while its exit
+	 * is unreported, as the best we can do on an old kernel.
+	 */
+	if (kill(-ch->pid, sig) == -1 && errno == ESRCH)
+		(void)kill(ch->pid, sig);
 }
 
 /* The owner has gone: the child is still reaped, nobody is told. */
@@ -164,60 +367,71 @@ spawn_disown(struct child *ch)
 void
 spawn_detach(struct child *ch, const char *name)
 {
+	char	*who;
+
+	if (asprintf(&who, "%s[%d]", name, (int)ch->pid) == -1)
+		who = NULL;
 	ch->exit_cb = spawn_detached_exit;
-	ch->arg = strdup(name);
+	ch->arg = who;
 }
 
 static void
 spawn_detached_exit(struct child *ch, int status, void *arg)
 {
-	const char	*name = arg != NULL ? arg : "script";
+	const char	*who = arg != NULL ? arg : "script";
 
+	(void)ch;
 	if (WIFSIGNALED(status))
-		log_info("%s[%d]: killed by signal %d after its response "
-		    "ended", name, (int)ch->pid, WTERMSIG(status));
+		log_info("%s: killed by signal %d after its response ended",
+		    who, WTERMSIG(status));
 	else
-		log_info("%s[%d]: exited with status %d after its response "
-		    "ended", name, (int)ch->pid, WEXITSTATUS(status));
+		log_info("%s: exited with status %d after its response ended",
+		    who, WEXITSTATUS(status));
 	free(arg);
 }
 
 /*
  * Track a process we did not start: a warm request process, the child of
  * zygote "via", which reports its exit status to us (spawn_exited); if the
- * zygote dies first, the process is reparented to us (a subreaper) and
- * reaped here.  Its exit may already have been reported before its pid
- * reached us: then 1 is returned with its wait status and nothing is
- * tracked.  With via 0 its zygote has gone: if it is not our child now,
- * its status went with the zygote and it ends as if killed.
+ * zygote dies first ("gone"), the process is reparented to us (a
+ * subreaper) and reaped here.  Its exit may already have been reported
+ * before its pid reached us, by its zygote or (that zygote gone) by our
+ * reap: then 1 is returned with its wait status and nothing is tracked.
+ * With its zygote gone, a process that is not our child now took its
+ * status with the zygote and ends as if killed.  -1: no memory; the
+ * process is then killed, as it could not be tracked.
  */
 int
-spawn_adopt(struct server *srv, pid_t pid, uint64_t via, child_exit_cb cb,
-    void *arg, struct child **out, int *status)
+spawn_adopt(struct server *srv, pid_t pid, uint64_t via, int gone,
+    child_exit_cb cb, void *arg, struct child **out, int *status)
 {
 	struct child	*ch;
-	size_t		 i;
+	int		 fd;
 
 	*out = NULL;
 	spawn_orphans_expire(srv, spawn_now());
-	for (i = 0; i < srv->norphans; i++) {
-		if (srv->orphans[i].pid != pid ||
-		    (srv->orphans[i].via != 0 && srv->orphans[i].via != via))
-			continue;
-		*status = srv->orphans[i].status;
-		srv->orphans[i] = srv->orphans[--srv->norphans];
+	if (spawn_orphan_claim(srv, pid, via, status) ||
+	    (gone && spawn_orphan_claim(srv, pid, 0, status)))
 		return 1;
-	}
-	if (via == 0 && spawn_ended(pid, status))
+	if (gone && spawn_ended(pid, status))
 		return 1;
-	if ((ch = calloc(1, sizeof(*ch))) == NULL)
+	/* Unreported, so not reaped a moment ago but by a hair's breadth. */
+	fd = spawn_pidfd(pid);
+	if ((ch = calloc(1, sizeof(*ch))) == NULL) {
+		if (fd != -1) {
+			(void)spawn_pidfd_signal(fd, SIGKILL);
+			close(fd);
+		} else if (gone)
+			(void)kill(pid, SIGKILL);	/* our unreaped child */
 		return -1;
+	}
 	ch->pid = pid;
+	ch->pidfd = fd;
 	ch->srv = srv;
 	ch->exit_cb = cb;
 	ch->arg = arg;
 	ch->slot = 1;	/* reserved by the caller */
-	ch->via = via;
+	ch->via = gone ? 0 : via;
 	RB_INSERT(child_tree, &srv->children, ch);
 	*out = ch;
 	return 0;
@@ -233,37 +447,83 @@ spawn_now(void)
 }
 
 /*
- * An exit kept past ORPHAN_TTL was never claimed (its request gave up
- * waiting for the pid): drop it before the pid can be reused.
+ * An exit kept past ORPHAN_TTL was never claimed: a request waits for its
+ * pid WARM_PID_TIMEOUT at most, so nobody can claim it any more.  Drop it
+ * before the pid can be reused.
  */
 static void
 spawn_orphans_expire(struct server *srv, time_t now)
 {
-	size_t	 i, n = 0;
+	struct orphan	*o;
 
-	for (i = 0; i < srv->norphans; i++)
-		if (now - srv->orphans[i].at < ORPHAN_TTL)
-			srv->orphans[n++] = srv->orphans[i];
-	srv->norphans = n;
+	while ((o = TAILQ_FIRST(&srv->orphans_age)) != NULL &&
+	    now - o->at >= ORPHAN_TTL) {
+		TAILQ_REMOVE(&srv->orphans_age, o, age);
+		RB_REMOVE(orphan_tree, &srv->orphans, o);
+		free(o);
+		srv->norphans--;
+	}
 }
 
-/* Remember the status of a pid nobody claimed yet; the oldest goes. */
+/*
+ * Remember the status of a pid nobody claimed yet.  Nothing is evicted
+ * early: what a waiting request needs stays until it is claimed or
+ * expires, so the table holds at most the exits of ORPHAN_TTL seconds.
+ */
 static void
 spawn_orphan(struct server *srv, pid_t pid, int status, uint64_t via)
 {
-	time_t	 now = spawn_now();
+	struct orphan	 key, *o;
+	time_t		 now = spawn_now();
 
 	spawn_orphans_expire(srv, now);
-	if (srv->norphans == ORPHANS_MAX) {
-		memmove(srv->orphans, srv->orphans + 1,
-		    (ORPHANS_MAX - 1) * sizeof(srv->orphans[0]));
-		srv->norphans--;
+	key.pid = pid;
+	key.via = via;
+	if ((o = RB_FIND(orphan_tree, &srv->orphans, &key)) != NULL)
+		TAILQ_REMOVE(&srv->orphans_age, o, age);  /* reused: newer */
+	else {
+		if ((o = calloc(1, sizeof(*o))) == NULL) {
+			log_warn("pid %d: its exit status is lost", (int)pid);
+			return;
+		}
+		o->pid = pid;
+		o->via = via;
+		RB_INSERT(orphan_tree, &srv->orphans, o);
+		srv->norphans++;
 	}
-	srv->orphans[srv->norphans].pid = pid;
-	srv->orphans[srv->norphans].status = status;
-	srv->orphans[srv->norphans].via = via;
-	srv->orphans[srv->norphans].at = now;
-	srv->norphans++;
+	o->status = status;
+	o->at = now;
+	TAILQ_INSERT_TAIL(&srv->orphans_age, o, age);
+}
+
+/* Take the exit of pid reported by via (0: reaped by us), if kept. */
+static int
+spawn_orphan_claim(struct server *srv, pid_t pid, uint64_t via, int *status)
+{
+	struct orphan	 key, *o;
+
+	key.pid = pid;
+	key.via = via;
+	if ((o = RB_FIND(orphan_tree, &srv->orphans, &key)) == NULL)
+		return 0;
+	*status = o->status;
+	TAILQ_REMOVE(&srv->orphans_age, o, age);
+	RB_REMOVE(orphan_tree, &srv->orphans, o);
+	free(o);
+	srv->norphans--;
+	return 1;
+}
+
+/* Untrack a child, whose slot is free again. */
+static void
+spawn_child_free(struct server *srv, struct child *ch)
+{
+	RB_REMOVE(child_tree, &srv->children, ch);
+	if (ch->slot)
+		srv->nchildren--;
+	if (ch->pidfd != -1)
+		close(ch->pidfd);
+	free(ch);
 }
 
 /*
@@ -274,6 +534,8 @@ void
 spawn_exited(struct server *srv, pid_t pid, int status, uint64_t via)
 {
 	struct child	 key, *ch;
+	child_exit_cb	 cb;
+	void		*arg;
 
 	key.pid = pid;
 	if ((ch = RB_FIND(child_tree, &srv->children, &key)) == NULL) {
@@ -284,11 +546,18 @@ spawn_exited(struct server *srv, pid_t pid, int status, uint64_t via)
 		log_warnx("zygote reported pid %d, not its own", (int)pid);
 		return;
 	}
+	/* Out of the tree first: nothing may signal it from the callback. */
 	RB_REMOVE(child_tree, &srv->children, ch);
 	if (ch->slot)
 		spawn_slot_free(srv);
-	if (ch->exit_cb != NULL)
-		ch->exit_cb(ch, status, ch->arg);
+	if (ch->pidfd != -1)
+		close(ch->pidfd);
+	ch->pidfd = -1;
+	ch->pid = 0;
+	cb = ch->exit_cb;
+	arg = ch->arg;
+	if (cb != NULL)
+		cb(ch, status, arg);
 	free(ch);
 }
 
@@ -373,5 +642,5 @@ spawn_kill_all(struct server *srv, int sig)
 	struct child	*ch;
 
 	RB_FOREACH(ch, child_tree, &srv->children)
-		spawn_kill(ch->pid, sig);
+		spawn_kill(ch, sig);
 }

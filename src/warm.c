@@ -897,7 +897,7 @@ zygote_fail(struct zygote *z, const char *why)
 	log_warnx("warm: %s: %s; serving it by exec, retrying in %d s",
 	    z->path, why, z->backoff);
 	if (z->child != NULL) {
-		spawn_kill(z->pid, SIGKILL);
+		spawn_kill(z->child, SIGKILL);
 		if (z->retired)
 			return;
 		if ((nz = zygote_alloc(w, z->path, &z->interp, z->dev, z->ino,

@@ -165,7 +165,7 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&srv.listeners);
 	TAILQ_INIT(&srv.conns);
 	TAILQ_INIT(&srv.waitq);
-	RB_INIT(&srv.children);
+	spawn_init(&srv);
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	for (i = 0; i < 4; i++) {
@@ -194,6 +194,7 @@ fail:
 	warm_free(&srv);
 	spawn_reap(&srv);
 	request_queue_free(&srv);
+	spawn_free(&srv);
 	for (i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	if (srv.ev_grace != NULL)

@@ -143,6 +143,7 @@ typedef void (*child_exit_cb)(struct child *, int, void *);
 struct child {
 	RB_ENTRY(child)	 entry;
 	pid_t		 pid;		/* also its process group */
+	int		 pidfd;		/* a zygote's child: signalled by it */
 	struct server	*srv;
 	child_exit_cb	 exit_cb;	/* NULL once its owner has gone */
 	int		 slot;		/* counts against -c */
@@ -161,23 +162,34 @@ struct spawn_args {
 	int		  fd3;		/* becomes the child's fd 3, or -1 */
 };
 
-/* An exit nobody had claimed yet (a warm request's, or an orphan). */
+/*
+ * An exit nobody had claimed yet (a warm request's, or an orphan), found
+ * by (pid, via); none is dropped before ORPHAN_TTL, which outlasts the
+ * wait of any request that could claim it (WARM_PID_TIMEOUT).
+ */
 struct orphan {
-	pid_t		 pid;
-	int		 status;
-	uint64_t	 via;		/* its zygote's report; 0: reaped */
-	time_t		 at;		/* monotonic seconds */
+	RB_ENTRY(orphan)	 entry;
+	TAILQ_ENTRY(orphan)	 age;		/* oldest first */
+	pid_t			 pid;
+	int			 status;
+	uint64_t		 via;		/* its zygote's report; 0: reaped */
+	time_t			 at;		/* monotonic seconds */
 };
-#define ORPHANS_MAX	256
+RB_HEAD(orphan_tree, orphan);
+TAILQ_HEAD(orphan_list, orphan);
+int	orphan_cmp(struct orphan *, struct orphan *);
+RB_PROTOTYPE(orphan_tree, orphan, entry, orphan_cmp)
 #define ORPHAN_TTL	10	/* seconds an unclaimed exit is kept */
 
 struct child	*spawn_child(struct server *, const struct spawn_args *,
 		    int [3], child_exit_cb, void *);
-void		 spawn_kill(pid_t, int);
+void		 spawn_init(struct server *);
+void		 spawn_free(struct server *);
+void		 spawn_kill(struct child *, int);
 void		 spawn_disown(struct child *);
 void		 spawn_detach(struct child *, const char *);
-int		 spawn_adopt(struct server *, pid_t, uint64_t, child_exit_cb,
-		    void *, struct child **, int *);
+int		 spawn_adopt(struct server *, pid_t, uint64_t, int,
+		    child_exit_cb, void *, struct child **, int *);
 void		 spawn_exited(struct server *, pid_t, int, uint64_t);
 void		 spawn_lost(struct server *, uint64_t);
 void		 spawn_reap(struct server *);
@@ -409,7 +421,8 @@ struct server {
 	int			 nchildren;	/* slots taken, of -c */
 	struct event		*ev_dispatch;	/* a slot was freed */
 	struct child_tree	 children;
-	struct orphan		 orphans[ORPHANS_MAX];
+	struct orphan_tree	 orphans;	/* by (pid, via) */
+	struct orphan_list	 orphans_age;
 	size_t			 norphans;
 	struct warm		*warm;
 	struct stats		 stats;

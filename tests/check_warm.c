@@ -286,7 +286,7 @@ static void
 server_init(struct server *srv)
 {
 	memset(srv, 0, sizeof(*srv));
-	RB_INIT(&srv->children);
+	spawn_init(srv);
 	exits = exit_status = 0;
 }
 
@@ -299,7 +299,7 @@ START_TEST(test_report_after_adopt)
 
 	server_init(&srv);
 	srv.nchildren = 1;	/* the slot request_run_warm() reserved */
-	ck_assert_int_eq(spawn_adopt(&srv, 424242, 7, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 424242, 7, 0, on_exit_cb, NULL, &ch,
 	    &status), 0);
 	ck_assert_ptr_nonnull(ch);
 	spawn_exited(&srv, 424242, 3 << 8, 8);		/* another zygote's */
@@ -317,12 +317,13 @@ START_TEST(test_report_before_adopt)
 {
 	struct server	 srv;
 	struct child	*ch;
+	struct orphan	*o;
 	int		 status = 0;
 
 	server_init(&srv);
 	spawn_exited(&srv, 535353, 5 << 8, 9);
 	ck_assert_uint_eq(srv.norphans, 1);
-	ck_assert_int_eq(spawn_adopt(&srv, 535353, 9, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 535353, 9, 0, on_exit_cb, NULL, &ch,
 	    &status), 1);
 	ck_assert_ptr_null(ch);
 	ck_assert_int_eq(WEXITSTATUS(status), 5);
@@ -331,7 +332,7 @@ START_TEST(test_report_before_adopt)
 	/* Kept from zygote 9, it is not zygote 10's pid 535353. */
 	spawn_exited(&srv, 535353, 5 << 8, 9);
 	srv.nchildren = 1;
-	ck_assert_int_eq(spawn_adopt(&srv, 535353, 10, on_exit_cb, NULL,
+	ck_assert_int_eq(spawn_adopt(&srv, 535353, 10, 0, on_exit_cb, NULL,
 	    &ch, &status), 0);
 	ck_assert_ptr_nonnull(ch);
 	spawn_exited(&srv, 535353, 6 << 8, 10);
@@ -341,14 +342,15 @@ START_TEST(test_report_before_adopt)
 	/* Never claimed in ORPHAN_TTL: gone before the pid comes round. */
 	spawn_exited(&srv, 646464, 7 << 8, 12);
 	ck_assert_uint_eq(srv.norphans, 2);	/* zygote 9's is left too */
-	srv.orphans[0].at -= ORPHAN_TTL;
-	srv.orphans[1].at -= ORPHAN_TTL;
+	TAILQ_FOREACH(o, &srv.orphans_age, age)
+		o->at -= ORPHAN_TTL;
 	srv.nchildren = 1;
-	ck_assert_int_eq(spawn_adopt(&srv, 646464, 12, on_exit_cb, NULL,
+	ck_assert_int_eq(spawn_adopt(&srv, 646464, 12, 0, on_exit_cb, NULL,
 	    &ch, &status), 0);
 	ck_assert_uint_eq(srv.norphans, 0);
 	spawn_exited(&srv, 646464, 8 << 8, 12);
 	ck_assert_int_eq(WEXITSTATUS(exit_status), 8);
+	spawn_free(&srv);
 }
 END_TEST
 
@@ -375,10 +377,10 @@ START_TEST(test_zygote_lost)
 	}
 	close(p[0]);
 	srv.nchildren = 2;
-	ck_assert_int_eq(spawn_adopt(&srv, pid, 11, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, pid, 11, 0, on_exit_cb, NULL, &ch,
 	    &status), 0);
 	/* Not our child: pid 1 will never be reaped by us. */
-	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, 0, on_exit_cb, NULL, &ch,
 	    &status), 0);
 	spawn_lost(&srv, 11);
 	ck_assert_int_eq(exits, 1);
@@ -395,9 +397,106 @@ START_TEST(test_zygote_lost)
 	ck_assert(RB_EMPTY(&srv.children));
 
 	/* Announced after its zygote died, and not our child: lost too. */
-	ck_assert_int_eq(spawn_adopt(&srv, 1, 0, on_exit_cb, NULL, &ch,
+	ck_assert_int_eq(spawn_adopt(&srv, 1, 11, 1, on_exit_cb, NULL, &ch,
 	    &status), 1);
 	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+	spawn_free(&srv);
+}
+END_TEST
+
+/*
+ * Its zygote gone before the pid was read: the exit that zygote reported
+ * is found (it used to be skipped, and the request ended as killed), as is
+ * one we reaped; while the zygote lives, one we reaped is not its child's.
+ */
+START_TEST(test_adopt_zygote_gone)
+{
+	struct server	 srv;
+	struct child	*ch;
+	int		 status = 0;
+
+	server_init(&srv);
+	spawn_exited(&srv, 717171, 9 << 8, 21);
+	ck_assert_int_eq(spawn_adopt(&srv, 717171, 21, 1, on_exit_cb, NULL,
+	    &ch, &status), 1);
+	ck_assert_int_eq(WEXITSTATUS(status), 9);
+	ck_assert_uint_eq(srv.norphans, 0);
+
+	/* Reparented to us and reaped before its pid was read. */
+	spawn_exited(&srv, 727272, 2 << 8, 0);
+	ck_assert_int_eq(spawn_adopt(&srv, 727272, 22, 1, on_exit_cb, NULL,
+	    &ch, &status), 1);
+	ck_assert_int_eq(WEXITSTATUS(status), 2);
+
+	/* Zygote 23 alive: a pid we reaped is not one of its children. */
+	spawn_exited(&srv, 737373, 2 << 8, 0);
+	srv.nchildren = 1;
+	ck_assert_int_eq(spawn_adopt(&srv, 737373, 23, 0, on_exit_cb, NULL,
+	    &ch, &status), 0);
+	spawn_exited(&srv, 737373, 3 << 8, 23);
+	ck_assert_int_eq(exits, 1);
+	ck_assert_int_eq(WEXITSTATUS(exit_status), 3);
+	ck_assert_uint_eq(srv.norphans, 1);
+	spawn_free(&srv);
+}
+END_TEST
+
+/* However many exits come before their pids, none is lost (was 256). */
+START_TEST(test_orphans_no_eviction)
+{
+	struct server	 srv;
+	struct child	*ch;
+	int		 i, status;
+
+	server_init(&srv);
+	for (i = 0; i < 1000; i++)
+		spawn_exited(&srv, 100000 + i, (i % 200) << 8, 31);
+	ck_assert_uint_eq(srv.norphans, 1000);
+	for (i = 0; i < 1000; i++) {
+		status = -1;
+		ck_assert_int_eq(spawn_adopt(&srv, 100000 + i, 31, 0,
+		    on_exit_cb, NULL, &ch, &status), 1);
+		ck_assert_int_eq(WEXITSTATUS(status), i % 200);
+	}
+	ck_assert_uint_eq(srv.norphans, 0);
+	spawn_free(&srv);
+}
+END_TEST
+
+/*
+ * A zygote's child is signalled through a pidfd: killed while it runs;
+ * once reaped (here by us, standing in for the zygote) nothing is sent.
+ */
+START_TEST(test_kill_adopted)
+{
+	struct server	 srv;
+	struct child	*ch;
+	pid_t		 pid;
+	int		 status;
+
+	server_init(&srv);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	(void)setpgid(pid, pid);
+	srv.nchildren = 1;
+	ck_assert_int_eq(spawn_adopt(&srv, pid, 41, 0, on_exit_cb, NULL, &ch,
+	    &status), 0);
+	ck_assert_int_ne(ch->pidfd, -1);
+	spawn_kill(ch, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
+	/* Reaped, not yet reported: the pidfd refuses, the group is left. */
+	spawn_kill(ch, SIGKILL);
+	spawn_exited(&srv, pid, status, 41);
+	ck_assert_int_eq(exits, 1);
+	ck_assert(RB_EMPTY(&srv.children));
+	spawn_free(&srv);
 }
 END_TEST
 
@@ -442,6 +541,9 @@ warm_suite(void)
 	tcase_add_test(tc, test_report_after_adopt);
 	tcase_add_test(tc, test_report_before_adopt);
 	tcase_add_test(tc, test_zygote_lost);
+	tcase_add_test(tc, test_adopt_zygote_gone);
+	tcase_add_test(tc, test_orphans_no_eviction);
+	tcase_add_test(tc, test_kill_adopted);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -417,6 +417,32 @@ t_names()
 	fi
 }
 
+# inherit_ok FILE: signal masks and descriptors as after a plain fork and
+# exec: nothing blocked, none of glibc's internal signals (32, 33) or any
+# other above 31 ignored (the interpreter's own ignores are the same cold
+# and warm), only 0, 1 and 2 open.
+inherit_ok()
+{
+	local ign
+	expect_grep "blocked signals" "$1" '^SigBlk:[[:space:]]+0+$' ||
+	    return 1
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$1")
+	[ -n "$ign" ] || { why="no SigIgn line: $(short "$(cat "$1")")"; \
+	    return 1; }
+	expect_eq "ignored signals above 31 (SigIgn $ign)" \
+	    "$(( 0x$ign >> 31 ))" 0 || return 1
+	expect_eq fds "$(grep '^fd=' "$1" | tr '\n' ' ')" 'fd=0 fd=1 fd=2 '
+}
+
+# A warm request starts with what a cold one does (issue 8, item 4): the
+# zygote is spawned as a script is, and forks the request.
+t_inherit()
+{
+	eq_fcgi "$1" || return 1
+	inherit_ok "$T/eq-c.out" || { why="cold: $why"; return 1; }
+	inherit_ok "$T/eq-w.out" || { why="warm: $why"; return 1; }
+}
+
 # The environment is the request's, the same in both modes (nginx's
 # REMOTE_PORT is normalized: each request is a new TCP connection).
 t_env()
@@ -1448,6 +1474,8 @@ run data-pl t_data_pl
 run end-data-pl t_dataend_pl
 run names-pl t_names names.pl
 run names-py t_names names.py
+run inherit-pl t_inherit inherit.pl
+run inherit-py t_inherit inherit.py
 run env-same-pl t_env env.pl
 run env-same-py t_env env.py
 run env-no-leak-pl t_env_noleak env.pl
