@@ -86,7 +86,7 @@ config_init(struct config *cfg)
 	cfg->out_buf = DEFAULT_OUT_BUF;
 	cfg->hold_mem = DEFAULT_HOLD_MEM;
 	cfg->spill_max = DEFAULT_SPILL_MAX;
-	cfg->warm = 1;
+	cfg->warm = WARM_AUTO;
 	cfg->warm_max = DEFAULT_WARM_MAX;
 	cfg->warm_idle = DEFAULT_WARM_IDLE;
 	cfg->warm_mem = DEFAULT_WARM_MEM;
@@ -132,7 +132,8 @@ config_usage(int to_stderr)
 "      --pass-env NAME      pass this variable of warmcgi's own\n"
 "                           environment to scripts (repeatable)\n"
 "      --syslog             log to syslog instead of stderr\n"
-"      --warm MODE          auto: keep Perl and Python scripts warm; off\n"
+"      --warm MODE          auto: keep Perl and Python scripts warm where\n"
+"                           measured to be cheaper; always; off\n"
 "      --no-warm PATTERN    never keep scripts matching PATTERN warm\n"
 "      --warm-max N         warm interpreters at most (%d)\n"
 "      --warm-idle SEC      retire a warm interpreter idle this long (%d)\n"
@@ -319,12 +320,14 @@ config_parse(struct config *cfg, int argc, char **argv)
 			break;
 		case OPT_WARM:
 			if (strcmp(optarg, "auto") == 0)
-				cfg->warm = 1;
+				cfg->warm = WARM_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				cfg->warm = WARM_ALWAYS;
 			else if (strcmp(optarg, "off") == 0)
-				cfg->warm = 0;
+				cfg->warm = WARM_OFF;
 			else {
 				fprintf(stderr, "warmcgi: --warm: \"%s\" is "
-				    "neither auto nor off\n", optarg);
+				    "not auto, always or off\n", optarg);
 				return CONFIG_ERROR;
 			}
 			break;

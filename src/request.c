@@ -750,8 +750,9 @@ request_child_exit(struct child *ch, int status, void *arg)
 {
 	struct request	*r = arg;
 
-	(void)ch;
 	r->child = NULL;
+	if (!r->warm && !r->killed)
+		warm_note_exec(r->srv, &r->script, ch->usage);
 	request_exit_status(r, status);
 	request_check_end(r);
 }

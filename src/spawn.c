@@ -68,6 +68,8 @@ static int	spawn_orphan_claim(struct server *, pid_t, uint64_t, int *);
 static void	spawn_orphans_expire(struct server *, time_t);
 static void	spawn_child_free(struct server *, struct child *);
 static int	spawn_ended(pid_t, int *);
+static void	spawn_exited_usage(struct server *, pid_t, int, uint64_t,
+		    const struct rusage *);
 static time_t	spawn_now(void);
 static void	spawn_detached_exit(struct child *, int, void *);
 
@@ -534,6 +536,14 @@ spawn_child_free(struct server *srv, struct child *ch)
 void
 spawn_exited(struct server *srv, pid_t pid, int status, uint64_t via)
 {
+	spawn_exited_usage(srv, pid, status, via, NULL);
+}
+
+/* The same, with what the process used when we reaped it ourselves. */
+static void
+spawn_exited_usage(struct server *srv, pid_t pid, int status, uint64_t via,
+    const struct rusage *ru)
+{
 	struct child	 key, *ch;
 	child_exit_cb	 cb;
 	void		*arg;
@@ -557,6 +567,7 @@ spawn_exited(struct server *srv, pid_t pid, int status, uint64_t via)
 	ch->pid = 0;
 	cb = ch->exit_cb;
 	arg = ch->arg;
+	ch->usage = ru;
 	if (cb != NULL)
 		cb(ch, status, arg);
 	free(ch);
@@ -611,16 +622,17 @@ spawn_ended(pid_t pid, int *status)
 void
 spawn_reap(struct server *srv)
 {
+	struct rusage	 ru;
 	pid_t		 pid;
 	int		 status;
 
 	for (;;) {
-		pid = waitpid(-1, &status, WNOHANG);
+		pid = wait4(-1, &status, WNOHANG, &ru);
 		if (pid == -1 && errno == EINTR)
 			continue;
 		if (pid <= 0)
 			break;
-		spawn_exited(srv, pid, status, 0);
+		spawn_exited_usage(srv, pid, status, 0, &ru);
 	}
 }
 

@@ -40,6 +40,9 @@
 #define WARM_BACKOFF_MAX	300
 #define WARM_BACKLOG		128
 #define WARM_ENTRIES_MAX	1024	/* scripts remembered, warm or not */
+#define WARM_WINDOW_STEP	16	/* warm requests between /proc looks */
+#define WARM_WINDOW_US		250000	/* CPU a window needs (10 ms ticks) */
+#define WARM_WINDOW_MAX		128	/* ... or that many requests */
 #define WARM_STALE_SEC		60	/* an unlocked socket directory this
 					   old is stale whatever its pid */
 #define WARM_PY_FLAGS		"BEOSbdqsu" /* Python #! flags kept warm */
@@ -81,6 +84,11 @@ struct zygote {
 	time_t			 started, last_used, retry_at;
 	int			 backoff;
 	uint64_t		 served;
+	struct cost		 cost;		/* warm or exec: cost.c */
+	unsigned long long	 base_us, base_faults; /* window start */
+	unsigned int		 window_n;	/* exits reported since */
+	unsigned int		 window_next;	/* look at /proc then */
+	int			 have_base;
 };
 RB_HEAD(zygote_tree, zygote);
 TAILQ_HEAD(zygote_list, zygote);
@@ -132,6 +140,11 @@ static int	zygote_out_read(struct zygote *);
 static int	zygote_exit_line(struct zygote *, char *);
 static void	zygote_log_cb(evutil_socket_t, short, void *);
 static void	zygote_fail(struct zygote *, const char *);
+static struct zygote *zygote_successor(struct zygote *);
+static int	zygote_usage(pid_t, unsigned long long *, unsigned long long *);
+static void	zygote_window(struct zygote *);
+static int	warm_choose(struct zygote **);
+static void	zygote_window_start(struct zygote *);
 static int	warm_conn_open(struct zygote *, char *const *, char *const *,
 		    const char *, struct warm_conn *);
 static long long zygote_rss(pid_t);
@@ -636,11 +649,14 @@ int
 warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
     char *const *envp, struct warm_conn *out)
 {
+	const struct config *cfg = srv->cfg;
 	struct warm	*w = srv->warm;
 	struct zygote	 key, *z;
 	struct warm_interp in;
+	struct cost	 learnt;
 	const char	*pathvar = warm_envp_path(envp);
 	size_t		 i;
+	int		 changed;
 	time_t		 now = time(NULL);
 
 	if (w == NULL || w->ev_tick == NULL || srv->stopping)
@@ -650,6 +666,9 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 			return -1;
 	strlcpy(key.path, sc->path, sizeof(key.path));
 	z = RB_FIND(zygote_tree, &w->tree, &key);
+	cost_init(&learnt);
+	if (z != NULL)
+		learnt = z->cost;
 	if (z != NULL && (z->dev != sc->st.st_dev ||
 	    z->ino != sc->st.st_ino || z->size != sc->st.st_size ||
 	    z->mtime.tv_sec != sc->st.st_mtim.tv_sec ||
@@ -670,18 +689,139 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 	}
 	if (z == NULL) {
 		(void)warm_eligible(srv->cfg, sc->path, pathvar, &in);
-		if ((z = zygote_new(w, sc, &in)) != NULL)
+		if ((z = zygote_new(w, sc, &in)) == NULL)
+			return -1;
+		/* What the old version cost is the best guess for the new. */
+		z->cost = learnt;
+		(void)cost_choose(&z->cost, &changed);
+		if (cost_keep_warm(&z->cost) || cfg->warm == WARM_ALWAYS)
 			zygote_start(z, sc);
 		return -1;
 	}
 	TAILQ_REMOVE(&w->lru, z, lru);
 	TAILQ_INSERT_HEAD(&w->lru, z, lru);
 	z->last_used = now;
+	if (cfg->warm != WARM_ALWAYS && !warm_choose(&z))
+		return -1;
 	if (z->state == Z_FAILED && now >= z->retry_at)
 		zygote_start(z, sc);
 	if (z->state != Z_READY)
 		return -1;
 	return warm_conn_open(z, argv, envp, sc->dir, out);
+}
+
+/*
+ * Warm (1) or exec (0) for this request, by what each has been measured
+ * to cost (cost.c).  A zygote no longer worth its keep is stopped; its
+ * entry, with the figures, stays in the pool (*zp is the new one).
+ */
+static int
+warm_choose(struct zygote **zp)
+{
+	struct zygote	*z = *zp;
+	struct cost	*c = &z->cost;
+	enum cost_way	 way;
+	int		 changed;
+
+	way = cost_choose(c, &changed);
+	if (changed)
+		log_info("warm: %s: %.2f ms and %.0f faults a request warm, "
+		    "%.2f ms and %.0f by exec: serving it %s", z->path,
+		    c->warm_us / 1000, c->warm_faults, c->exec_us / 1000,
+		    c->exec_faults, c->mode == COST_WARM_PAYS ? "warm" :
+		    "by exec");
+	if (!cost_keep_warm(c) && z->child != NULL) {
+		log_info("warm: %s: stopping zygote pid %d: exec is cheaper",
+		    z->path, (int)z->pid);
+		if ((*zp = zygote_successor(z)) == NULL)
+			return 0;
+	}
+	return way == COST_WARM;
+}
+
+/*
+ * An exec'd request of a script has been reaped: what it used is the
+ * exec figure of the script's entry, if the script is still the same.
+ */
+void
+warm_note_exec(struct server *srv, const struct cgi_script *sc,
+    const struct rusage *ru)
+{
+	struct zygote	 key, *z;
+	double		 us;
+
+	if (srv->warm == NULL || ru == NULL)
+		return;
+	strlcpy(key.path, sc->path, sizeof(key.path));
+	if ((z = RB_FIND(zygote_tree, &srv->warm->tree, &key)) == NULL ||
+	    z->dev != sc->st.st_dev || z->ino != sc->st.st_ino ||
+	    z->mtime.tv_sec != sc->st.st_mtim.tv_sec ||
+	    z->mtime.tv_nsec != sc->st.st_mtim.tv_nsec)
+		return;
+	us = (double)ru->ru_utime.tv_sec * 1e6 + ru->ru_utime.tv_usec +
+	    (double)ru->ru_stime.tv_sec * 1e6 + ru->ru_stime.tv_usec;
+	cost_note_exec(&z->cost, us, (double)ru->ru_minflt);
+}
+
+/*
+ * CPU (microseconds) and minor faults of a zygote and of the children it
+ * has reaped: its requests' share and its own.
+ */
+static int
+zygote_usage(pid_t pid, unsigned long long *us, unsigned long long *faults)
+{
+	char			 path[64], buf[1024], *p;
+	unsigned long long	 minflt, cminflt, ut, st, cut, cst;
+	ssize_t			 n;
+	long			 hz = sysconf(_SC_CLK_TCK);
+	int			 fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After the name, which may hold anything: from field 3 on. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 1,
+	    " %*c %*d %*d %*d %*d %*d %*u %llu %llu %*u %*u %llu %llu %llu "
+	    "%llu", &minflt, &cminflt, &ut, &st, &cut, &cst) != 6)
+		return -1;
+	*us = (ut + st + cut + cst) * 1000000ULL / (unsigned long long)hz;
+	*faults = minflt + cminflt;
+	return 0;
+}
+
+/*
+ * After exit reports: once a window is long enough for the clock ticks
+ * /proc counts in, what it cost per request is a warm figure.
+ */
+static void
+zygote_window(struct zygote *z)
+{
+	unsigned long long	 us, faults;
+
+	if (!z->have_base || z->window_n < z->window_next)
+		return;
+	z->window_next = z->window_n + WARM_WINDOW_STEP;
+	if (zygote_usage(z->pid, &us, &faults) == -1)
+		return;
+	if (us - z->base_us < WARM_WINDOW_US && z->window_n < WARM_WINDOW_MAX)
+		return;
+	cost_note_warm(&z->cost, (double)(us - z->base_us),
+	    (double)(faults - z->base_faults), z->window_n);
+	zygote_window_start(z);
+}
+
+/* A new window: from now, counting exits reported from now. */
+static void
+zygote_window_start(struct zygote *z)
+{
+	z->have_base = zygote_usage(z->pid, &z->base_us, &z->base_faults) == 0;
+	z->window_n = 0;
+	z->window_next = WARM_WINDOW_STEP;
 }
 
 /* A new pool entry; the least recently used one goes past --warm-max. */
@@ -713,6 +853,7 @@ zygote_alloc(struct warm *w, const char *path, const struct warm_interp *in,
 	if ((z = calloc(1, sizeof(*z))) == NULL)
 		return NULL;
 	z->warm = w;
+	cost_init(&z->cost);
 	strlcpy(z->path, path, sizeof(z->path));
 	z->interp = *in;
 	z->dev = dev;
@@ -891,7 +1032,6 @@ zygote_stop(struct zygote *z)
 static void
 zygote_fail(struct zygote *z, const char *why)
 {
-	struct warm	*w = z->warm;
 	struct zygote	*nz;
 
 	log_warnx("warm: %s: %s; serving it by exec, retrying in %d s",
@@ -900,17 +1040,8 @@ zygote_fail(struct zygote *z, const char *why)
 		spawn_kill(z->child, SIGKILL);
 		if (z->retired)
 			return;
-		if ((nz = zygote_alloc(w, z->path, &z->interp, z->dev, z->ino,
-		    z->size, z->mtime)) == NULL) {
-			zygote_retire(z, NULL);
+		if ((nz = zygote_successor(z)) == NULL)
 			return;
-		}
-		nz->backoff = z->backoff;
-		nz->last_used = z->last_used;
-		TAILQ_INSERT_BEFORE(z, nz, lru);
-		zygote_retire(z, NULL);
-		RB_INSERT(zygote_tree, &w->tree, nz);
-		w->n++;
 		z = nz;
 	}
 	zygote_stop(z);
@@ -918,6 +1049,32 @@ zygote_fail(struct zygote *z, const char *why)
 	z->retry_at = time(NULL) + z->backoff;
 	z->backoff = z->backoff * 2 > WARM_BACKOFF_MAX ? WARM_BACKOFF_MAX :
 	    z->backoff * 2;
+}
+
+/*
+ * A fresh entry, without a process, takes the place of z in the pool,
+ * with what was learnt of the script; z retires.  NULL if there is no
+ * memory for one: z is just retired.
+ */
+static struct zygote *
+zygote_successor(struct zygote *z)
+{
+	struct warm	*w = z->warm;
+	struct zygote	*nz;
+
+	if ((nz = zygote_alloc(w, z->path, &z->interp, z->dev, z->ino,
+	    z->size, z->mtime)) == NULL) {
+		zygote_retire(z, NULL);
+		return NULL;
+	}
+	nz->backoff = z->backoff;
+	nz->last_used = z->last_used;
+	nz->cost = z->cost;
+	TAILQ_INSERT_BEFORE(z, nz, lru);
+	zygote_retire(z, NULL);
+	RB_INSERT(zygote_tree, &w->tree, nz);
+	w->n++;
+	return nz;
 }
 
 /* Take a zygote out of the pool; requests it already forked go on. */
@@ -1016,9 +1173,10 @@ zygote_out_read(struct zygote *z)
 	while ((line = evbuffer_readln(z->outbuf, NULL,
 	    EVBUFFER_EOL_LF)) != NULL) {
 		if (zygote_exit_line(z, line))
-			;
+			z->window_n++;
 		else if (strcmp(line, "READY") == 0 && z->state == Z_LOADING) {
 			z->state = Z_READY;
+			zygote_window_start(z);
 			z->backoff = WARM_BACKOFF_MIN;
 			log_info("warm: %s: zygote pid %d ready", z->path,
 			    (int)z->pid);
@@ -1029,6 +1187,7 @@ zygote_out_read(struct zygote *z)
 	}
 	if (evbuffer_get_length(z->outbuf) > 256)
 		evbuffer_drain(z->outbuf, evbuffer_get_length(z->outbuf));
+	zygote_window(z);
 	return n;
 }
 

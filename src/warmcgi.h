@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/queue.h>
 #include <sys/tree.h>
+#include <sys/resource.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,6 +62,10 @@ struct evconnlistener;
 #define EXIT_WAIT_MS		1000		/* exit awaited after EOF */
 
 /* config.c: the command line, parsed in one place. */
+#define WARM_OFF	0		/* every script exec'd */
+#define WARM_AUTO	1		/* warm where measured to pay */
+#define WARM_ALWAYS	2		/* warm wherever it can be */
+
 struct config {
 	char		**listen;	/* -s specs */
 	size_t		  nlisten;
@@ -82,7 +87,7 @@ struct config {
 	const char	 *tmpdir;
 	int		  verbose;
 	int		  syslog;
-	int		  warm;		/* --warm auto (1) or off (0) */
+	int		  warm;		/* --warm: WARM_OFF, _AUTO, _ALWAYS */
 	char		**no_warm;	/* --no-warm patterns */
 	size_t		  nno_warm;
 	int		  warm_max;
@@ -149,6 +154,7 @@ struct child {
 	int		 slot;		/* counts against -c */
 	uint64_t	 via;		/* the zygote that reports its exit */
 	void		*arg;
+	const struct rusage *usage;	/* in exit_cb, if we reaped it */
 };
 RB_HEAD(child_tree, child);
 int	child_cmp(struct child *, struct child *);
@@ -263,6 +269,28 @@ int	response_feed(struct response *, struct evbuffer *, const char **);
 void	response_reject(struct response *, char *, size_t);
 void	response_free(struct response *);
 
+/* cost.c: warm or exec, by what each costs a script (pure). */
+enum cost_mode { COST_UNDECIDED, COST_WARM_PAYS, COST_EXEC_PAYS };
+enum cost_way { COST_EXEC, COST_WARM };
+
+struct cost {
+	double		 exec_us, exec_faults;	/* per request, averaged */
+	double		 warm_us, warm_faults;
+	unsigned int	 exec_n, warm_n;	/* samples (warm: windows) */
+	unsigned int	 exec_want;		/* exec'd requests to measure */
+	int		 warm_fresh;		/* a window not decided on */
+	enum cost_mode	 mode;
+	int		 probing;		/* exec pays: trying warm */
+	unsigned int	 left;			/* requests to the next probe */
+	unsigned int	 gap;			/* exec pays: between probes */
+};
+
+void		cost_init(struct cost *);
+void		cost_note_exec(struct cost *, double, double);
+void		cost_note_warm(struct cost *, double, double, unsigned int);
+enum cost_way	cost_choose(struct cost *, int *);
+int		cost_keep_warm(const struct cost *);
+
 /* warm.c: warm interpreter pools. */
 struct warm;
 struct warm_conn {
@@ -295,6 +323,8 @@ int	warm_launch(struct server *, const struct cgi_script *, char *const *,
 void	warm_report_failure(struct server *, const char *, uint64_t,
 	    const char *);
 int	warm_gen_alive(struct server *, uint64_t);
+void	warm_note_exec(struct server *, const struct cgi_script *,
+	    const struct rusage *);
 
 /* conn.c: one FastCGI connection. */
 struct request;

@@ -267,7 +267,13 @@ START_TEST(test_warm_options)
 	config_free(&cfg);
 
 	ck_assert_int_eq(PARSE(&cfg, "--warm", "auto"), CONFIG_OK);
-	ck_assert_int_eq(cfg.warm, 1);
+	ck_assert_int_eq(cfg.warm, WARM_AUTO);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--warm", "always"), CONFIG_OK);
+	ck_assert_int_eq(cfg.warm, WARM_ALWAYS);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--warm", "off"), CONFIG_OK);
+	ck_assert_int_eq(cfg.warm, WARM_OFF);
 	config_free(&cfg);
 
 	BAD("--warm", "on");

@@ -18,6 +18,8 @@
 #   n  --no-warm '$CGI/nowarm*'  a matching script stays cold
 #   m  --warm-max 1              two scripts share one zygote slot
 #   q  -c 2                      warm requests waiting for a slot
+#   a  --warm auto (the default) warm only where measured to pay
+# All but c and a run with --warm always: warm after the first request.
 # and, for a test each, straight on their sockets: k1, k2, k3 sharing
 # $T/tmp-k (stale socket directories), h and x (finding the helpers).
 # nginx maps /c/... to c, /w/... to w and so on, strips the prefix from
@@ -91,7 +93,7 @@ nginx_conf()
 		listen 127.0.0.1:$1;
 		server_name localhost;
 EOF
-	for loc in c w l n m q; do
+	for loc in c w l n m q a; do
 		cat <<EOF
 		location /$loc/ {
 			rewrite ^/$loc(/.*)\$ \$1 break;
@@ -124,12 +126,14 @@ start_inst()
 }
 
 start_inst c --warm off -f -v --warm-helpers "$HELPERS" || exit 99
-start_inst w --warm auto -f -v --warm-helpers "$HELPERS" || exit 99
-start_inst l -v --warm-helpers "$HELPERS" || exit 99
-start_inst n -v --warm-helpers "$HELPERS" --no-warm "$CGI/nowarm*" ||
+start_inst w --warm always -f -v --warm-helpers "$HELPERS" || exit 99
+start_inst l --warm always -v --warm-helpers "$HELPERS" || exit 99
+start_inst n --warm always -v --warm-helpers "$HELPERS" --no-warm "$CGI/nowarm*" ||
     exit 99
-start_inst m -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
-start_inst q -v --warm-helpers "$HELPERS" -c 2 || exit 99
+start_inst m --warm always -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
+start_inst q --warm always -v --warm-helpers "$HELPERS" -c 2 ||
+    exit 99
+start_inst a -v --warm-helpers "$HELPERS" || exit 99
 start_nginx || exit 99
 
 # ---------------------------------------------------------------- helpers
@@ -1143,6 +1147,48 @@ t_abort_pending()
 	    "${WLOG[l]}")" "$execs" || return 1
 }
 
+# t_adaptive SCRIPT QUERY WAY N: with --warm auto, N sequential requests
+# for SCRIPT; the instance then has decided to serve it WAY ("warm" or
+# "by exec"), logging both figures, and a script that exec pays for has
+# no zygote left.
+t_adaptive()
+{
+	local s=$1 q=$2 way=$3 n=$4 file=$CGI/$1 i code
+	for i in $(seq 1 "$n"); do
+		code=$(curl -s -m 60 -o /dev/null -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/a/cgi-bin/$s?$q")
+		[ "$code" = 200 ] || { why="request $i: $code"; return 1; }
+		grep -qE "warm: $(esc "$file"): .* a request warm, .* by exec: serving it " \
+		    "${WLOG[a]}" && break
+	done
+	expect_grep "decision" "${WLOG[a]}" \
+	    "warm: $(esc "$file"): [0-9.]+ ms and [0-9]+ faults a request warm, [0-9.]+ ms and [0-9]+ by exec: serving it $way\$" ||
+	    return 1
+	if [ "$way" = "by exec" ]; then
+		expect_grep "zygote stopped" "${WLOG[a]}" \
+		    "warm: $(esc "$file"): stopping zygote pid [0-9]+: exec is cheaper" ||
+		    return 1
+	fi
+}
+
+# After t_adaptive decided on exec for bigheap.pl: the decision survives
+# a change of the script (no zygote is started for the new version).
+t_adaptive_change()
+{
+	local file=$CGI/bigheap.pl i before code
+	before=$(grep -c "warm: $(esc "$file"): zygote pid [0-9]* loading" \
+	    "${WLOG[a]}")
+	touch -d "@$(( $(date +%s) + 5 ))" "$file"
+	for i in 1 2 3 4 5 6 7 8; do
+		code=$(curl -s -m 60 -o "$T/ad.body" -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/a/cgi-bin/bigheap.pl")
+		expect_eq "status" "$code" 200 || return 1
+		expect_eq "body" "$(cat "$T/ad.body")" "bigheap cold" || return 1
+	done
+	expect_eq "zygotes started" "$(grep -c "warm: $(esc "$file"): zygote pid [0-9]* loading" \
+	    "${WLOG[a]}")" "$before" || return 1
+}
+
 # Every pid that was ever a zygote, from the logs.
 all_zygote_pids()
 {
@@ -1201,12 +1247,12 @@ t_sigterm()
 	expect_eq "l exit status after one SIGTERM" "$stop_rc" 0 || return 1
 	echo "# sigterm: l exited $(( $(now_ms) - t0 )) ms after SIGTERM"
 	stop_nginx
-	for name in w c n m q; do
+	for name in w c n m q a; do
 		stop_pid "${WPID[$name]}" TERM 14000
 		rc=$stop_rc
 		expect_eq "$name exit status" "$rc" 0 || return 1
 	done
-	for name in l w c n m q; do
+	for name in l w c n m q a; do
 		[ ! -e "$T/$name.sock" ] || { why="$name.sock left"; return 1; }
 	done
 	sleep 0.2
@@ -1540,6 +1586,15 @@ run client-disconnect-py t_disconnect sleeper.py
 run concurrent-50 t_concurrent
 run abort-pending-pl t_abort_pending once.pl
 run abort-pending-py t_abort_pending once.py
+if [ -n "$HAVE_CGIPM" ]; then
+	run adaptive-cgipm-warm t_adaptive cgipm.pl \
+	    'name=bench&item=one&n=5' warm 400
+else
+	echo "# skipped adaptive-cgipm-warm: CGI.pm missing (apt-get install" \
+	    "libcgi-pm-perl)"
+fi
+run adaptive-bigheap-exec t_adaptive bigheap.pl '' 'by exec' 200
+run adaptive-decision-survives-change t_adaptive_change
 run queue-drains-pl t_queue_drain q sleeper.pl 16
 run queue-drains-py t_queue_drain q sleeper.py 16
 run queue-drains-c64 t_queue_drain l sleeper.pl 65
