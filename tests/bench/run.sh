@@ -5,8 +5,10 @@
 # (for each scenario every wrapper in turn, each freshly started).
 # warmcgi runs in exec mode (--warm off) and, for the Perl and Python
 # scenarios, also warm (its zygotes), warmed up before it is measured.
-# Prints one table (req/s or MiB/s, p99, peak RSS, ratio, zygote RSS) and a
-# verdict per target of issues 2 and 3.  Not part of `make check`; see
+# Prints one table (req/s or MiB/s, faults and CPU per request measured in
+# a cgroup around each wrapper, p99, peak RSS, ratio, zygote RSS) and a
+# verdict per target of issues 2 and 3.  WARMCGI_BASE adds another warmcgi
+# (before/after in one run).  Not part of `make check`; see
 # README.md here.
 #
 # Environment:
@@ -22,7 +24,7 @@
 #   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep cgipm
 #                         gitweb python (all)
 #   BENCH_CONNS           wrk connections for the hello and script
-#                         scenarios (16)
+#                         scenarios (16; 1: one request after another)
 #   BENCH_WARM_HELPERS    warmcgi --warm-helpers (../../src/warm next to
 #                         this script)
 #   WARMCGI_BASE          another warmcgi (e.g. a build from before a
