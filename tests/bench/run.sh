@@ -5,8 +5,10 @@
 # (for each scenario every wrapper in turn, each freshly started).
 # warmcgi runs in exec mode (--warm off) and, for the Perl and Python
 # scenarios, also warm (its zygotes), warmed up before it is measured.
-# Prints one table (req/s or MiB/s, p99, peak RSS, ratio, zygote RSS) and a
-# verdict per target of issues 2 and 3.  Not part of `make check`; see
+# Prints one table (req/s or MiB/s, faults and CPU per request measured in
+# a cgroup around each wrapper, p99, peak RSS, ratio, zygote RSS) and a
+# verdict per target of issues 2 and 3.  WARMCGI_BASE adds another warmcgi
+# (before/after in one run).  Not part of `make check`; see
 # README.md here.
 #
 # Environment:
@@ -22,9 +24,17 @@
 #   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep cgipm
 #                         gitweb python (all)
 #   BENCH_CONNS           wrk connections for the hello and script
-#                         scenarios (16)
+#                         scenarios (16; 1: one request after another)
 #   BENCH_WARM_HELPERS    warmcgi --warm-helpers (../../src/warm next to
 #                         this script)
+#   WARMCGI_BASE          another warmcgi (e.g. a build from before a
+#                         change), run as one more wrapper, exec and warm
+#                         like WARMCGI, in every scenario (none)
+#   BENCH_BASE_HELPERS    its --warm-helpers (../warm next to its
+#                         directory's parent's src/, i.e. src/warm of its
+#                         tree, if there; else BENCH_WARM_HELPERS)
+#   BENCH_COSTS           faults and CPU per request measured in a cgroup
+#                         around each wrapper: auto, v1, v2 or off (auto)
 #   BENCH_GITWEB          gitweb.cgi (/usr/share/gitweb/gitweb.cgi)
 #   BENCH_FCGIWRAP_C      fcgiwrap -c settings ("1 4 32")
 #   BENCH_NGINX_WORKERS   nginx worker_processes (1)
@@ -50,6 +60,7 @@ GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 ROUNDS=${BENCH_ROUNDS:-1}
+COSTS=${BENCH_COSTS:-auto}
 
 OUT_BYTES=67108864	# must match cgi-bin/out64m.sh
 IN_BYTES=16777216
@@ -75,6 +86,15 @@ case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS$ROUNDS" in
 *[!0-9]*) die "BENCH_* numbers must be integers" ;;
 esac
 [ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
+[ "$CONNS" -ge 1 ] || die "BENCH_CONNS must be at least 1"
+# wrk needs at least as many connections as threads.
+THREADS=2
+[ "$CONNS" -lt 2 ] && THREADS=1
+case $COSTS in auto|v1|v2|off) ;; *) die "BENCH_COSTS: auto, v1, v2 or off" ;; esac
+if [ -n "${WARMCGI_BASE:-}" ]; then
+	[ -x "$WARMCGI_BASE" ] || die "WARMCGI_BASE $WARMCGI_BASE is not executable"
+	WARMCGI_BASE=$(cd "$(dirname "$WARMCGI_BASE")" && pwd)/$(basename "$WARMCGI_BASE")
+fi
 for scen in $SCENARIOS; do
 	case $scen in
 	idle|c|sh|perl|out|in|sleep) ;;
@@ -106,6 +126,23 @@ if [ -n "$WARM_SCENARIOS" ]; then
 	    [ -r "$WARM_HELPERS/perl/WarmCGI/Zygote.pm" ] ||
 		die "zygote helpers not found in $WARM_HELPERS: set BENCH_WARM_HELPERS"
 	WARM_HELPERS=$(cd "$WARM_HELPERS" && pwd)
+fi
+# The base's helpers: those of its own tree when it has them (an older
+# daemon may speak an older zygote protocol).
+has_helpers() {
+	[ -r "$1/warmcgi-zygote.py" ] && [ -r "$1/perl/WarmCGI/Zygote.pm" ]
+}
+BASE_HELPERS=""
+if [ -n "${WARMCGI_BASE:-}" ] && [ -n "$WARM_SCENARIOS" ]; then
+	if [ -n "${BENCH_BASE_HELPERS:-}" ]; then
+		BASE_HELPERS=$BENCH_BASE_HELPERS
+	else
+		BASE_HELPERS=$(dirname "$(dirname "$WARMCGI_BASE")")/src/warm
+		has_helpers "$BASE_HELPERS" || BASE_HELPERS=$WARM_HELPERS
+	fi
+	has_helpers "$BASE_HELPERS" ||
+		die "zygote helpers not found in $BASE_HELPERS: set BENCH_BASE_HELPERS"
+	BASE_HELPERS=$(cd "$BASE_HELPERS" && pwd)
 fi
 
 # ---------------------------------------------------------------- state
@@ -141,6 +178,7 @@ cleanup() {
 	[ -n "$NGINX_PID" ] && stop_session "$NGINX_PID"
 	touch "$T/stop-all" 2>/dev/null
 	wait 2>/dev/null
+	for p in ${CG_DIRS:-}; do cg_remove "$p"; done
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		say "kept $T"
 	else
@@ -202,6 +240,208 @@ rss_sampler() {
 	done
 }
 
+# ---------------------------------------------------------------- cgroups
+# Costs per request: each wrapper runs in a fresh cgroup of its own, made
+# under this script's own cgroup (so whatever limits us limits it too) and
+# joined by the wrapper's first process before it forks anything, so that
+# all it starts (scripts, zygotes, request processes) is counted.  Page
+# faults and CPU time are read before and after each measured run.  Each
+# counter comes from cgroup v1 when its controller is mounted there, else
+# from v2: faults from memory.stat (v1 total_pgfault, v2 pgfault), CPU from
+# v1 cpuacct.usage (ns) or v2 cpu.stat usage_usec.
+CG_DIRS=""		# cgroups we made and have not removed yet
+CG_MEM_PARENT=""	# where the memory cgroups go ("" when no faults)
+CG_MEM_KEY=""		# the fault counter in memory.stat
+CG_CPU_PARENT=""	# where the CPU cgroups go ("" when no CPU)
+CG_CPU_FILE=""		# cpuacct.usage or cpu.stat
+CG_N=0
+CG_MEM=""		# this run's memory cgroup ("" when none)
+CG_CPU=""		# this run's CPU cgroup ("" when none)
+CG_PROCS=""		# the cgroup.procs files the wrapper joins
+
+# Our own cgroup's directory in the hierarchy of a v1 CONTROLLER, or of v2
+# when CONTROLLER is "" (nothing when not mounted).  /proc/self/cgroup
+# gives our path, mountinfo where that hierarchy's root (or, in a
+# container, which part of it) is mounted.
+cg_own_dir() {	# controller
+	local own mnt root mp
+	own=$(awk -F: -v c="$1" '
+	    c == "" && $1 == "0" && $2 == "" { print $3; exit }
+	    c != "" { n = split($2, a, ",")
+		for (i = 1; i <= n; i++) if (a[i] == c) { print $3; exit } }' \
+	    /proc/self/cgroup)
+	[ -n "$own" ] || return 0
+	mnt=$(awk -v c="$1" '{
+		split($0, h, " - "); split(h[1], l, " "); split(h[2], r, " ")
+		if (c == "" && r[1] == "cgroup2") { print l[4], l[5]; exit }
+		if (c == "" || r[1] != "cgroup") next
+		n = split(r[3], o, ",")
+		for (i = 1; i <= n; i++) if (o[i] == c) { print l[4], l[5]; exit }
+	    }' /proc/self/mountinfo)
+	[ -n "$mnt" ] || return 0
+	read -r root mp <<<"$mnt"
+	case $own in
+	"$root"|"$root"/*) own=${own#"$root"} ;;
+	esac
+	[ -d "$mp$own" ] && echo "$mp${own%/}"
+	return 0
+}
+
+# Which counters can be had, each tried in a probe cgroup; says once what
+# the cost columns show, or why they are empty.
+cg_setup() {
+	local d why="" f c
+	if [ "$COSTS" = off ]; then
+		CG_NOTE="costs: off (BENCH_COSTS=off)"
+		return 0
+	fi
+	if [ "$COSTS" != v2 ]; then
+		d=$(cg_own_dir memory)
+		if [ -n "$d" ] && [ -w "$d" ]; then
+			CG_MEM_PARENT=$d CG_MEM_KEY=total_pgfault
+		fi
+		d=$(cg_own_dir cpuacct)
+		if [ -n "$d" ] && [ -w "$d" ]; then
+			CG_CPU_PARENT=$d CG_CPU_FILE=cpuacct.usage
+		fi
+	fi
+	if [ "$COSTS" != v1 ]; then
+		d=$(cg_own_dir "")
+		if [ -n "$d" ] && [ -w "$d" ]; then
+			# memory.stat only where our cgroup hands the memory
+			# controller down; we do not change that.
+			if [ -z "$CG_MEM_PARENT" ] && grep -qw memory \
+			    "$d/cgroup.subtree_control" 2>/dev/null; then
+				CG_MEM_PARENT=$d CG_MEM_KEY=pgfault
+			fi
+			if [ -z "$CG_CPU_PARENT" ]; then
+				CG_CPU_PARENT=$d CG_CPU_FILE=cpu.stat
+			fi
+		fi
+	fi
+	# Probe: a process moved in must show up in the counters.
+	if [ -n "$CG_MEM_PARENT$CG_CPU_PARENT" ]; then
+		cg_make probe
+		sh -c 'for f in $1; do echo $$ >"$f"; done 2>/dev/null
+		    exec sh -c "for i in 1 2 3 4 5 6 7 8; do /bin/true; done"' \
+		    sh "$CG_PROCS"
+		cg_read
+		[ "$CG_F" = - ] || [ "$CG_F" -gt 0 ] || CG_MEM_PARENT=""
+		[ "$CG_C" = - ] || [ "$CG_C" -gt 0 ] || CG_CPU_PARENT=""
+		[ "$CG_F" = - ] && CG_MEM_PARENT=""
+		[ "$CG_C" = - ] && CG_CPU_PARENT=""
+		cg_drop
+	fi
+	if [ -z "$CG_MEM_PARENT$CG_CPU_PARENT" ]; then
+		why="no writable memory, cpuacct or v2 cgroup of ours"
+		[ "$(id -u)" = 0 ] || why="not root, and $why"
+		why="$why; BENCH_COSTS=$COSTS"
+	fi
+	if [ -n "$why" ]; then
+		CG_NOTE="costs: no cgroup could be made ($why); no faults or CPU per request"
+	else
+		f="faults: none (no memory controller for our cgroup's children)"
+		[ -n "$CG_MEM_PARENT" ] &&
+			f="faults: $CG_MEM_PARENT/*/memory.stat $CG_MEM_KEY"
+		c="CPU: none"
+		[ -n "$CG_CPU_PARENT" ] && c="CPU: $CG_CPU_PARENT/*/$CG_CPU_FILE"
+		CG_NOTE="costs: a cgroup per wrapper run; $f; $c"
+	fi
+	say "$CG_NOTE"
+	return 0
+}
+
+# A fresh cgroup (one per hierarchy used) for a run of SLOT; sets CG_MEM,
+# CG_CPU and CG_PROCS.
+cg_make() {	# slot
+	local name p d
+	CG_MEM="" CG_CPU="" CG_PROCS=""
+	CG_N=$((CG_N + 1))
+	name=${T##*/}.$CG_N.$1
+	for p in $CG_MEM_PARENT $CG_CPU_PARENT; do
+		d=$p/$name
+		[ -d "$d" ] && continue		# v2: one for both
+		mkdir "$d" 2>/dev/null || continue
+		CG_DIRS="$CG_DIRS $d"
+		CG_PROCS="$CG_PROCS $d/cgroup.procs"
+	done
+	[ -n "$CG_MEM_PARENT" ] && [ -d "$CG_MEM_PARENT/$name" ] &&
+		CG_MEM=$CG_MEM_PARENT/$name
+	[ -n "$CG_CPU_PARENT" ] && [ -d "$CG_CPU_PARENT/$name" ] &&
+		CG_CPU=$CG_CPU_PARENT/$name
+	return 0
+}
+
+# The wrapper (PID) must have joined; otherwise this run has no costs.
+cg_check() {	# pid
+	local f
+	for f in $CG_PROCS; do
+		grep -qx "$1" "$f" 2>/dev/null && continue
+		say "$SLOT: not in cgroup ${f%/*}; no costs for this run"
+		CG_MEM="" CG_CPU=""
+	done
+	return 0
+}
+
+# CG_F: faults so far, CG_C: CPU ns so far ("-" when not measured).
+cg_read() {
+	CG_F=- CG_C=-
+	if [ -n "$CG_MEM" ]; then
+		CG_F=$(awk -v k="$CG_MEM_KEY" '$1 == k { print $2 }' \
+		    "$CG_MEM/memory.stat" 2>/dev/null)
+	fi
+	if [ -n "$CG_CPU" ]; then
+		case $CG_CPU_FILE in
+		cpu.stat) CG_C=$(awk '$1 == "usage_usec" { print $2 * 1000 }' \
+		    "$CG_CPU/cpu.stat" 2>/dev/null) ;;
+		*) CG_C=$(cat "$CG_CPU/$CG_CPU_FILE" 2>/dev/null) ;;
+		esac
+	fi
+	case ${CG_F:--} in *[!0-9]*|"") CG_F=- ;; esac
+	case ${CG_C:--} in *[!0-9]*|"") CG_C=- ;; esac
+	return 0
+}
+
+# COST_F, COST_C: faults and CPU ms per request since readings F0 and C0,
+# over N requests.
+cg_cost() {	# f0 c0 n
+	cg_read
+	COST_F=$(awk -v a="$1" -v b="$CG_F" -v n="${3:-0}" 'BEGIN {
+		if (a == "-" || b == "-" || n + 0 <= 0) print "-"
+		else printf "%.0f", (b - a) / n }')
+	COST_C=$(awk -v a="$2" -v b="$CG_C" -v n="${3:-0}" 'BEGIN {
+		if (a == "-" || b == "-" || n + 0 <= 0) print "-"
+		else printf "%.3f", (b - a) / 1e6 / n }')
+}
+
+# Remove a cgroup of ours: whatever is still in it (only processes we
+# started, and their children) is killed by pid first.  Bounded; one that
+# will not go stays in CG_DIRS for the cleanup.
+cg_remove() {	# dir
+	local i p
+	for ((i = 0; i < 50; i++)); do
+		[ -d "$1" ] || break
+		for p in $(cat "$1/cgroup.procs" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		rmdir "$1" 2>/dev/null && break
+		sleep 0.1
+	done
+	if [ -d "$1" ]; then
+		say "could not remove cgroup $1"
+	else
+		CG_DIRS=${CG_DIRS// $1/}
+	fi
+	return 0
+}
+
+# Remove this run's cgroups.
+cg_drop() {
+	local f
+	for f in $CG_PROCS; do cg_remove "${f%/cgroup.procs}"; done
+	CG_MEM="" CG_CPU="" CG_PROCS=""
+}
+
 # ---------------------------------------------------------------- setup
 cp "$HERE"/cgi-bin/* "$T/cgi-bin/" || die "copy scripts"
 case " $SCENARIOS " in
@@ -220,16 +460,21 @@ head -c "$IN_BYTES" /dev/urandom >"$T/body" || die "body file"
 # Wrappers, by slot name: wc (warmcgi exec mode, --warm off, default -c),
 # wcw (warmcgi warm mode, --warm auto with our helpers; Perl and Python
 # scenarios), wc256 (warmcgi --warm off -c 256, sleep scenario only), fwN
-# (fcgiwrap -c N under spawn-fcgi).
+# (fcgiwrap -c N under spawn-fcgi); with WARMCGI_BASE, wb, wbw and wb256
+# run it as wc, wcw and wc256 run WARMCGI.
 FW_SLOTS=""
 for n in $FW_CS; do FW_SLOTS="$FW_SLOTS fw$n"; done
 ALL_SLOTS="wcw wc wc256$FW_SLOTS"
+[ -n "${WARMCGI_BASE:-}" ] && ALL_SLOTS="$ALL_SLOTS wbw wb wb256"
 
 label() {
 	case $1 in
 	wc) echo "warmcgi exec" ;;
 	wcw) echo "warmcgi warm" ;;
 	wc256) echo "warmcgi -c 256" ;;
+	wb) echo "warmcgi-base exec" ;;
+	wbw) echo "warmcgi-base warm" ;;
+	wb256) echo "warmcgi-base -c 256" ;;
 	fw*) echo "fcgiwrap -c ${1#fw}" ;;
 	esac
 }
@@ -339,31 +584,43 @@ start_nginx() {
 	die "nginx did not start"
 }
 
-# Start the wrapper of SLOT on its socket.  Sets WPID (the process whose
-# RSS counts: warmcgi's only process, fcgiwrap's parent) and RSS_PIDS
-# (WPID plus, for fcgiwrap -c N > 1, its N preforked workers).
+# Start the wrapper of SLOT on its socket, in fresh cgroups (cg_make):
+# its first process joins them, then execs the wrapper.  Sets WPID (the
+# process whose RSS counts: warmcgi's only process, fcgiwrap's parent) and
+# RSS_PIDS (WPID plus, for fcgiwrap -c N > 1, its N preforked workers).
 start_wrapper() {
-	local slot=$1 sock=$T/sock/$1.sock i n w
+	local slot=$1 sock=$T/sock/$1.sock i n w bin=$WARMCGI \
+	    helpers=$WARM_HELPERS
+	local join='for f in $1; do echo $$ >"$f"; done 2>/dev/null; shift
+	    exec "$@"'
 	rm -f "$sock"
+	cg_make "$slot"
 	case $slot in
-	wc|wcw|wc256)
+	wc|wcw|wc256|wb|wbw|wb256)
+		case $slot in
+		wb*) bin=$WARMCGI_BASE helpers=$BASE_HELPERS ;;
+		esac
 		local copt="--warm off"
-		[ "$slot" = wc256 ] && copt="--warm off -c 256"
+		case $slot in *256) copt="--warm off -c 256" ;; esac
 		# Warm: its zygotes' sockets go in our temporary directory.
-		if [ "$slot" = wcw ]; then
-			copt="--warm auto --warm-helpers $WARM_HELPERS"
+		case $slot in
+		w?w)
+			copt="--warm auto --warm-helpers $helpers"
 			copt="$copt --tmpdir $T/tmp"
-		fi
+			;;
+		esac
 		# Where this run's log starts (the file is shared by runs).
 		LOG_OFF=$(stat -c %s "$T/log/$slot.log" 2>/dev/null || echo 0)
 		# --grace only shortens shutdown between runs.
 		# shellcheck disable=SC2086
-		setsid "$WARMCGI" -s "unix:$sock" $copt --grace 2 \
+		setsid sh -c "$join" sh "$CG_PROCS" \
+		    "$bin" -s "unix:$sock" $copt --grace 2 \
 		    </dev/null >>"$T/log/$slot.log" 2>&1 &
 		;;
 	fw*)
 		n=${slot#fw}
-		setsid spawn-fcgi -n -s "$sock" -M 0660 -- "$FCGIWRAP" -c "$n" \
+		setsid sh -c "$join" sh "$CG_PROCS" \
+		    spawn-fcgi -n -s "$sock" -M 0660 -- "$FCGIWRAP" -c "$n" \
 		    </dev/null >>"$T/log/$slot.log" 2>&1 &
 		;;
 	esac
@@ -388,12 +645,14 @@ start_wrapper() {
 		fi
 		;;
 	esac
+	cg_check "$WPID"
 	sleep 0.3	# let it settle
 	return 0
 }
 
 stop_wrapper() {
 	stop_session "$WPID"
+	cg_drop
 	rm -f "$T/sock/"*.sock
 }
 
@@ -418,7 +677,7 @@ stop_sampler() {
 	PEAK=$(cat "$SAMPLER_OUT" 2>/dev/null)
 	PEAK=${PEAK:-0}
 	case $SLOT in
-	wc*)
+	wc*|wb*)
 		hwm=$(proc_kib "$WPID" VmHWM)
 		[ "$hwm" -gt "$PEAK" ] && PEAK=$hwm
 		;;
@@ -427,20 +686,22 @@ stop_sampler() {
 }
 
 # ---------------------------------------------------------------- results
-declare -A VAL P99 RSS ERR ZYG ZTOT CODE ABORTED
-declare -A R_VAL R_P99 R_RSS R_ERR	# per round: [scenario|slot|round]
+declare -A VAL P99 RSS ERR ZYG ZTOT CODE ABORTED FLT CPU
+declare -A R_VAL R_P99 R_RSS R_ERR R_FLT R_CPU	# [scenario|slot|round]
 ROWS=""
 ROUND=1
+COST_F=- COST_C=-	# faults and CPU ms per request of the current run
 
 record() {	# scenario slot value p99 rss errors...
 	local s=$1 w=$2 v=$3 p=$4 r=$5
 	shift 5
 	set -- "$s|$w|$ROUND" "$*"
 	R_VAL[$1]=$v; R_P99[$1]=$p; R_RSS[$1]=$r; R_ERR[$1]=$2
+	R_FLT[$1]=$COST_F; R_CPU[$1]=$COST_C
 	[ "$ROUND" = 1 ] && ROWS="$ROWS $s|$w"
-	say "$(printf '%-12s %-16s %10s %10s %8s KiB  %s' "$s" "$(label "$w")" \
-	    "$v" "$p" "$r" "$2")$([ "$ROUNDS" -gt 1 ] &&
-	    echo " (round $ROUND)")"
+	say "$(printf '%-12s %-19s %10s %8s flt %8s ms %10s %8s KiB  %s' \
+	    "$s" "$(label "$w")" "$v" "$COST_F" "$COST_C" "$p" "$r" \
+	    "$2")$([ "$ROUNDS" -gt 1 ] && echo " (round $ROUND)")"
 }
 
 # Each row's median round (the lower one of an even count) becomes its
@@ -454,6 +715,7 @@ pick_medians() {
 		    'NR == int((n + 1) / 2) { print $2 }')
 		VAL[$r]=${R_VAL[$r|$med]}; P99[$r]=${R_P99[$r|$med]}
 		RSS[$r]=${R_RSS[$r|$med]}; e=${R_ERR[$r|$med]}
+		FLT[$r]=${R_FLT[$r|$med]}; CPU[$r]=${R_CPU[$r|$med]}
 		for ((k = 1; k <= ROUNDS; k++)); do
 			[ "$k" = "$med" ] || [ "${R_ERR[$r|$k]}" = none ] ||
 			[ "${R_ERR[$r|$k]}" = - ] || e="$e; round $k: ${R_ERR[$r|$k]}"
@@ -554,12 +816,15 @@ wrk_bg() {
 # wrk run: parses req/s, p99 and the error lines.
 run_wrk() {	# slot script threads conns secs
 	local slot=$1 url="http://127.0.0.1:$PORT/$1/$2" out rps p99 non2xx \
-	    sockerr errs="" n
+	    sockerr errs="" n f0 c0
 	out=$T/wrk/$SCEN.$slot.txt
+	cg_read
+	f0=$CG_F c0=$CG_C
 	wrk_bg "$out" "$5" -t "$3" -c "$4" --timeout 10s "$url"
+	n=$(awk '/ requests in / { print $1 }' "$out")
+	cg_cost "$f0" "$c0" "$n"
 	rps=$(awk '/^Requests\/sec:/ { printf "%.1f", $2 }' "$out")
 	p99=$(awk '/^ +99%/ { print $2 }' "$out")
-	n=$(awk '/requests in/ { print $1 }' "$out")
 	non2xx=$(awk -F': *' '/Non-2xx/ { print $2 }' "$out")
 	sockerr=$(sed -n 's/^ *Socket errors: *//p' "$out")
 	[ -n "$non2xx" ] && errs="non-2xx $non2xx/${n:-?}"
@@ -571,11 +836,14 @@ run_wrk() {	# slot script threads conns secs
 # more CPU than nginx and either wrapper together reading and sending the
 # body); MiB/s from its request rate.
 run_upload() {	# slot
-	local out=$T/wrk/$SCEN.$1.txt n bad rps
+	local out=$T/wrk/$SCEN.$1.txt n bad rps f0 c0
+	cg_read
+	f0=$CG_F c0=$CG_C
 	BENCH_BODY=$T/body wrk_bg "$out" "$DUR" -t 1 -c 1 --timeout 30s \
 	    -s "$HERE/post.lua" "http://127.0.0.1:$PORT/$1/post.sh"
+	n=$(awk '/ requests in / { print $1 }' "$out")
+	cg_cost "$f0" "$c0" "$n"
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-	n=$(awk '/requests in/ { print $1 }' "$out")
 	bad=$(awk '/^bad responses:/ { print $3 }' "$out")
 	WRK_RPS=$(awk -v r="${rps:-0}" -v b="$IN_BYTES" \
 	    'BEGIN { printf "%.1f", r * b / 1048576 }')
@@ -593,8 +861,10 @@ run_upload() {	# slot
 # Sequential curl downloads; MiB/s over the sum of their times.
 run_stream() {	# slot
 	local slot=$1 url="http://127.0.0.1:$PORT/$1/" i line code size tm \
-	    bad=0 tot_b=0 tot_t=0 max_t=0 nx=$NXFER
+	    bad=0 tot_b=0 tot_t=0 max_t=0 nx=$NXFER f0 c0
 	: >"$T/wrk/$SCEN.$slot.txt"
+	cg_read
+	f0=$CG_F c0=$CG_C
 	for ((i = 0; i < nx; i++)); do
 		line=$(curl -s --max-time 120 -o /dev/null \
 		    -w '%{http_code} %{size_download} %{time_total}' \
@@ -608,6 +878,7 @@ run_stream() {	# slot
 		max_t=$(awk -v a="$max_t" -v b="${tm:-0}" \
 		    'BEGIN { m = (b > a) ? b : a; print m }')
 	done
+	cg_cost "$f0" "$c0" "$nx"
 	WRK_RPS=$(awk -v b="$tot_b" -v t="$tot_t" \
 	    'BEGIN { printf "%.1f", (t > 0) ? b / 1048576 / t : 0 }')
 	WRK_P99=$(awk -v t="$max_t" 'BEGIN { printf "%.2fs", t }')
@@ -620,16 +891,21 @@ run_stream() {	# slot
 
 # ---------------------------------------------------------------- scenarios
 scenario_slots() {
+	local b=""
 	case $1 in
-	sleep) echo "wc wc256$FW_SLOTS" ;;
-	perl|cgipm|gitweb|python) echo "wcw wc$FW_SLOTS" ;;
-	*) echo "wc$FW_SLOTS" ;;
+	sleep) [ -n "${WARMCGI_BASE:-}" ] && b=" wb wb256"
+	    echo "wc wc256$b$FW_SLOTS" ;;
+	perl|cgipm|gitweb|python) [ -n "${WARMCGI_BASE:-}" ] && b=" wbw wb"
+	    echo "wcw wc$b$FW_SLOTS" ;;
+	*) [ -n "${WARMCGI_BASE:-}" ] && b=" wb"
+	    echo "wc$b$FW_SLOTS" ;;
 	esac
 }
 
 run_one() {	# scenario slot
 	local peak
 	SCEN=$1 SLOT=$2
+	COST_F=- COST_C=-
 	start_wrapper "$SLOT"
 	case $SCEN in
 	idle)
@@ -651,7 +927,7 @@ run_one() {	# scenario slot
 			tail -n 8 "$T/log/$SLOT.log" >&2
 			return
 		fi
-		if [ "$SLOT" = wcw ]; then
+		if [ "$SLOT" = wcw ] || [ "$SLOT" = wbw ]; then
 			# Warm up: wait for the zygote, a few requests more,
 			# then the page compared with exec's, served warm.
 			if wait_zygote "$url" "$T/cgi-bin/$SCRIPT"; then
@@ -671,8 +947,8 @@ run_one() {	# scenario slot
 			off=$(stat -c %s "$T/log/$SLOT.log" 2>/dev/null || echo 0)
 		fi
 		start_sampler
-		run_wrk "$SLOT" "$SCRIPT$QUERY" 2 "$CONNS" "$DUR"
-		if [ "$SLOT" = wcw ]; then
+		run_wrk "$SLOT" "$SCRIPT$QUERY" "$THREADS" "$CONNS" "$DUR"
+		if [ "$SLOT" = wcw ] || [ "$SLOT" = wbw ]; then
 			sleep 0.3	# let the last requests exit
 			for p in $(zygote_pids "$T/cgi-bin/$SCRIPT"); do
 				k=$(proc_kib "$p" VmRSS)
@@ -778,7 +1054,10 @@ print_table() {
 	echo "warmcgi: $WARMCGI  fcgiwrap: $FCGIWRAP  nginx workers: $NGX_WORKERS"
 	[ -n "$WARM_SCENARIOS" ] &&
 		echo "warm helpers: $WARM_HELPERS"
-	echo "hello and scripts: wrk -t 2 -c $CONNS -d ${DUR}s;" \
+	[ -n "${WARMCGI_BASE:-}" ] &&
+		echo "warmcgi-base: $WARMCGI_BASE${BASE_HELPERS:+  warm helpers: $BASE_HELPERS}"
+	echo "$CG_NOTE"
+	echo "hello and scripts: wrk -t $THREADS -c $CONNS -d ${DUR}s;" \
 	    "sleep: wrk -t 2 -c 256 -d ${SLEEP_DUR}s;"
 	echo "64 MiB out: $NXFER sequential curl downloads (p99 column =" \
 	    "slowest); 16 MiB in: wrk -t 1 -c 1 -d ${DUR}s uploads"
@@ -786,24 +1065,27 @@ print_table() {
 		echo "$ROUNDS rounds per scenario, every wrapper once in each;" \
 		    "each row is that wrapper's median round"
 	echo
-	printf '%-11s | %-15s | %12s | %9s | %10s | %-7s | %s\n' \
-	    scenario wrapper "req/s|MiB/s" p99 "peak RSS" ratio errors
-	printf '%s\n' "------------+-----------------+--------------+-----------+------------+---------+-------"
+	printf '%-11s | %-19s | %12s | %7s | %6s | %9s | %10s | %-7s | %s\n' \
+	    scenario wrapper "req/s|MiB/s" flt/req "CPU ms" p99 "peak RSS" \
+	    ratio errors
+	printf '%s\n' "------------+---------------------+--------------+---------+--------+-----------+------------+---------+-------"
 	for r in $ROWS; do
 		s=${r%%|*}; w=${r#*|}
 		v=${VAL[$r]}; u=$(unit "$s")
 		rt=""
 		case $w in
-		wc*) [ "$s" != idle ] && rt=$(ratio "$v" "$(best_fw "$s")") ;;
+		wc*|wb*) [ "$s" != idle ] &&
+		    rt=$(ratio "$v" "$(best_fw "$s")") ;;
 		esac
 		[ "$s" = idle ] && v="-"
 		e=${ERR[$r]}
-		printf '%-11s | %-15s | %12s | %9s | %6s KiB | %-7s | %s\n' \
+		printf '%-11s | %-19s | %12s | %7s | %6s | %9s | %6s KiB | %-7s | %s\n' \
 		    "$([ "$s" != "$last" ] && scen_name "$s")" "$(label "$w")" \
-		    "$v${u:+ }$u" "${P99[$r]}" "${RSS[$r]}" "$rt" "$e"
+		    "$v${u:+ }$u" "${FLT[$r]}" "${CPU[$r]}" "${P99[$r]}" \
+		    "${RSS[$r]}" "$rt" "$e"
 		if [ -n "${ZTOT[$r]:-}" ]; then
-			printf '%-11s | %-15s | %12s | %9s | %6s KiB | %-7s | %s\n' \
-			    "" "  + zygotes" "" "" "${ZTOT[$r]}" "" \
+			printf '%-11s | %-19s | %12s | %7s | %6s | %9s | %6s KiB | %-7s | %s\n' \
+			    "" "  + zygotes" "" "" "" "" "${ZTOT[$r]}" "" \
 			    "${ZYG[$r]}; warmcgi + zygotes $((${RSS[$r]} + ${ZTOT[$r]})) KiB"
 			[ -n "${ABORTED[$r]:-}" ] &&
 				ABORT_NOTE="$ABORT_NOTE $(scen_name "$s") ${ABORTED[$r]},"
@@ -811,6 +1093,10 @@ print_table() {
 		last=$s
 	done
 	echo
+	echo "flt/req, CPU ms: page faults and CPU time per request (per" \
+	    "transfer or upload for 64 MiB out and 16 MiB in) of everything in"
+	echo "the wrapper's cgroup (it, its scripts, zygotes and request" \
+	    "processes; not nginx or wrk) over the wrk or curl run."
 	echo "ratio = warmcgi / best fcgiwrap setting of the same scenario." \
 	    "peak RSS: warmcgi's one process (VmHWM of a fresh start);"
 	echo "fcgiwrap: the sum of its parent and preforked workers" \
@@ -828,33 +1114,62 @@ print_table() {
 # The page of each warm run against exec's (status, then the body with the
 # slot's URL prefix and gitweb's "N units ago" normalized).
 normalize_page() {
-	sed -E -e 's#/(wcw|wc|wc256|fw[0-9]+)/#/SLOT/#g' \
+	sed -E -e 's#/(wcw|wc|wc256|wbw|wb|wb256|fw[0-9]+)/#/SLOT/#g' \
 	    -e 's/[0-9]+ (sec|min|hours|days|weeks|months|years) ago/AGE ago/g' \
 	    -e 's/right now/AGE ago/g' "$1"
 }
 
 print_checks() {
-	local s a b na nb d
+	local s a b na nb d x w e n
 	for s in $SCENARIOS; do
-		[ -n "${CODE[$s|wcw]:-}" ] && [ -n "${CODE[$s|wc]:-}" ] ||
+	for x in c b; do
+		w=w${x}w e=w$x n=warmcgi
+		[ "$x" = b ] && n=base
+		[ -n "${CODE[$s|$w]:-}" ] && [ -n "${CODE[$s|$e]:-}" ] ||
 			continue
 		[ -z "${d:-}" ] && { echo; echo "Warm vs exec page (status," \
 		    "body; URL prefix and ages normalized):"; d=1; }
-		a=$T/pages/$s.wcw; b=$T/pages/$s.wc
+		a=$T/pages/$s.$w; b=$T/pages/$s.$e
 		na=$(wc -c <"$a" 2>/dev/null || echo 0)
 		nb=$(wc -c <"$b" 2>/dev/null || echo 0)
-		if [ "${CODE[$s|wcw]}" = "${CODE[$s|wc]}" ] &&
+		if [ "${CODE[$s|$w]}" = "${CODE[$s|$e]}" ] &&
 		    cmp -s <(normalize_page "$a") <(normalize_page "$b"); then
-			printf '  %-11s same: HTTP %s, %s bytes\n' \
-			    "$(scen_name "$s")" "${CODE[$s|wcw]}" "$na"
+			printf '  %-11s %-8s same: HTTP %s, %s bytes\n' \
+			    "$(scen_name "$s")" "$n" \
+			    "${CODE[$s|$w]}" "$na"
 		else
-			printf '  %-11s DIFFERENT: warm HTTP %s %s bytes, exec' \
-			    "$(scen_name "$s")" "${CODE[$s|wcw]}" "$na"
+			printf '  %-11s %-8s DIFFERENT: warm HTTP %s %s bytes, exec' \
+			    "$(scen_name "$s")" "$n" \
+			    "${CODE[$s|$w]}" "$na"
 			printf ' HTTP %s %s bytes; first difference:\n' \
-			    "${CODE[$s|wc]}" "$nb"
+			    "${CODE[$s|$e]}" "$nb"
 			diff <(normalize_page "$a") <(normalize_page "$b") |
 			    head -n 6 | sed 's/^/      /'
 		fi
+	done
+	done
+	return 0
+}
+
+# WARMCGI against WARMCGI_BASE, row by row: req/s (or MiB/s) ratio, and
+# the costs per request of each.
+print_base_compare() {
+	local s m b d=""
+	[ -n "${WARMCGI_BASE:-}" ] || return 0
+	for s in $SCENARIOS; do
+		[ "$s" = idle ] && continue
+		for m in wc wcw wc256; do
+			b=wb${m#wc}
+			[ -n "${VAL[$s|$m]:-}" ] && [ -n "${VAL[$s|$b]:-}" ] ||
+				continue
+			[ -z "$d" ] && { echo; echo "warmcgi against" \
+			    "warmcgi-base (new / base; costs new vs base):"; d=1; }
+			printf '  %-11s %-8s %7s %s   flt/req %s vs %s   CPU ms/req %s vs %s\n' \
+			    "$(scen_name "$s")" "$(label "$m" | cut -d' ' -f2-)" \
+			    "$(ratio "${VAL[$s|$m]}" "${VAL[$s|$b]}")" \
+			    "$(unit "$s")" "${FLT[$s|$m]}" "${FLT[$s|$b]}" \
+			    "${CPU[$s|$m]}" "${CPU[$s|$b]}"
+		done
 	done
 	return 0
 }
@@ -958,6 +1273,7 @@ print_verdicts() {
 
 # ---------------------------------------------------------------- main
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+cg_setup
 start_nginx
 say "nginx on 127.0.0.1:$PORT, temp dir $T"
 for scen in $SCENARIOS; do
@@ -969,6 +1285,7 @@ for scen in $SCENARIOS; do
 done
 pick_medians
 print_table
+print_base_compare
 print_checks
 print_verdicts
 exit 0
