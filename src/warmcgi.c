@@ -92,6 +92,9 @@ main_priv_drop(const struct config *cfg)
 		fatalx("-u %s: root could be regained", cfg->user);
 	if (cfg->gid != 0 && (setgid(0) != -1 || setegid(0) != -1))
 		fatalx("-u %s: group 0 could be regained", cfg->user);
+	/* Scripts run as this user too: they may not trace us. */
+	if (prctl(PR_SET_DUMPABLE, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
 	log_info("running as %s (uid %d, gid %d)", cfg->user, (int)cfg->uid,
 	    (int)cfg->gid);
 }

@@ -358,6 +358,8 @@ start_wrapper() {
 		LOG_OFF=$(stat -c %s "$T/log/$slot.log" 2>/dev/null || echo 0)
 		# --grace only shortens shutdown between runs.
 		# shellcheck disable=SC2086
+		# As root, like fcgiwrap beside it: --allow-root.
+		[ "$(id -u)" = 0 ] && copt="$copt --allow-root"
 		setsid "$WARMCGI" -s "unix:$sock" $copt --grace 2 \
 		    </dev/null >>"$T/log/$slot.log" 2>&1 &
 		;;
