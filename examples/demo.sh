@@ -106,7 +106,7 @@ EOF
 	cat <<'EOF'
 </ul>
 <p>Also try <a href="/cgi-bin/hello.sh/extra/path?one+two+three">hello.sh
-with PATH_INFO and argv words</a>,
+with PATH_INFO</a> (argv words too with WARMCGI_OPTS=--isindex-argv),
 <a href="/cgi-bin/slow.sh?30">slow.sh?30</a> (close the tab midway: the
 script is killed), and <a href="/cgi-bin/missing.sh">a missing script</a>
 (404 from warmcgi).</p>
