@@ -106,7 +106,7 @@ EOF
 	cat <<'EOF'
 </ul>
 <p>Also try <a href="/cgi-bin/hello.sh/extra/path?one+two+three">hello.sh
-with PATH_INFO and argv words</a>,
+with PATH_INFO</a> (argv words too with WARMCGI_OPTS=--isindex-argv),
 <a href="/cgi-bin/slow.sh?30">slow.sh?30</a> (close the tab midway: the
 script is killed), and <a href="/cgi-bin/missing.sh">a missing script</a>
 (404 from warmcgi).</p>
@@ -143,8 +143,13 @@ if [ -d "$TREE/src/warm" ] && "$WARMCGI" -h 2>&1 | grep -q -- --warm-helpers
 then
 	warm_opts="--warm-helpers $TREE/src/warm"
 fi
+# As root warmcgi refuses to run scripts unless told which user to run
+# them as (-u) or that root is meant (--allow-root).  The demo serves the
+# tree's own examples, which an unprivileged user may not be able to reach
+# (a tree under /root), so it allows root; a real server gives -u www-data
+# (WARMCGI_OPTS="-u www-data" here, if the tree is readable by it).
 # shellcheck disable=SC2086
-"$WARMCGI" -s "unix:$SOCK" $warm_opts ${WARMCGI_OPTS:-} &
+"$WARMCGI" -s "unix:$SOCK" --allow-root $warm_opts ${WARMCGI_OPTS:-} &
 warmcgi_pid=$!
 i=0
 while [ ! -S "$SOCK" ]; do

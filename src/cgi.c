@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,33 @@ struct cgi_var {
 static int	cgi_var_cmp(const void *, const void *);
 static int	cgi_env_push(struct cgi_env *, char *);
 static int	cgi_name_ok(const uint8_t *, uint32_t);
+static int	cgi_name_in(const uint8_t *, uint32_t, const char *const *);
+
+/*
+ * Names a FastCGI peer may not set: whoever can connect to the socket
+ * sends the params, and these change what any program does before its
+ * first line runs.  Always dropped: the dynamic loader's and the C
+ * library's (glibc ignores the same ones in setuid programs), and the
+ * ones that make bash run code at start.  A trailing '*' is a prefix.
+ */
+static const char *const cgi_env_deny[] = {
+	"LD_*", "MALLOC_*", "GLIBC_TUNABLES", "GCONV_PATH", "GETCONF_DIR",
+	"HOSTALIASES", "LOCALDOMAIN", "LOCPATH", "NIS_PATH", "NLSPATH",
+	"RESOLV_*", "RES_OPTIONS", "TZDIR", "BASH_ENV", "BASH_FUNC_*",
+	"SHELLOPTS", "BASHOPTS", NULL
+};
+
+/*
+ * --strict drops as well what interpreters read at start: module paths and
+ * options an operator may mean to pass with fastcgi_param, hence not
+ * always.  --pass-env still passes any name, being the operator's.
+ */
+static const char *const cgi_env_deny_strict[] = {
+	"ENV", "IFS", "CDPATH", "PS4", "GLOBIGNORE", "PERL*", "PYTHON*",
+	"RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "NODE_PATH", "PHPRC",
+	"PHP_INI_SCAN_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "TCLLIBPATH",
+	"LUA_*", NULL
+};
 
 static int
 cgi_var_cmp(const void *a, const void *b)
@@ -63,10 +91,41 @@ cgi_name_ok(const uint8_t *p, uint32_t n)
 	return memchr(p, '=', n) == NULL && memchr(p, '\0', n) == NULL;
 }
 
+/* The name is one of the list, or starts with one of its prefixes. */
+static int
+cgi_name_in(const uint8_t *p, uint32_t n, const char *const *list)
+{
+	size_t	 len;
+
+	for (; *list != NULL; list++) {
+		len = strlen(*list);
+		if ((*list)[len - 1] == '*') {
+			if (n >= len - 1 && memcmp(p, *list, len - 1) == 0)
+				return 1;
+		} else if (n == len && memcmp(p, *list, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A peer may set NAME in a script's environment (see cgi_env_deny). */
+int
+cgi_env_name_allowed(const char *name, int strict)
+{
+	size_t	 n = strlen(name);
+
+	if (cgi_name_in((const uint8_t *)name, (uint32_t)n, cgi_env_deny))
+		return 0;
+	return !strict || !cgi_name_in((const uint8_t *)name, (uint32_t)n,
+	    cgi_env_deny_strict);
+}
+
 /*
  * Build the environment from a whole FCGI_PARAMS stream.  Names that cannot
- * be environment names and HTTP_PROXY (httpoxy: it comes from a client's
- * Proxy header) are dropped; a repeated name keeps its last value.
+ * be environment names, HTTP_PROXY (httpoxy: it comes from a client's
+ * Proxy header) and the denied names above are dropped, the latter counted
+ * in env->ndropped with the first in env->dropped; a repeated name keeps
+ * its last value.
  */
 int
 cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
@@ -94,6 +153,14 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 			continue;
 		if (nlen == 10 && memcmp(name, "HTTP_PROXY", 10) == 0)
 			continue;
+		if (cgi_name_in(name, nlen, cgi_env_deny) || (cfg != NULL &&
+		    cfg->strict && cgi_name_in(name, nlen,
+		    cgi_env_deny_strict))) {
+			if (env->ndropped++ == 0)
+				log_escape(env->dropped, sizeof(env->dropped),
+				    (const char *)name, nlen);
+			continue;
+		}
 		if ((nv = reallocarray(v, nv_n + 1, sizeof(*v))) == NULL)
 			goto nomem;
 		v = nv;
@@ -293,6 +360,86 @@ cgi_script_allowed(const struct config *cfg, const char *path)
 	return 0;
 }
 
+/* DIR's name is a prefix of path, ending at a component's end. */
+static int
+cgi_path_inside(const char *path, const char *dir)
+{
+	size_t	 n = strlen(dir);
+
+	if (strncmp(path, dir, n) != 0)
+		return 0;
+	return path[n] == '/' || path[n] == '\0' || (n > 0 && dir[n - 1] == '/');
+}
+
+/*
+ * -r and --strict, after cgi_script_find(): the script's real path (every
+ * symlink and ".." resolved) must be inside one of the roots, themselves
+ * resolved at start; with --strict the script and its directory must be
+ * safe to run as uid, as suexec checks them.  The script then runs by its
+ * real path, so a symlink swapped after the check is not followed.
+ * Returns 0, or 403 and *why.
+ */
+int
+cgi_script_confine(const struct config *cfg, struct cgi_script *sc,
+    uid_t uid, const char **why)
+{
+	char		 real[sizeof(sc->path)], dir[sizeof(sc->dir)], *p;
+	struct stat	 st, dst;
+	size_t		 i;
+
+	if (cfg->nroots == 0 && !cfg->strict)
+		return 0;
+	if (strlen(sc->path) >= PATH_MAX || realpath(sc->path, real) == NULL) {
+		*why = "cannot resolve the script's path";
+		return 403;
+	}
+	for (i = 0; i < cfg->nroots; i++)
+		if (cgi_path_inside(real, cfg->roots[i]))
+			break;
+	if (cfg->nroots > 0 && i == cfg->nroots) {
+		*why = "its real path is outside every -r root";
+		return 403;
+	}
+	strlcpy(dir, real, sizeof(dir));
+	if ((p = strrchr(dir, '/')) == dir)
+		p[1] = '\0';
+	else if (p != NULL)
+		*p = '\0';
+	if (lstat(real, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    lstat(dir, &dst) == -1 || !S_ISDIR(dst.st_mode)) {
+		*why = "the script changed while it was checked";
+		return 403;
+	}
+	if (cfg->strict) {
+		if (st.st_uid != uid) {
+			*why = "--strict: not owned by the user warmcgi runs as";
+			return 403;
+		}
+		if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+			*why = "--strict: writable by group or others";
+			return 403;
+		}
+		if (st.st_mode & (S_ISUID | S_ISGID)) {
+			*why = "--strict: setuid or setgid";
+			return 403;
+		}
+		if (dst.st_uid != uid && dst.st_uid != 0) {
+			*why = "--strict: its directory is owned by another "
+			    "user";
+			return 403;
+		}
+		if (dst.st_mode & (S_IWGRP | S_IWOTH)) {
+			*why = "--strict: its directory is writable by group "
+			    "or others";
+			return 403;
+		}
+	}
+	strlcpy(sc->path, real, sizeof(sc->path));
+	strlcpy(sc->dir, dir, sizeof(sc->dir));
+	sc->st = st;
+	return 0;
+}
+
 static int
 cgi_hexval(int c)
 {
@@ -305,12 +452,15 @@ cgi_hexval(int c)
 }
 
 /*
- * argv for the script.  RFC 3875 4.4: a query string without an unencoded
- * '=' is split on '+' into words, each URL-decoded; a word that does not
- * decode, or too many words, means no words at all.
+ * argv for the script.  RFC 3875 4.4 (the ISINDEX query) only with
+ * --isindex-argv: a query string without an unencoded '=' is split on '+'
+ * into words, each URL-decoded; a word that does not decode, a word that
+ * starts with '-' once decoded (an option to whatever reads argv: php-cgi's
+ * CVE-2012-1823), or too many words, means no words at all.  Without it, as
+ * in fcgiwrap and slowcgi, argv is the path alone.
  */
 char **
-cgi_argv_build(const char *path, const char *query)
+cgi_argv_build(const char *path, const char *query, int isindex)
 {
 	char		**av;
 	const char	 *p, *end;
@@ -318,7 +468,8 @@ cgi_argv_build(const char *path, const char *query)
 	size_t		  n = 1, words = 0, i;
 	int		  hi, lo;
 
-	if (query != NULL && *query != '\0' && strchr(query, '=') == NULL) {
+	if (isindex && query != NULL && *query != '\0' &&
+	    strchr(query, '=') == NULL) {
 		words = 1;
 		for (p = query; *p != '\0'; p++)
 			if (*p == '+')
@@ -343,18 +494,20 @@ cgi_argv_build(const char *path, const char *query)
 			}
 			if (end - p < 3 || (hi = cgi_hexval(p[1])) < 0 ||
 			    (lo = cgi_hexval(p[2])) < 0 || (hi == 0 && lo == 0))
-				goto undecodable;
+				goto nowords;
 			*w++ = (char)(hi << 4 | lo);
 			p += 2;
 		}
 		*w = '\0';
+		if (av[n][0] == '-')
+			goto nowords;
 		if (*end == '+')
 			p = end + 1;
 		else
 			p = end;
 	}
 	return av;
-undecodable:
+nowords:
 	for (i = 1; av[i] != NULL; i++) {
 		free(av[i]);
 		av[i] = NULL;

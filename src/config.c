@@ -6,7 +6,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,11 @@ enum {
 	OPT_WARM_MEM,
 	OPT_WARM_HELPERS,
 	OPT_PERL,
-	OPT_PYTHON
+	OPT_PYTHON,
+	OPT_ALLOW_ROOT,
+	OPT_SOCKET_OWNER,
+	OPT_STRICT,
+	OPT_ISINDEX_ARGV
 };
 
 static const struct option config_longopts[] = {
@@ -64,6 +70,13 @@ static const struct option config_longopts[] = {
 	{ "warm-helpers",	required_argument, NULL, OPT_WARM_HELPERS },
 	{ "perl",		required_argument, NULL, OPT_PERL },
 	{ "python",		required_argument, NULL, OPT_PYTHON },
+	{ "user",		required_argument, NULL, 'u' },
+	{ "group",		required_argument, NULL, 'g' },
+	{ "allow-root",		no_argument,	   NULL, OPT_ALLOW_ROOT },
+	{ "socket-owner",	required_argument, NULL, OPT_SOCKET_OWNER },
+	{ "root",		required_argument, NULL, 'r' },
+	{ "strict",		no_argument,	   NULL, OPT_STRICT },
+	{ "isindex-argv",	no_argument,	   NULL, OPT_ISINDEX_ARGV },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -71,6 +84,9 @@ static int	config_number(const char *, const char *, long long,
 		    long long, long long *);
 static int	config_append(char ***, size_t *, const char *);
 static int	config_mode(const char *, unsigned int *);
+static int	config_ids(struct config *);
+static int	config_user(const char *, const char *, uid_t *, gid_t *);
+static int	config_group(const char *, const char *, gid_t *);
 
 void
 config_init(struct config *cfg)
@@ -95,12 +111,18 @@ config_init(struct config *cfg)
 void
 config_free(struct config *cfg)
 {
+	size_t	 i;
+
 	free(cfg->listen);
 	free(cfg->allowed);
 	free(cfg->pass_env);
 	free(cfg->no_warm);
 	free(cfg->perl);
 	free(cfg->python);
+	if (cfg->roots_resolved)
+		for (i = 0; i < cfg->nroots; i++)
+			free(cfg->roots[i]);
+	free(cfg->roots);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -144,7 +166,15 @@ config_usage(int to_stderr)
 "                           still run warm (repeatable; default any)\n"
 "      --python PATH|any    the same for Python 3 (default any)\n"
 "                           A warm script runs under the interpreter its\n"
-"                           #! line names, never a substitute.\n",
+"                           #! line names, never a substitute.\n"
+"  -u, --user USER          started as root: run as USER (and scripts too)\n"
+"  -g, --group GROUP        ... with this group (USER's own by default)\n"
+"      --allow-root         let scripts run as root (refused otherwise)\n"
+"      --socket-owner USER[:GROUP]  owner of unix sockets (-u's default)\n"
+"  -r, --root DIR           scripts must resolve inside DIR (repeatable)\n"
+"      --strict             suexec-style checks of scripts and their\n"
+"                           directories; drop interpreter variables\n"
+"      --isindex-argv       a query string without '=' becomes argv words\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -215,7 +245,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 
 	optind = 0;	/* glibc: full reinitialisation, for the tests */
 	opterr = 1;
-	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhV", config_longopts,
+	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhVu:g:r:", config_longopts,
 	    &idx)) != -1) {
 		switch (ch) {
 		case 's':
@@ -372,6 +402,34 @@ config_parse(struct config *cfg, int argc, char **argv)
 			    &cfg->npython, optarg)) == -1)
 				return CONFIG_ERROR;
 			break;
+		case 'u':
+			cfg->user = optarg;
+			break;
+		case 'g':
+			cfg->group = optarg;
+			break;
+		case OPT_ALLOW_ROOT:
+			cfg->allow_root = 1;
+			break;
+		case OPT_SOCKET_OWNER:
+			cfg->socket_owner = optarg;
+			break;
+		case 'r':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "warmcgi: -r: \"%s\" is not an "
+				    "absolute path\n", optarg);
+				return CONFIG_ERROR;
+			}
+			if (config_append(&cfg->roots, &cfg->nroots,
+			    optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_STRICT:
+			cfg->strict = 1;
+			break;
+		case OPT_ISINDEX_ARGV:
+			cfg->isindex_argv = 1;
+			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");
 			return CONFIG_ERROR;
@@ -382,5 +440,81 @@ config_parse(struct config *cfg, int argc, char **argv)
 		    argv[optind]);
 		return CONFIG_ERROR;
 	}
+	if (config_ids(cfg) == -1)
+		return CONFIG_ERROR;
 	return CONFIG_OK;
+}
+
+/*
+ * The ids of -u, -g and --socket-owner, looked up once at start.  -g
+ * defaults to -u's primary group; the socket to -u's user and group.
+ */
+static int
+config_ids(struct config *cfg)
+{
+	char	 owner[256], *colon;
+
+	if (cfg->group != NULL && cfg->user == NULL) {
+		fprintf(stderr, "warmcgi: -g needs -u\n");
+		return -1;
+	}
+	if (cfg->user != NULL) {
+		if (config_user("-u", cfg->user, &cfg->uid, &cfg->gid) == -1)
+			return -1;
+		if (cfg->group != NULL &&
+		    config_group("-g", cfg->group, &cfg->gid) == -1)
+			return -1;
+		cfg->sock_uid = cfg->uid;
+		cfg->sock_gid = cfg->gid;
+		cfg->sock_chown = 1;
+	}
+	if (cfg->socket_owner == NULL)
+		return 0;
+	if (strlcpy(owner, cfg->socket_owner, sizeof(owner)) >=
+	    sizeof(owner)) {
+		fprintf(stderr, "warmcgi: --socket-owner: too long\n");
+		return -1;
+	}
+	if ((colon = strchr(owner, ':')) != NULL)
+		*colon++ = '\0';
+	if (config_user("--socket-owner", owner, &cfg->sock_uid,
+	    &cfg->sock_gid) == -1)
+		return -1;
+	if (colon != NULL && config_group("--socket-owner", colon,
+	    &cfg->sock_gid) == -1)
+		return -1;
+	cfg->sock_chown = 1;
+	return 0;
+}
+
+static int
+config_user(const char *opt, const char *name, uid_t *uid, gid_t *gid)
+{
+	struct passwd	*pw;
+
+	errno = 0;
+	if (*name == '\0' || (pw = getpwnam(name)) == NULL) {
+		fprintf(stderr, "warmcgi: %s: no user \"%s\"%s%s\n", opt, name,
+		    errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+static int
+config_group(const char *opt, const char *name, gid_t *gid)
+{
+	struct group	*gr;
+
+	errno = 0;
+	if (*name == '\0' || (gr = getgrnam(name)) == NULL) {
+		fprintf(stderr, "warmcgi: %s: no group \"%s\"%s%s\n", opt,
+		    name, errno != 0 ? ": " : "",
+		    errno != 0 ? strerror(errno) : "");
+		return -1;
+	}
+	*gid = gr->gr_gid;
+	return 0;
 }

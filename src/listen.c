@@ -27,7 +27,7 @@
 
 #define LISTEN_BACKLOG	1024
 
-static int	listen_unix(const char *, unsigned int);
+static int	listen_unix(const char *, const struct config *);
 static int	listen_inet(const char *, int);
 static int	listen_add(struct server *, int, const char *, const char *);
 static void	listen_accept_cb(struct evconnlistener *, evutil_socket_t,
@@ -48,8 +48,9 @@ listen_is_listening(int fd)
 
 /* A unix socket; a stale file is replaced only if nothing listens on it. */
 static int
-listen_unix(const char *path, unsigned int mode)
+listen_unix(const char *path, const struct config *cfg)
 {
+	unsigned int		 mode = cfg->socket_mode;
 	struct sockaddr_un	 sun;
 	struct stat		 st;
 	mode_t			 old;
@@ -102,6 +103,15 @@ listen_unix(const char *path, unsigned int mode)
 	umask(old);
 	if (chmod(path, mode) == -1) {
 		log_warn("unix:%s: chmod", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	/* --socket-owner, or -u's user: who the web server connects as. */
+	if (cfg->sock_chown && chown(path, cfg->sock_uid, cfg->sock_gid) ==
+	    -1) {
+		log_warn("unix:%s: chown to %d:%d", path, (int)cfg->sock_uid,
+		    (int)cfg->sock_gid);
 		close(fd);
 		unlink(path);
 		return -1;
@@ -216,7 +226,7 @@ listen_open(struct server *srv)
 		s = cfg->listen[i];
 		fd = -1;
 		if (strncmp(s, "unix:", 5) == 0)
-			fd = listen_unix(s + 5, cfg->socket_mode);
+			fd = listen_unix(s + 5, cfg);
 		else if (strncmp(s, "tcp:", 4) == 0)
 			fd = listen_inet(s + 4, AF_INET);
 		else if (strncmp(s, "tcp6:", 5) == 0)

@@ -150,6 +150,16 @@ request_prepare(struct request *r)
 		request_respond(r, 403);
 		return;
 	}
+	if ((status = cgi_script_confine(srv->cfg, &r->script, geteuid(),
+	    &why)) != 0) {
+		log_warnx("%s: %s (%d)", r->script.path, why, status);
+		request_respond(r, status);
+		return;
+	}
+	if (r->env.ndropped > 0)
+		log_warnx("%s: %zu variables a peer may not set dropped "
+		    "(first: %s)", r->script.path, r->env.ndropped,
+		    r->env.dropped);
 	if (r->script.split && ((pi = cgi_env_get(&r->env, "PATH_INFO")) ==
 	    NULL || *pi == '\0')) {
 		/* SCRIPT_NAME loses the part that became PATH_INFO. */
@@ -167,7 +177,8 @@ request_prepare(struct request *r)
 			status = 500;
 	}
 	if (status != 0 || (r->argv = cgi_argv_build(r->script.path,
-	    cgi_env_get(&r->env, "QUERY_STRING"))) == NULL) {
+	    cgi_env_get(&r->env, "QUERY_STRING"),
+	    srv->cfg->isindex_argv)) == NULL) {
 		log_warnx("%s: out of memory (500)", r->script.path);
 		request_respond(r, 500);
 		return;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,76 @@ static void	main_signal_cb(evutil_socket_t, short, void *);
 static void	main_shutdown(struct server *);
 static void	main_shutdown_cb(evutil_socket_t, short, void *);
 static void	main_fds_sane(void);
+static void	main_priv_check(struct config *);
+static void	main_priv_drop(const struct config *);
+
+/*
+ * Before anything is opened: refuse to run scripts as root unless told
+ * to, and resolve the -r roots once (a request compares real paths).
+ */
+static void
+main_priv_check(struct config *cfg)
+{
+	char	*real;
+	size_t	 i;
+
+	if (geteuid() == 0 && (cfg->user == NULL || cfg->uid == 0) &&
+	    !cfg->allow_root)
+		fatalx("refusing to run scripts as root: give -u USER (and "
+		    "-g GROUP) to run as an unprivileged user, or "
+		    "--allow-root");
+	if (geteuid() != 0 && cfg->user != NULL && (cfg->uid != getuid() ||
+	    cfg->gid != getgid()))
+		fatalx("-u %s%s%s: only root can change user or group",
+		    cfg->user, cfg->group != NULL ? " -g " : "",
+		    cfg->group != NULL ? cfg->group : "");
+	for (i = 0; i < cfg->nroots; i++) {
+		if ((real = realpath(cfg->roots[i], NULL)) == NULL)
+			fatal("-r %s", cfg->roots[i]);
+		if (!cfg->roots_resolved) {
+			/* From here config_free() frees them all. */
+			cfg->roots_resolved = 1;
+			memset(cfg->roots, 0, cfg->nroots * sizeof(*cfg->roots));
+		}
+		cfg->roots[i] = real;
+	}
+}
+
+/*
+ * -u and -g, once the sockets are open and before anything is accepted or
+ * run: the user's groups (initgroups, as login does), then gid, then uid,
+ * all three of each; then read back, and make sure root cannot be had
+ * again.  Any failure is fatal: better not to start than to run as root.
+ */
+static void
+main_priv_drop(const struct config *cfg)
+{
+	uid_t	 ru, eu, su;
+	gid_t	 rg, eg, sg;
+
+	if (cfg->user == NULL || geteuid() != 0)
+		return;
+	if (initgroups(cfg->user, cfg->gid) == -1)
+		fatal("-u %s: initgroups", cfg->user);
+	if (setresgid(cfg->gid, cfg->gid, cfg->gid) == -1)
+		fatal("-u %s: setresgid %d", cfg->user, (int)cfg->gid);
+	if (setresuid(cfg->uid, cfg->uid, cfg->uid) == -1)
+		fatal("-u %s: setresuid %d", cfg->user, (int)cfg->uid);
+	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1)
+		fatal("getresuid");
+	if (ru != cfg->uid || eu != cfg->uid || su != cfg->uid ||
+	    rg != cfg->gid || eg != cfg->gid || sg != cfg->gid)
+		fatalx("-u %s: the user and group did not change", cfg->user);
+	if (cfg->uid != 0 && (setuid(0) != -1 || seteuid(0) != -1))
+		fatalx("-u %s: root could be regained", cfg->user);
+	if (cfg->gid != 0 && (setgid(0) != -1 || setegid(0) != -1))
+		fatalx("-u %s: group 0 could be regained", cfg->user);
+	/* Scripts run as this user too: they may not trace us. */
+	if (prctl(PR_SET_DUMPABLE, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
+	log_info("running as %s (uid %d, gid %d)", cfg->user, (int)cfg->uid,
+	    (int)cfg->gid);
+}
 
 /* Make sure 0, 1 and 2 are open so no socket or pipe lands there. */
 static void
@@ -145,6 +216,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init(cfg.verbose, cfg.syslog, "warmcgi");
+	main_priv_check(&cfg);
 	main_fds_sane();
 	signal(SIGPIPE, SIG_IGN);
 #ifdef M_TRIM_THRESHOLD
@@ -182,7 +254,11 @@ main(int argc, char *argv[])
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	if (request_queue_init(&srv) == -1)
 		fatalx("out of memory");
-	if (listen_open(&srv) == -1 || warm_init(&srv) == -1)
+	if (listen_open(&srv) == -1)
+		goto fail;
+	/* The warm sockets' directory is made as the user zygotes run as. */
+	main_priv_drop(&cfg);
+	if (warm_init(&srv) == -1)
 		goto fail;
 	log_info("ready: %d scripts at once, %d waiting at most",
 	    cfg.max_children, cfg.queue_max);

@@ -98,6 +98,20 @@ struct config {
 	size_t		  nperl;	/* 0: any Perl */
 	char		**python;	/* --python: likewise */
 	size_t		  npython;
+	const char	 *user;		/* -u: drop to this user */
+	const char	 *group;	/* -g: ... and group */
+	uid_t		  uid;		/* -u's ids, looked up by config_parse */
+	gid_t		  gid;
+	int		  allow_root;	/* --allow-root */
+	const char	 *socket_owner;	/* --socket-owner USER[:GROUP] */
+	int		  sock_chown;	/* chown unix sockets to: */
+	uid_t		  sock_uid;
+	gid_t		  sock_gid;
+	char		**roots;	/* -r: scripts resolve inside these */
+	size_t		  nroots;
+	int		  roots_resolved; /* roots[] are realpath()s we own */
+	int		  strict;	/* --strict */
+	int		  isindex_argv;	/* --isindex-argv */
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -206,6 +220,8 @@ void		 spawn_slot_free(struct server *);
 struct cgi_env {
 	char		**vars;		/* "NAME=value", NULL-terminated */
 	size_t		  n;
+	size_t		  ndropped;	/* denied names a peer sent */
+	char		  dropped[64];	/* the first, escaped */
 };
 
 struct cgi_script {
@@ -224,7 +240,10 @@ int		 cgi_env_set(struct cgi_env *, const char *, const char *);
 int		 cgi_script_find(const struct cgi_env *, struct cgi_script *,
 		    const char **);
 int		 cgi_script_allowed(const struct config *, const char *);
-char		**cgi_argv_build(const char *, const char *);
+int		 cgi_script_confine(const struct config *, struct cgi_script *,
+		    uid_t, const char **);
+int		 cgi_env_name_allowed(const char *, int);
+char		**cgi_argv_build(const char *, const char *, int);
 void		 cgi_argv_free(char **);
 const char	*cgi_status_reason(int);
 

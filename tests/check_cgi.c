@@ -302,6 +302,97 @@ START_TEST(test_env_truncated)
 }
 END_TEST
 
+/* What a peer may not put in a script's environment. */
+START_TEST(test_env_denied)
+{
+	static const struct tpair	 pv[] = {
+		{ "LD_PRELOAD", 0, "/tmp/evil.so", 0 },
+		{ "LD_LIBRARY_PATH", 0, "/tmp", 0 },
+		{ "GLIBC_TUNABLES", 0, "glibc.x=1", 0 },
+		{ "BASH_ENV", 0, "/tmp/evil.sh", 0 },
+		{ "BASH_FUNC_x%%", 0, "() { id; }", 0 },
+		{ "MALLOC_CHECK_", 0, "3", 0 },
+		{ "GCONV_PATH", 0, "/tmp", 0 },
+		{ "PERL5OPT", 0, "-Mevil", 0 },
+		{ "PYTHONPATH", 0, "/tmp", 0 },
+		{ "IFS", 0, "x", 0 },
+		{ "ENV", 0, "/tmp/evil.sh", 0 },
+		{ "LD", 0, "kept: not LD_", 0 },
+		{ "HTTP_LD_PRELOAD", 0, "kept: a header", 0 },
+		{ "REQUEST_METHOD", 0, "GET", 0 },
+	};
+	static const char		*always[] = { "LD_PRELOAD",
+					    "LD_LIBRARY_PATH", "GLIBC_TUNABLES",
+					    "BASH_ENV", "BASH_FUNC_x%%",
+					    "MALLOC_CHECK_", "GCONV_PATH" };
+	static const char		*strict[] = { "PERL5OPT",
+					    "PYTHONPATH", "IFS", "ENV" };
+	struct config			 cfg;
+	struct cgi_env			 env;
+	size_t				 i;
+
+	config_init(&cfg);
+	ck_assert_int_eq(env_build(&env, pv, 14, &cfg), 0);
+	for (i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		ck_assert_msg(cgi_env_get(&env, always[i]) == NULL, "%s set",
+		    always[i]);
+	for (i = 0; i < sizeof(strict) / sizeof(strict[0]); i++)
+		ck_assert_msg(cgi_env_get(&env, strict[i]) != NULL,
+		    "%s dropped without --strict", strict[i]);
+	ck_assert_str_eq(cgi_env_get(&env, "LD"), "kept: not LD_");
+	ck_assert_str_eq(cgi_env_get(&env, "HTTP_LD_PRELOAD"),
+	    "kept: a header");
+	ck_assert_uint_eq(env.ndropped, 7);
+	ck_assert_str_eq(env.dropped, "LD_PRELOAD");
+	cgi_env_free(&env);
+
+	cfg.strict = 1;
+	ck_assert_int_eq(env_build(&env, pv, 14, &cfg), 0);
+	for (i = 0; i < sizeof(strict) / sizeof(strict[0]); i++)
+		ck_assert_msg(cgi_env_get(&env, strict[i]) == NULL,
+		    "%s set with --strict", strict[i]);
+	ck_assert_ptr_null(cgi_env_get(&env, "LD_PRELOAD"));
+	ck_assert_ptr_nonnull(cgi_env_get(&env, "REQUEST_METHOD"));
+	ck_assert_ptr_nonnull(cgi_env_get(&env, "LD"));
+	ck_assert_uint_eq(env.ndropped, 11);
+	cgi_env_free(&env);
+
+	/* Without a configuration (the unit tests): the always list. */
+	ck_assert_int_eq(env_build(&env, pv, 14, NULL), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "LD_PRELOAD"));
+	ck_assert_ptr_nonnull(cgi_env_get(&env, "PERL5OPT"));
+	cgi_env_free(&env);
+
+	ck_assert_int_eq(cgi_env_name_allowed("LD_AUDIT", 0), 0);
+	ck_assert_int_eq(cgi_env_name_allowed("PYTHONSTARTUP", 0), 1);
+	ck_assert_int_eq(cgi_env_name_allowed("PYTHONSTARTUP", 1), 0);
+	ck_assert_int_eq(cgi_env_name_allowed("QUERY_STRING", 1), 1);
+	config_free(&cfg);
+}
+END_TEST
+
+/* --pass-env is the operator's: it still passes a denied name. */
+START_TEST(test_env_denied_pass_env)
+{
+	static const struct tpair	 pv[] = {
+		{ "LD_LIBRARY_PATH", 0, "/tmp/peer", 0 },
+	};
+	char				*names[] = { "LD_LIBRARY_PATH", NULL };
+	struct config			 cfg;
+	struct cgi_env			 env;
+
+	ck_assert_int_eq(setenv("LD_LIBRARY_PATH", "/opt/own/lib", 1), 0);
+	config_init(&cfg);
+	cfg.pass_env = names;
+	cfg.npass_env = 1;
+	ck_assert_int_eq(env_build(&env, pv, 1, &cfg), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "LD_LIBRARY_PATH"),
+	    "/opt/own/lib");
+	cgi_env_free(&env);
+	unsetenv("LD_LIBRARY_PATH");
+}
+END_TEST
+
 START_TEST(test_env_pass_env)
 {
 	static const struct tpair	 pv[] = {
@@ -643,6 +734,169 @@ START_TEST(test_script_allowed)
 }
 END_TEST
 
+/*
+ * -r and --strict (cgi_script_confine): a second tree, made per test,
+ * with a root, a directory outside it and scripts of every kind.
+ */
+static char	 ctree[PATH_MAX];
+
+static void
+ctree_file(const char *rel, mode_t mode)
+{
+	char	 p[PATH_MAX];
+	int	 fd;
+
+	ck_assert_int_lt(snprintf(p, sizeof(p), "%s%s", ctree, rel),
+	    (int)sizeof(p));
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "#!/bin/sh\necho\n", 15), 15);
+	close(fd);
+	ck_assert_int_eq(chmod(p, mode), 0);
+}
+
+static void
+ctree_dir(const char *rel, mode_t mode)
+{
+	char	 p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s%s", ctree, rel);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	ck_assert_int_eq(chmod(p, mode), 0);
+}
+
+static void
+ctree_link(const char *target, const char *rel)
+{
+	char	 p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s%s", ctree, rel);
+	ck_assert_int_eq(symlink(target, p), 0);
+}
+
+static void
+ctree_setup(void)
+{
+	strlcpy(ctree, "/tmp/check_cgi_root.XXXXXX", sizeof(ctree));
+	ck_assert_ptr_nonnull(mkdtemp(ctree));
+	ck_assert_int_eq(chmod(ctree, 0755), 0);
+	ctree_dir("/www", 0755);
+	ctree_dir("/www/cgi-bin", 0755);
+	ctree_dir("/www/cgi-bin/wdir", 0777);
+	ctree_dir("/www/cgi-bin/gdir", 0775);
+	ctree_dir("/www-other", 0755);
+	ctree_dir("/outside", 0755);
+	ctree_file("/www/cgi-bin/ok.cgi", 0755);
+	ctree_file("/www/cgi-bin/gw.cgi", 0775);
+	ctree_file("/www/cgi-bin/ow.cgi", 0757);
+	ctree_file("/www/cgi-bin/suid.cgi", 04755);
+	ctree_file("/www/cgi-bin/sgid.cgi", 02755);
+	ctree_file("/www/cgi-bin/wdir/x.cgi", 0755);
+	ctree_file("/www/cgi-bin/gdir/x.cgi", 0755);
+	ctree_file("/www-other/x.cgi", 0755);
+	ctree_file("/outside/evil.cgi", 0755);
+	ctree_link("../../outside/evil.cgi", "/www/cgi-bin/link.cgi");
+	ctree_link("ok.cgi", "/www/cgi-bin/inlink.cgi");
+	ctree_link("/bin/sh", "/www/cgi-bin/sh.cgi");
+}
+
+static void
+ctree_teardown(void)
+{
+	char	 cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ctree);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", ctree);
+}
+
+/* Find REL in the tree, then confine it; the status, *sc as left. */
+static int
+confine(struct cgi_script *sc, const struct config *cfg, const char *rel,
+    uid_t uid)
+{
+	char		 p[PATH_MAX];
+	const char	*why = NULL;
+	int		 rc;
+
+	snprintf(p, sizeof(p), "%s%s", ctree, rel);
+	ck_assert_msg(find(sc, p, NULL, NULL) == 0, "%s not found", rel);
+	rc = cgi_script_confine(cfg, sc, uid, &why);
+	if (rc != 0) {
+		ck_assert_ptr_nonnull(why);
+		ck_assert_str_eq(sc->path, p);	/* untouched */
+	}
+	return rc;
+}
+
+START_TEST(test_confine_root)
+{
+	struct config		 cfg;
+	struct cgi_script	 sc;
+	char			 root[PATH_MAX], want[PATH_MAX + 64];
+	char			*roots[] = { root, NULL };
+
+	config_init(&cfg);
+	/* Neither -r nor --strict: nothing checked, nothing changed. */
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/link.cgi", 0), 0);
+	snprintf(want, sizeof(want), "%s/www/cgi-bin/link.cgi", ctree);
+	ck_assert_str_eq(sc.path, want);
+
+	ck_assert_ptr_nonnull(realpath(ctree, root));
+	strlcat(root, "/www", sizeof(root));
+	cfg.roots = roots;
+	cfg.nroots = 1;
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/ok.cgi", 0), 0);
+	/* Out by "..", by a symlink, and a sibling sharing the prefix. */
+	ck_assert_int_eq(confine(&sc, &cfg,
+	    "/www/cgi-bin/../../outside/evil.cgi", 0), 403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/link.cgi", 0), 403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/sh.cgi", 0), 403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www-other/x.cgi", 0), 403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/outside/evil.cgi", 0), 403);
+	/* A symlink inside runs by its real path, from its real dir. */
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/inlink.cgi", 0), 0);
+	snprintf(want, sizeof(want), "%s/cgi-bin/ok.cgi", root);
+	ck_assert_str_eq(sc.path, want);
+	snprintf(want, sizeof(want), "%s/cgi-bin", root);
+	ck_assert_str_eq(sc.dir, want);
+	/* ".." that stays inside is fine. */
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/wdir/../ok.cgi",
+	    0), 0);
+	/* "/" holds everything. */
+	roots[0] = "/";
+	ck_assert_int_eq(confine(&sc, &cfg, "/outside/evil.cgi", 0), 0);
+}
+END_TEST
+
+START_TEST(test_confine_strict)
+{
+	struct config		 cfg;
+	struct cgi_script	 sc;
+	uid_t			 me = geteuid();
+
+	config_init(&cfg);
+	cfg.strict = 1;
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/ok.cgi", me), 0);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/gw.cgi", me), 403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/ow.cgi", me), 403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/suid.cgi", me),
+	    403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/sgid.cgi", me),
+	    403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/wdir/x.cgi", me),
+	    403);
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/gdir/x.cgi", me),
+	    403);
+	/* The real file is what is checked: a symlink to a safe file. */
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/inlink.cgi", me),
+	    0);
+	/* Owned by another user than the one warmcgi runs as. */
+	ck_assert_int_eq(confine(&sc, &cfg, "/www/cgi-bin/ok.cgi",
+	    me + 12345), 403);
+}
+END_TEST
+
 static size_t
 argv_len(char **av)
 {
@@ -658,20 +912,20 @@ START_TEST(test_argv_words)
 {
 	char	**av;
 
-	av = cgi_argv_build("/cgi-bin/x.cgi", "a+b%20c");
+	av = cgi_argv_build("/cgi-bin/x.cgi", "a+b%20c", 1);
 	ck_assert_uint_eq(argv_len(av), 3);
 	ck_assert_str_eq(av[0], "/cgi-bin/x.cgi");
 	ck_assert_str_eq(av[1], "a");
 	ck_assert_str_eq(av[2], "b c");
 	cgi_argv_free(av);
 
-	av = cgi_argv_build("/x", "one");
+	av = cgi_argv_build("/x", "one", 1);
 	ck_assert_uint_eq(argv_len(av), 2);
 	ck_assert_str_eq(av[1], "one");
 	cgi_argv_free(av);
 
 	/* An encoded '=' is not an unencoded one (RFC 3875 4.4). */
-	av = cgi_argv_build("/x", "a%3Db+%2b%41");
+	av = cgi_argv_build("/x", "a%3Db+%2b%41", 1);
 	ck_assert_uint_eq(argv_len(av), 3);
 	ck_assert_str_eq(av[1], "a=b");
 	ck_assert_str_eq(av[2], "+A");
@@ -683,16 +937,16 @@ START_TEST(test_argv_equals)
 {
 	char	**av;
 
-	av = cgi_argv_build("/x", "a=b");
+	av = cgi_argv_build("/x", "a=b", 1);
 	ck_assert_uint_eq(argv_len(av), 1);
 	ck_assert_str_eq(av[0], "/x");
 	cgi_argv_free(av);
 
-	av = cgi_argv_build("/x", "word+other=1");
+	av = cgi_argv_build("/x", "word+other=1", 1);
 	ck_assert_uint_eq(argv_len(av), 1);
 	cgi_argv_free(av);
 
-	av = cgi_argv_build("/x", "=");
+	av = cgi_argv_build("/x", "=", 1);
 	ck_assert_uint_eq(argv_len(av), 1);
 	cgi_argv_free(av);
 }
@@ -702,12 +956,12 @@ START_TEST(test_argv_empty)
 {
 	char	**av;
 
-	av = cgi_argv_build("/x", "");
+	av = cgi_argv_build("/x", "", 1);
 	ck_assert_uint_eq(argv_len(av), 1);
 	ck_assert_str_eq(av[0], "/x");
 	cgi_argv_free(av);
 
-	av = cgi_argv_build("/x", NULL);
+	av = cgi_argv_build("/x", NULL, 1);
 	ck_assert_uint_eq(argv_len(av), 1);
 	ck_assert_str_eq(av[0], "/x");
 	cgi_argv_free(av);
@@ -724,7 +978,7 @@ START_TEST(test_argv_bad_escape)
 	size_t			  i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		av = cgi_argv_build("/x", bad[i]);
+		av = cgi_argv_build("/x", bad[i], 1);
 		ck_assert_msg(argv_len(av) == 1, "\"%s\": %zu words", bad[i],
 		    argv_len(av) - 1);
 		ck_assert_str_eq(av[0], "/x");
@@ -744,7 +998,7 @@ START_TEST(test_argv_max)
 		q[2 * i + 1] = '+';
 	}
 	q[2 * ARGV_MAX - 1] = '\0';
-	av = cgi_argv_build("/x", q);
+	av = cgi_argv_build("/x", q, 1);
 	ck_assert_uint_eq(argv_len(av), ARGV_MAX + 1);
 	ck_assert_str_eq(av[1], "a");
 	ck_assert_str_eq(av[ARGV_MAX], "v");	/* 255 % 26 = 21 */
@@ -754,9 +1008,54 @@ START_TEST(test_argv_max)
 	q[2 * ARGV_MAX - 1] = '+';
 	q[2 * ARGV_MAX] = 'z';
 	q[2 * ARGV_MAX + 1] = '\0';
-	av = cgi_argv_build("/x", q);
+	av = cgi_argv_build("/x", q, 1);
 	ck_assert_uint_eq(argv_len(av), 1);
 	ck_assert_str_eq(av[0], "/x");
+	cgi_argv_free(av);
+}
+END_TEST
+
+/* Without --isindex-argv a query string never becomes argv words. */
+START_TEST(test_argv_isindex_off)
+{
+	static const char	*qs[] = { "a+b%20c", "one", "-s", "a=b", "",
+				    "%2Dd+x" };
+	char			**av;
+	size_t			  i;
+
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		av = cgi_argv_build("/x", qs[i], 0);
+		ck_assert_msg(argv_len(av) == 1, "\"%s\": %zu words", qs[i],
+		    argv_len(av) - 1);
+		ck_assert_str_eq(av[0], "/x");
+		cgi_argv_free(av);
+	}
+	av = cgi_argv_build("/x", NULL, 0);
+	ck_assert_uint_eq(argv_len(av), 1);
+	cgi_argv_free(av);
+}
+END_TEST
+
+/* Even with it, a word starting with '-' (decoded) means no words. */
+START_TEST(test_argv_dash)
+{
+	static const char	*qs[] = { "-s", "-d+allow_url_include%3don",
+				    "a+-b", "%2Ds", "a+%2D%2D", "-", "x+y+-" };
+	char			**av;
+	size_t			  i;
+
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		av = cgi_argv_build("/x", qs[i], 1);
+		ck_assert_msg(argv_len(av) == 1, "\"%s\": %zu words", qs[i],
+		    argv_len(av) - 1);
+		ck_assert_str_eq(av[0], "/x");
+		cgi_argv_free(av);
+	}
+	/* A '-' inside a word is harmless. */
+	av = cgi_argv_build("/x", "a-b+c%2D", 1);
+	ck_assert_uint_eq(argv_len(av), 3);
+	ck_assert_str_eq(av[1], "a-b");
+	ck_assert_str_eq(av[2], "c-");
 	cgi_argv_free(av);
 }
 END_TEST
@@ -791,6 +1090,8 @@ cgi_suite(void)
 	tcase_add_test(tc, test_env_truncated);
 	tcase_add_test(tc, test_env_pass_env);
 	tcase_add_test(tc, test_env_get_set);
+	tcase_add_test(tc, test_env_denied);
+	tcase_add_test(tc, test_env_denied_pass_env);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("script");
@@ -805,12 +1106,20 @@ cgi_suite(void)
 	tcase_add_test(tc, test_script_allowed);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("confine");
+	tcase_add_checked_fixture(tc, ctree_setup, ctree_teardown);
+	tcase_add_test(tc, test_confine_root);
+	tcase_add_test(tc, test_confine_strict);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("argv");
 	tcase_add_test(tc, test_argv_words);
 	tcase_add_test(tc, test_argv_equals);
 	tcase_add_test(tc, test_argv_empty);
 	tcase_add_test(tc, test_argv_bad_escape);
 	tcase_add_test(tc, test_argv_max);
+	tcase_add_test(tc, test_argv_isindex_off);
+	tcase_add_test(tc, test_argv_dash);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("status");

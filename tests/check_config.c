@@ -391,6 +391,77 @@ START_TEST(test_free_resets)
 }
 END_TEST
 
+START_TEST(test_priv_options)
+{
+	struct config	 cfg;
+	char		*a[] = { "warmcgi", "-u", "nobody", "--strict",
+			    "--isindex-argv", "-r", "/srv/a", "--root", "/srv/b",
+			    "--allow-root", NULL };
+	char		*b[] = { "warmcgi", "--user", "nobody", "-g", "root",
+			    "--socket-owner", "root:nogroup", NULL };
+	char		*c[] = { "warmcgi", "--socket-owner", "nobody", NULL };
+
+	ck_assert_int_eq(run(&cfg, a), CONFIG_OK);
+	ck_assert_str_eq(cfg.user, "nobody");
+	ck_assert_int_eq(cfg.uid, 65534);
+	ck_assert_int_eq(cfg.gid, 65534);
+	ck_assert_int_eq(cfg.sock_chown, 1);
+	ck_assert_int_eq(cfg.sock_uid, 65534);
+	ck_assert_int_eq(cfg.sock_gid, 65534);
+	ck_assert_int_eq(cfg.strict, 1);
+	ck_assert_int_eq(cfg.isindex_argv, 1);
+	ck_assert_int_eq(cfg.allow_root, 1);
+	ck_assert_uint_eq(cfg.nroots, 2);
+	ck_assert_str_eq(cfg.roots[1], "/srv/b");
+	config_free(&cfg);
+
+	/* -g wins over the user's group; --socket-owner over -u. */
+	ck_assert_int_eq(run(&cfg, b), CONFIG_OK);
+	ck_assert_int_eq(cfg.uid, 65534);
+	ck_assert_int_eq(cfg.gid, 0);
+	ck_assert_int_eq(cfg.sock_uid, 0);
+	ck_assert_int_eq(cfg.sock_gid, 65534);
+	config_free(&cfg);
+
+	/* The owner's own group without ":GROUP"; nothing else changes. */
+	ck_assert_int_eq(run(&cfg, c), CONFIG_OK);
+	ck_assert_ptr_null(cfg.user);
+	ck_assert_int_eq(cfg.sock_chown, 1);
+	ck_assert_int_eq(cfg.sock_uid, 65534);
+	ck_assert_int_eq(cfg.sock_gid, 65534);
+	ck_assert_int_eq(cfg.strict, 0);
+	ck_assert_int_eq(cfg.isindex_argv, 0);
+	ck_assert_int_eq(cfg.allow_root, 0);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_priv_bad)
+{
+	struct config	 cfg;
+	char		*bad[][4] = {
+		{ "warmcgi", "-u", "no-such-user-warmcgi", NULL },
+		{ "warmcgi", "-u", "", NULL },
+		{ "warmcgi", "-g", "root", NULL },	/* -g needs -u */
+		{ "warmcgi", "-r", "relative", NULL },
+		{ "warmcgi", "--socket-owner", "nobody:no-such-group-wc",
+		    NULL },
+		{ "warmcgi", "--socket-owner", ":root", NULL },
+	};
+	char		*g[] = { "warmcgi", "-u", "nobody", "-g",
+			    "no-such-group-wc", NULL };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(run(&cfg, bad[i]) == CONFIG_ERROR, "%s %s",
+		    bad[i][1], bad[i][2]);
+		config_free(&cfg);
+	}
+	ck_assert_int_eq(run(&cfg, g), CONFIG_ERROR);
+	config_free(&cfg);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -415,6 +486,8 @@ config_suite(void)
 	tcase_add_test(tc, test_pass_env_bad);
 	tcase_add_test(tc, test_stray_argument);
 	tcase_add_test(tc, test_warm_options);
+	tcase_add_test(tc, test_priv_options);
+	tcase_add_test(tc, test_priv_bad);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,12 @@ NGINX_WORKERS=
 PORT=
 declare -A WPID		# warmcgi instance name -> pid
 declare -A WLOG		# warmcgi instance name -> log file
+# As root, warmcgi refuses to run scripts unless given -u or --allow-root.
+# These suites run as root (CI does) and their scripts write under $T as
+# the harness does, so the daemons they start allow it unless a test gives
+# -u itself: the drop has its own tests (t_priv_* in integration.sh).
+WARMCGI_ROOT_OPT=
+[ "$(id -u)" = 0 ] && WARMCGI_ROOT_OPT=--allow-root
 # A small quarantine, so that an ASan build's RSS still means something.
 WARMCGI_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
 
@@ -188,11 +194,14 @@ zombies_of()
 # variable in its environment that no script may see; log in $T/NAME.log.
 start_warmcgi()
 {
-	local name=$1 sock=$2 pid
+	local name=$1 sock=$2 pid a root=$WARMCGI_ROOT_OPT
 	shift 2
+	for a in "$@"; do
+		case $a in -u|--user|--user=*|--allow-root) root= ;; esac
+	done
 	WLOG[$name]=$T/$name.log
 	WARMCGI_SECRET=leaked-$name ASAN_OPTIONS=$WARMCGI_ASAN_OPTIONS \
-	    "$WARMCGI" -s "unix:$sock" "$@" \
+	    "$WARMCGI" -s "unix:$sock" $root "$@" \
 	    >"${WLOG[$name]}" 2>&1 </dev/null &
 	pid=$!
 	WPID[$name]=$pid

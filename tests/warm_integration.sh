@@ -125,8 +125,11 @@ start_inst()
 	TMPDIR=$T/tmp-$name start_warmcgi "$name" "$T/$name.sock" "$@"
 }
 
-start_inst c --warm off -f -v --warm-helpers "$HELPERS" || exit 99
-start_inst w --warm always -f -v --warm-helpers "$HELPERS" || exit 99
+# c and w turn ISINDEX argv on, for t_names; l has the default (none).
+start_inst c --warm off -f -v --warm-helpers "$HELPERS" --isindex-argv ||
+    exit 99
+start_inst w --warm always -f -v --warm-helpers "$HELPERS" --isindex-argv ||
+    exit 99
 start_inst l --warm always -v --warm-helpers "$HELPERS" || exit 99
 start_inst n --warm always -v --warm-helpers "$HELPERS" --no-warm "$CGI/nowarm*" ||
     exit 99
@@ -419,6 +422,38 @@ t_names()
 		    return 1
 		expect_grep __name__ "$T/eq-w.body" '^__name__=__main__$'
 	fi
+}
+
+# ISINDEX argv, warm as exec'd: none by default (l), and even with
+# --isindex-argv (w) none when a word starts with '-'.
+t_isindex_warm()
+{
+	local s=$1 i q before
+	warm_up l "/cgi-bin/$s" || return 1
+	warm_up w "/cgi-bin/$s" || return 1
+	for i in l w; do
+		before=$(warm_starts $i "$CGI/$s")
+		case $i in
+		l) q='word1+word2' ;;
+		w) q='x+-d+y' ;;
+		esac
+		timeout 30 "$FCGI_CLIENT" "unix:$T/$i.sock" request \
+		    "SCRIPT_FILENAME=$CGI/$s" REQUEST_METHOD=GET \
+		    "QUERY_STRING=$q" >"$T/ix.out" 2>"$T/ix.err" </dev/null ||
+		    { why="$i: fcgi_client failed"; return 1; }
+		[ "$(warm_starts $i "$CGI/$s")" -eq $((before + 1)) ] ||
+		    { why="$i: not served warm"; return 1; }
+		expect_grep "$i: argv" "$T/ix.out" '^argc=0$|^argv=\[.*\]$' ||
+		    return 1
+		expect_nogrep "$i: argv" "$T/ix.out" \
+		    "^argv=(word|x|-d|y)|^argv=\\[.*'(word1|word2|x|-d|y)'" ||
+		    return 1
+	done
+	# The same request with a word that is not an option has its words.
+	timeout 30 "$FCGI_CLIENT" "unix:$T/w.sock" request \
+	    "SCRIPT_FILENAME=$CGI/$s" REQUEST_METHOD=GET \
+	    "QUERY_STRING=x+d+y" >"$T/ix.out" 2>"$T/ix.err" </dev/null
+	expect_grep "w: argv" "$T/ix.out" "^argv=d\$|'d'"
 }
 
 # inherit_ok FILE: signal masks and descriptors as after a plain fork and
@@ -1520,6 +1555,8 @@ run data-pl t_data_pl
 run end-data-pl t_dataend_pl
 run names-pl t_names names.pl
 run names-py t_names names.py
+run isindex-warm-pl t_isindex_warm names.pl
+run isindex-warm-py t_isindex_warm names.py
 run inherit-pl t_inherit inherit.pl
 run inherit-py t_inherit inherit.py
 run env-same-pl t_env env.pl

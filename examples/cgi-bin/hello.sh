@@ -2,8 +2,9 @@
 # about: Plain sh: the argv words, working directory and environment a script gets.
 #
 # Try /cgi-bin/hello.sh/extra/path?one+two+three: the path after the
-# script's name arrives as PATH_INFO, and a query string without '='
-# arrives as argv words (RFC 3875 4.4).  The environment holds what the
+# script's name arrives as PATH_INFO, and, if warmcgi runs with
+# --isindex-argv, a query string without '=' arrives as argv words (RFC
+# 3875 4.4; never a word starting with '-').  The environment holds what the
 # web server sent as FastCGI params, GATEWAY_INTERFACE and a default PATH,
 # and nothing of warmcgi's own.
 
@@ -16,7 +17,7 @@ for word in "$@"; do
 	n=$((n + 1))
 	echo "argv[$n]: $word"
 done
-[ "$n" -eq 0 ] && echo "No argv words (the query string was empty or had an '=')."
+[ "$n" -eq 0 ] && echo "No argv words (they need warmcgi --isindex-argv and a query string without '=')."
 echo "cwd: $(pwd)"
 echo
 echo "Environment:"

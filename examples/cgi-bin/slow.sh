@@ -6,10 +6,12 @@
 # midway: warmcgi sees the web server drop the request and kills the
 # script's whole process group (sleep included) at once.
 
+# N comes from the query string itself: warmcgi passes no argv words
+# unless started with --isindex-argv.
 n=10
-case "$1" in
+case "${QUERY_STRING:-}" in
 ''|*[!0-9]*) ;;
-*) n=$1 ;;
+*) n=$QUERY_STRING ;;
 esac
 [ "$n" -gt 60 ] && n=60
 

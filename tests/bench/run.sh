@@ -613,6 +613,13 @@ start_wrapper() {
 		LOG_OFF=$(stat -c %s "$T/log/$slot.log" 2>/dev/null || echo 0)
 		# --grace only shortens shutdown between runs.
 		# shellcheck disable=SC2086
+		# As root, like fcgiwrap beside it: --allow-root, where the
+		# binary knows it (a base from before it does not).
+		if [ "$(id -u)" = 0 ]; then
+			case $("$bin" -h 2>&1) in
+			*--allow-root*)	copt="$copt --allow-root" ;;
+			esac
+		fi
 		setsid sh -c "$join" sh "$CG_PROCS" \
 		    "$bin" -s "unix:$sock" $copt --grace 2 \
 		    </dev/null >>"$T/log/$slot.log" 2>&1 &
