@@ -328,8 +328,9 @@ t_sanitizers()
 
 # ---------------------------------------------------------------- setup
 
-start_warmcgi pd "$RUN/pd.sock" -u nobody -v || exit 99
-start_warmcgi rt "$RUN/rt.sock" -u nobody -v -r "$P" || exit 99
+start_warmcgi pd "$RUN/pd.sock" -u nobody -v --warm always || exit 99
+start_warmcgi rt "$RUN/rt.sock" -u nobody -v --warm always -r "$P" ||
+    exit 99
 start_warmcgi st "$RUN/st.sock" -u nobody -v --strict --warm off || exit 99
 start_warmcgi ix "$T/ix.sock" --isindex-argv --warm off || exit 99
 
