@@ -33,7 +33,10 @@ enum {
 	OPT_WARM_MEM,
 	OPT_WARM_HELPERS,
 	OPT_PERL,
-	OPT_PYTHON
+	OPT_PYTHON,
+	OPT_IDLE_TIMEOUT,
+	OPT_KILL_GRACE,
+	OPT_CONN_TIMEOUT
 };
 
 static const struct option config_longopts[] = {
@@ -64,6 +67,10 @@ static const struct option config_longopts[] = {
 	{ "warm-helpers",	required_argument, NULL, OPT_WARM_HELPERS },
 	{ "perl",		required_argument, NULL, OPT_PERL },
 	{ "python",		required_argument, NULL, OPT_PYTHON },
+	{ "timeout",		required_argument, NULL, 't' },
+	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "kill-grace",		required_argument, NULL, OPT_KILL_GRACE },
+	{ "conn-timeout",	required_argument, NULL, OPT_CONN_TIMEOUT },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -90,6 +97,10 @@ config_init(struct config *cfg)
 	cfg->warm_max = DEFAULT_WARM_MAX;
 	cfg->warm_idle = DEFAULT_WARM_IDLE;
 	cfg->warm_mem = DEFAULT_WARM_MEM;
+	cfg->timeout = DEFAULT_TIMEOUT;
+	cfg->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+	cfg->kill_grace = DEFAULT_KILL_GRACE;
+	cfg->conn_timeout = DEFAULT_CONN_TIMEOUT;
 }
 
 void
@@ -110,7 +121,8 @@ config_usage(int to_stderr)
 	FILE	*f = to_stderr ? stderr : stdout;
 
 	fprintf(f,
-"usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [options]\n"
+"usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [-t seconds]\n"
+"               [options]\n"
 "  -s, --socket SPEC        listen on unix:/path, tcp:ADDR:PORT or\n"
 "                           tcp6:[ADDR]:PORT (default: fd 0 or systemd)\n"
 "  -c, --children N         scripts running at once (%d)\n"
@@ -143,12 +155,19 @@ config_usage(int to_stderr)
 "                           still run warm (repeatable; default any)\n"
 "      --python PATH|any    the same for Python 3 (default any)\n"
 "                           A warm script runs under the interpreter its\n"
-"                           #! line names, never a substitute.\n",
+"                           #! line names, never a substitute.\n"
+"  -t, --timeout SEC        a script's whole run, then SIGTERM (%d: none)\n"
+"      --idle-timeout SEC   a script silent this long gets SIGTERM (%d)\n"
+"      --kill-grace SEC     from SIGTERM to SIGKILL (%d)\n"
+"      --conn-timeout SEC   close a connection whose web server sends\n"
+"                           nothing this long while no script runs (%d)\n"
+"                           0 turns each of these off.\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
 	    (long long)DEFAULT_SPILL_MAX, DEFAULT_WARM_MAX, DEFAULT_WARM_IDLE,
-	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR);
+	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR, DEFAULT_TIMEOUT,
+	    DEFAULT_IDLE_TIMEOUT, DEFAULT_KILL_GRACE, DEFAULT_CONN_TIMEOUT);
 }
 
 static int
@@ -214,7 +233,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 
 	optind = 0;	/* glibc: full reinitialisation, for the tests */
 	opterr = 1;
-	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhV", config_longopts,
+	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhVt:", config_longopts,
 	    &idx)) != -1) {
 		switch (ch) {
 		case 's':
@@ -368,6 +387,30 @@ config_parse(struct config *cfg, int argc, char **argv)
 			    &cfg->nperl, optarg) : config_append(&cfg->python,
 			    &cfg->npython, optarg)) == -1)
 				return CONFIG_ERROR;
+			break;
+		case 't':
+			if (config_number("-t", optarg, 0, 86400 * 365,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->timeout = (int)n;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (config_number("--idle-timeout", optarg, 0,
+			    86400 * 365, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->idle_timeout = (int)n;
+			break;
+		case OPT_KILL_GRACE:
+			if (config_number("--kill-grace", optarg, 0, 3600,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->kill_grace = (int)n;
+			break;
+		case OPT_CONN_TIMEOUT:
+			if (config_number("--conn-timeout", optarg, 0,
+			    86400 * 365, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->conn_timeout = (int)n;
 			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");

@@ -385,6 +385,35 @@ START_TEST(test_free_resets)
 }
 END_TEST
 
+/* -t, --idle-timeout, --kill-grace, --conn-timeout: defaults, 0, limits. */
+START_TEST(test_timeouts)
+{
+	struct config	 cfg;
+
+	config_init(&cfg);
+	ck_assert_int_eq(cfg.timeout, DEFAULT_TIMEOUT);
+	ck_assert_int_eq(cfg.idle_timeout, DEFAULT_IDLE_TIMEOUT);
+	ck_assert_int_eq(cfg.kill_grace, DEFAULT_KILL_GRACE);
+	ck_assert_int_eq(cfg.conn_timeout, DEFAULT_CONN_TIMEOUT);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "-t", "30", "--idle-timeout", "0",
+	    "--kill-grace", "0", "--conn-timeout", "7"), CONFIG_OK);
+	ck_assert_int_eq(cfg.timeout, 30);
+	ck_assert_int_eq(cfg.idle_timeout, 0);
+	ck_assert_int_eq(cfg.kill_grace, 0);
+	ck_assert_int_eq(cfg.conn_timeout, 7);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--timeout", "0"), CONFIG_OK);
+	ck_assert_int_eq(cfg.timeout, 0);
+	config_free(&cfg);
+	BAD("-t", "-1");
+	BAD("-t", "1s");
+	BAD("--idle-timeout", "x");
+	BAD("--kill-grace", "3601");
+	BAD("--conn-timeout", "-5");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -409,6 +438,7 @@ config_suite(void)
 	tcase_add_test(tc, test_pass_env_bad);
 	tcase_add_test(tc, test_stray_argument);
 	tcase_add_test(tc, test_warm_options);
+	tcase_add_test(tc, test_timeouts);
 	suite_add_tcase(s, tc);
 	return s;
 }
