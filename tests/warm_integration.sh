@@ -1202,12 +1202,12 @@ t_sigterm()
 	expect_eq "l exit status after one SIGTERM" "$stop_rc" 0 || return 1
 	echo "# sigterm: l exited $(( $(now_ms) - t0 )) ms after SIGTERM"
 	stop_nginx
-	for name in w c n m q; do
+	for name in w c n m q to; do
 		stop_pid "${WPID[$name]}" TERM 14000
 		rc=$stop_rc
 		expect_eq "$name exit status" "$rc" 0 || return 1
 	done
-	for name in l w c n m q; do
+	for name in l w c n m q to; do
 		[ ! -e "$T/$name.sock" ] || { why="$name.sock left"; return 1; }
 	done
 	sleep 0.2
