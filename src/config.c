@@ -39,7 +39,10 @@ enum {
 	OPT_ALLOW_ROOT,
 	OPT_SOCKET_OWNER,
 	OPT_STRICT,
-	OPT_ISINDEX_ARGV
+	OPT_ISINDEX_ARGV,
+	OPT_IDLE_TIMEOUT,
+	OPT_KILL_GRACE,
+	OPT_CONN_TIMEOUT
 };
 
 static const struct option config_longopts[] = {
@@ -77,6 +80,10 @@ static const struct option config_longopts[] = {
 	{ "root",		required_argument, NULL, 'r' },
 	{ "strict",		no_argument,	   NULL, OPT_STRICT },
 	{ "isindex-argv",	no_argument,	   NULL, OPT_ISINDEX_ARGV },
+	{ "timeout",		required_argument, NULL, 't' },
+	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "kill-grace",		required_argument, NULL, OPT_KILL_GRACE },
+	{ "conn-timeout",	required_argument, NULL, OPT_CONN_TIMEOUT },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -106,6 +113,10 @@ config_init(struct config *cfg)
 	cfg->warm_max = DEFAULT_WARM_MAX;
 	cfg->warm_idle = DEFAULT_WARM_IDLE;
 	cfg->warm_mem = DEFAULT_WARM_MEM;
+	cfg->timeout = DEFAULT_TIMEOUT;
+	cfg->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+	cfg->kill_grace = DEFAULT_KILL_GRACE;
+	cfg->conn_timeout = DEFAULT_CONN_TIMEOUT;
 }
 
 void
@@ -132,7 +143,8 @@ config_usage(int to_stderr)
 	FILE	*f = to_stderr ? stderr : stdout;
 
 	fprintf(f,
-"usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [options]\n"
+"usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [-t seconds]\n"
+"               [options]\n"
 "  -s, --socket SPEC        listen on unix:/path, tcp:ADDR:PORT or\n"
 "                           tcp6:[ADDR]:PORT (default: fd 0 or systemd)\n"
 "  -c, --children N         scripts running at once (%d)\n"
@@ -174,12 +186,19 @@ config_usage(int to_stderr)
 "  -r, --root DIR           scripts must resolve inside DIR (repeatable)\n"
 "      --strict             suexec-style checks of scripts and their\n"
 "                           directories; drop interpreter variables\n"
-"      --isindex-argv       a query string without '=' becomes argv words\n",
+"      --isindex-argv       a query string without '=' becomes argv words\n"
+"  -t, --timeout SEC        a script's whole run, then SIGTERM (%d: none)\n"
+"      --idle-timeout SEC   a script silent this long gets SIGTERM (%d)\n"
+"      --kill-grace SEC     from SIGTERM to SIGKILL (%d)\n"
+"      --conn-timeout SEC   close a connection whose web server sends\n"
+"                           nothing this long while no script runs (%d)\n"
+"                           0 turns each of these off.\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
 	    (long long)DEFAULT_SPILL_MAX, DEFAULT_WARM_MAX, DEFAULT_WARM_IDLE,
-	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR);
+	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR, DEFAULT_TIMEOUT,
+	    DEFAULT_IDLE_TIMEOUT, DEFAULT_KILL_GRACE, DEFAULT_CONN_TIMEOUT);
 }
 
 static int
@@ -245,7 +264,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 
 	optind = 0;	/* glibc: full reinitialisation, for the tests */
 	opterr = 1;
-	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhVu:g:r:", config_longopts,
+	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhVu:g:r:t:", config_longopts,
 	    &idx)) != -1) {
 		switch (ch) {
 		case 's':
@@ -429,6 +448,30 @@ config_parse(struct config *cfg, int argc, char **argv)
 			break;
 		case OPT_ISINDEX_ARGV:
 			cfg->isindex_argv = 1;
+			break;
+		case 't':
+			if (config_number("-t", optarg, 0, 86400 * 365,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->timeout = (int)n;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (config_number("--idle-timeout", optarg, 0,
+			    86400 * 365, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->idle_timeout = (int)n;
+			break;
+		case OPT_KILL_GRACE:
+			if (config_number("--kill-grace", optarg, 0, 3600,
+			    &n) == -1)
+				return CONFIG_ERROR;
+			cfg->kill_grace = (int)n;
+			break;
+		case OPT_CONN_TIMEOUT:
+			if (config_number("--conn-timeout", optarg, 0,
+			    86400 * 365, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->conn_timeout = (int)n;
 			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");

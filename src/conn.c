@@ -3,7 +3,9 @@
  * decoder to the request; records out, held in memory and then in a
  * temporary file while the request body is still arriving (a web server
  * stops sending the body once a response begins), with back-pressure both
- * ways.  conn_close() is the one teardown.
+ * ways.  conn_close() is the one teardown.  A peer that sends nothing for
+ * --conn-timeout while it owes us bytes (between requests, or in the
+ * middle of one's params or body) is closed.
  */
 
 #include <sys/types.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -45,6 +48,9 @@ static void	conn_spill(struct conn *, struct evbuffer *);
 static void	conn_flush(struct conn *);
 static void	conn_fail(struct conn *, const char *);
 static int	conn_spill_open(struct conn *);
+static long long conn_now_ms(void);
+static const char *conn_owed(struct conn *);
+static void	conn_timeout_cb(evutil_socket_t, short, void *);
 
 void
 conn_accept(struct server *srv, int fd, const char *peer)
@@ -73,8 +79,11 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	c->held = evbuffer_new();
 	c->ev_resume = event_new(srv->base, -1, 0, conn_resume_cb, c);
 	c->ev_closed = event_new(srv->base, fd, EV_CLOSED, conn_closed_cb, c);
+	if (srv->cfg->conn_timeout > 0)
+		c->ev_timeout = evtimer_new(srv->base, conn_timeout_cb, c);
 	if (c->bev == NULL || c->held == NULL || c->ev_resume == NULL ||
-	    c->ev_closed == NULL || c->in == NULL || c->ev_read == NULL) {
+	    c->ev_closed == NULL || c->in == NULL || c->ev_read == NULL ||
+	    (srv->cfg->conn_timeout > 0 && c->ev_timeout == NULL)) {
 		log_warnx("%s: refused: out of memory", peer);
 		if (c->bev != NULL)
 			bufferevent_free(c->bev);
@@ -88,6 +97,8 @@ conn_accept(struct server *srv, int fd, const char *peer)
 			event_free(c->ev_closed);
 		if (c->ev_read != NULL)
 			event_free(c->ev_read);
+		if (c->ev_timeout != NULL)
+			event_free(c->ev_timeout);
 		if (c->in != NULL)
 			evbuffer_free(c->in);
 		free(c);
@@ -100,6 +111,9 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	bufferevent_enable(c->bev, EV_WRITE);
 	event_add(c->ev_read, NULL);
 	c->reading = 1;
+	c->rx_ms = conn_now_ms();
+	if (c->ev_timeout != NULL)
+		conn_timeout_cb(-1, 0, c);
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
 	srv->stats.conns_total++;
@@ -124,6 +138,8 @@ conn_close(struct conn *c, const char *why)
 	}
 	event_free(c->ev_closed);
 	event_free(c->ev_read);
+	if (c->ev_timeout != NULL)
+		event_free(c->ev_timeout);
 	evbuffer_free(c->in);
 	bufferevent_free(c->bev);
 	event_free(c->ev_resume);
@@ -188,6 +204,8 @@ conn_read_cb(evutil_socket_t fd, short ev, void *arg)
 		    strerror(errno));
 		return;
 	}
+	if (c->ev_timeout != NULL)
+		c->rx_ms = conn_now_ms();
 	conn_process(c);
 }
 
@@ -694,4 +712,63 @@ conn_stop(struct conn *c)
 	c->keep = 0;
 	if (c->req == NULL)
 		c->closing = 1;
+}
+
+static long long
+conn_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * What the peer owes us, or NULL while the wait is ours: a script runs
+ * with its body all sent, waits for a slot, or has stopped reading it.
+ */
+static const char *
+conn_owed(struct conn *c)
+{
+	if (c->paused)
+		return NULL;
+	if (c->req == NULL)
+		return "between requests";
+	if (c->req->state == R_PARAMS)
+		return "in the middle of a request's params";
+	if (!c->req->stdin_done)
+		return "in the middle of a request body";
+	return NULL;
+}
+
+/* --conn-timeout: counted only while the peer owes us bytes. */
+static void
+conn_timeout_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+	struct timeval	 tv;
+	const char	*owed;
+	long long	 now = conn_now_ms(), limit, left;
+
+	(void)fd;
+	(void)ev;
+	limit = c->srv->cfg->conn_timeout * 1000LL;
+	if ((owed = conn_owed(c)) == NULL)
+		c->rx_ms = now;
+	else if (now - c->rx_ms >= limit) {
+		if (c->req == NULL)
+			log_debug("%s: nothing received for %d s between "
+			    "requests (--conn-timeout)", c->peer,
+			    c->srv->cfg->conn_timeout);
+		else
+			log_warnx("%s: nothing received for %d s %s "
+			    "(--conn-timeout)", c->peer,
+			    c->srv->cfg->conn_timeout, owed);
+		conn_close(c, "--conn-timeout");
+		return;
+	}
+	left = c->rx_ms + limit - now;
+	tv.tv_sec = (time_t)(left / 1000);
+	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+	evtimer_add(c->ev_timeout, &tv);
 }

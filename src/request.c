@@ -3,6 +3,9 @@
  * check the script, wait for a slot, run it, stream FCGI_STDIN to it and
  * its stdout/stderr back, check its header block, and send END_REQUEST
  * only once stdout and stderr are at EOF and the script has been reaped.
+ * A script past -t, or silent past --idle-timeout, is terminated with
+ * what it started (spawn_terminate) and its response ends: 504 if no
+ * header block was sent yet.
  */
 
 #include <sys/types.h>
@@ -11,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +54,14 @@ static void	 request_warm_fallback(struct request *, const char *);
 static void	 request_warm_timeout_cb(evutil_socket_t, short, void *);
 static void	 request_warm_cancel(struct request *);
 static void	 request_events(struct request *);
+static long long request_now_ms(void);
+static void	 request_limits_start(struct request *);
+static void	 request_limit_arm(struct request *, long long);
+static void	 request_limit_cb(evutil_socket_t, short, void *);
+static void	 request_expire(struct request *, const char *, int,
+		    long long);
+static void	 request_tree(struct request *, struct spawn_tree *);
+static void	 request_kill(struct request *);
 
 struct request *
 request_new(struct conn *c, uint16_t id, uint8_t flags)
@@ -240,6 +252,7 @@ request_start(struct request *r)
 	struct spawn_args	 a;
 	int			 fds[3], status;
 
+	request_limits_start(r);
 	if (!r->warm_tried && request_run_warm(r) == 0)
 		return;
 	a.path = r->script.path;
@@ -582,8 +595,9 @@ request_stdin_cb(evutil_socket_t fd, short ev, void *arg)
 		request_warm_fallback(r, strerror(errno));
 		return;
 	}
-	if ((n = evbuffer_write(r->stdin_q, fd)) == -1 && errno != EAGAIN &&
-	    errno != EINTR) {
+	if ((n = evbuffer_write(r->stdin_q, fd)) > 0)
+		r->io_ms = request_now_ms();
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		log_debug("%s: stdin closed early: %s", r->script.path,
 		    strerror(errno));
 		request_stdin_discard(r);
@@ -610,6 +624,8 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 	n = buf_read_fd(r->chunk, fd, STDOUT_BATCH);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n > 0)
+		r->io_ms = request_now_ms();
 	if (n <= 0) {
 		if (n == -1)
 			log_warn("%s: reading stdout", r->script.path);
@@ -699,6 +715,8 @@ request_stderr_cb(evutil_socket_t fd, short ev, void *arg)
 	n = buf_read_fd(r->chunk, fd, READ_CHUNK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n > 0)
+		r->io_ms = request_now_ms();
 	if (r->warm_pending) {
 		if (n <= 0) {
 			request_warm_fallback(r, n == 0 ? "the zygote closed "
@@ -776,7 +794,10 @@ request_exit_status(struct request *r, int status)
 		r->app_status = (uint32_t)WEXITSTATUS(status);
 	else if (WIFSIGNALED(status)) {
 		r->app_status = 128 + (uint32_t)WTERMSIG(status);
-		if (!r->killed)
+		if (!r->killed && spawn_signame(WTERMSIG(status)) != NULL)
+			log_warnx("%s[%d]: killed by %s", r->script.path,
+			    (int)r->pid, spawn_signame(WTERMSIG(status)));
+		else if (!r->killed)
 			log_warnx("%s[%d]: killed by signal %d",
 			    r->script.path, (int)r->pid, WTERMSIG(status));
 	}
@@ -798,7 +819,7 @@ request_abort(struct request *r)
 	}
 	request_warm_cancel(r);
 	if (r->pid > 0) {
-		spawn_kill(r->child, SIGKILL);
+		request_kill(r);
 		r->killed = 1;
 	}
 	if (r->state != R_RUN)
@@ -910,11 +931,18 @@ request_free(struct request *r)
 		event_free(r->ev_coalesce);
 	if (r->ev_exit != NULL)
 		event_free(r->ev_exit);
-	/* Once reaped or reported, its pid may be another's: not signalled. */
-	if (r->child != NULL) {
-		spawn_kill(r->child, SIGKILL);
+	if (r->ev_limit != NULL)
+		event_free(r->ev_limit);
+	/*
+	 * Ended early: the script, or what it left holding its pipes, dies.
+	 * Once reaped or reported, its pid may be another's: spawn.c
+	 * signals only what it has made sure is still of this request.
+	 */
+	if (!r->ended && r->pid > 0 && (r->child != NULL || r->fd_out != -1 ||
+	    r->fd_err != -1))
+		request_kill(r);
+	if (r->child != NULL)
 		spawn_disown(r->child);
-	}
 	request_stdin_close(r);
 	request_fd_close(&r->fd_out, &r->ev_out);
 	request_fd_close(&r->fd_err, &r->ev_err);
@@ -930,4 +958,166 @@ request_free(struct request *r)
 	cgi_env_free(&r->env);
 	cgi_argv_free(r->argv);
 	free(r);
+}
+
+static long long
+request_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * -t and --idle-timeout count from the script's start, once: time in the
+ * wait queue is not the script's, and a warm start that falls back to
+ * exec keeps its clock.
+ */
+static void
+request_limits_start(struct request *r)
+{
+	const struct config	*cfg = r->srv->cfg;
+
+	if (r->ev_limit != NULL || (cfg->timeout == 0 &&
+	    cfg->idle_timeout == 0))
+		return;
+	r->start_ms = r->io_ms = request_now_ms();
+	if ((r->ev_limit = evtimer_new(r->srv->base, request_limit_cb,
+	    r)) == NULL) {
+		log_warnx("%s: out of memory: runs without a time limit",
+		    r->script.path);
+		return;
+	}
+	request_limit_arm(r, r->start_ms);
+}
+
+/* The timer, for the nearest limit still ahead. */
+static void
+request_limit_arm(struct request *r, long long now)
+{
+	const struct config	*cfg = r->srv->cfg;
+	struct timeval		 tv;
+	long long		 next = -1, at;
+
+	if (cfg->timeout > 0)
+		next = r->start_ms + cfg->timeout * 1000LL;
+	at = r->io_ms + cfg->idle_timeout * 1000LL;
+	if (cfg->idle_timeout > 0 && (next == -1 || at < next))
+		next = at;
+	next = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(next / 1000);
+	tv.tv_usec = (suseconds_t)(next % 1000) * 1000;
+	evtimer_add(r->ev_limit, &tv);
+}
+
+/* Check the limits; re-armed for the nearest one still ahead. */
+static void
+request_limit_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request		*r = arg;
+	const struct config	*cfg = r->srv->cfg;
+	long long		 now = request_now_ms();
+
+	(void)fd;
+	(void)ev;
+	if (r->state != R_RUN || r->ended)
+		return;
+	if (r->timed_out) {
+		/*
+		 * Past the grace and the reap: whatever still holds the
+		 * pipes is not ours to wait for.  The response ends.
+		 */
+		log_warnx("%s[%d]: output still open after SIGKILL; the "
+		    "response ends", r->script.path, (int)r->pid);
+		request_fd_close(&r->fd_out, &r->ev_out);
+		request_fd_close(&r->fd_err, &r->ev_err);
+		if (r->child != NULL) {
+			spawn_detach(r->child, r->script.path);
+			r->child = NULL;
+		}
+		request_check_end(r);
+		return;
+	}
+	/* Output the web server has not taken is no silence of the script. */
+	if (r->ev_out != NULL && !event_pending(r->ev_out, EV_READ, NULL))
+		r->io_ms = now;
+	if (cfg->timeout > 0 && now - r->start_ms >= cfg->timeout * 1000LL) {
+		request_expire(r, "--timeout", cfg->timeout, now);
+		return;
+	}
+	if (cfg->idle_timeout > 0 &&
+	    now - r->io_ms >= cfg->idle_timeout * 1000LL) {
+		request_expire(r, "--idle-timeout", cfg->idle_timeout, now);
+		return;
+	}
+	request_limit_arm(r, now);
+}
+
+/* The output pipes (or a warm request's sockets) spawn.c looks for. */
+static void
+request_tree(struct request *r, struct spawn_tree *tree)
+{
+	struct stat	 st;
+
+	memset(tree, 0, sizeof(*tree));
+	tree->pgid = r->pid;
+	if (r->fd_out != -1 && fstat(r->fd_out, &st) == 0)
+		tree->ino[0] = st.st_ino;
+	if (r->fd_err != -1 && fstat(r->fd_err, &st) == 0)
+		tree->ino[1] = st.st_ino;
+}
+
+/* SIGKILL to the script and what it started (an abort, an early end). */
+static void
+request_kill(struct request *r)
+{
+	struct spawn_tree	 tree;
+
+	request_tree(r, &tree);
+	spawn_terminate(r->srv, r->child, &tree, 0, r->script.path);
+}
+
+/*
+ * A limit has passed: SIGTERM to the script and what it started, SIGKILL
+ * after --kill-grace (spawn_terminate); the client gets 504 if no header
+ * was sent, else the stream ends.  Its body is no longer read.  One log
+ * line says which limit, after how long, and what was sent.
+ */
+static void
+request_expire(struct request *r, const char *what, int limit, long long now)
+{
+	const struct config	*cfg = r->srv->cfg;
+	struct spawn_tree	 tree;
+	struct timeval		 tv = { cfg->kill_grace + REAP_WAIT_SEC, 0 };
+	const char		*cut;
+	long long		 ms = now - r->start_ms;
+
+	r->timed_out = 1;
+	request_warm_cancel(r);
+	if (!r->resp.done && !r->resp.bad) {
+		request_error_body(r, 504);
+		cut = "504";
+	} else
+		cut = r->resp.done ? "response cut short" : "502";
+	r->resp.bad = 1;	/* the rest of its output is dropped */
+	if (r->pid > 0) {
+		log_warnx("%s[%d]: %s %d s passed, %lld.%lld s after its start: "
+		    "SIGTERM, then SIGKILL after %d s (%s)", r->script.path,
+		    (int)r->pid, what, limit, ms / 1000, ms % 1000 / 100,
+		    cfg->kill_grace, cut);
+		request_tree(r, &tree);
+		spawn_terminate(r->srv, r->child, &tree, cfg->kill_grace,
+		    r->script.path);
+		r->killed = 1;
+	} else
+		log_warnx("%s: %s %d s passed before its warm start (%s)",
+		    r->script.path, what, limit, cut);
+	request_stdin_discard(r);
+	if (!r->stdin_done) {
+		r->stdin_done = 1;
+		conn_hold(r->conn, 0);
+	}
+	evtimer_add(r->ev_limit, &tv);
+	request_check_end(r);
 }

@@ -13,13 +13,20 @@
  * while it is in the tree (we are its only reaper), a zygote's through a
  * pidfd and only until its exit is reported.  The exits reported before
  * their pid was known wait in the orphan table, by (pid, reporter).
+ *
+ * A timed-out or aborted script is killed with what it started: its
+ * process group, and every other process that descends from us (we are a
+ * subreaper) and from the script, or still holds the script's output
+ * pipes, found in /proc and signalled through a pidfd (spawn_kill_tree).
  */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -37,6 +44,8 @@
 #define SPAWN_SIGSET	8		/* bytes of the kernel's sigset */
 #define SPAWN_STACK	(64 * 1024)	/* the child's, until it execs */
 #define SPAWN_NOFILE	(1 << 20)	/* closed at most, without close_range */
+#define SPAWN_DEPTH	256		/* parent links followed, at most */
+#define SPAWN_TERM_FDS	64		/* processes held from SIGTERM on */
 
 /*
  * The child, between clone and exec, runs in our memory on its own stack
@@ -73,6 +82,45 @@ static void	spawn_exited_usage(struct server *, pid_t, int, uint64_t,
 static time_t	spawn_now(void);
 static void	spawn_detached_exit(struct child *, int, void *);
 
+/* One process as the tree walk sees it, from /proc/PID/stat. */
+struct spawn_proc {
+	pid_t		 pid, ppid, pgid;
+	char		 state;		/* 'Z': a zombie, nothing to signal */
+	int		 mine;		/* descends from us: 1, 0, -1 unknown */
+	int		 in;		/* to be signalled */
+};
+
+/*
+ * A termination under way: SIGTERM has been sent, SIGKILL follows after
+ * the grace whether or not the child has been reaped meanwhile (what it
+ * left behind is found again), and to what SIGTERM reached (pidfds).
+ */
+struct spawn_term {
+	TAILQ_ENTRY(spawn_term)	 entry;
+	struct server		*srv;
+	struct child		*ch;		/* NULL once reaped */
+	struct spawn_tree	 tree;
+	struct event		*ev;
+	int			 fd[SPAWN_TERM_FDS];
+	int			 nfd;
+	int			 grace;
+	pid_t			 pid;
+	char			*name;
+};
+
+static int	spawn_proc_read(pid_t, struct spawn_proc *);
+static int	spawn_proc_cmp(const void *, const void *);
+static struct spawn_proc *spawn_proc_find(struct spawn_proc *, size_t,
+		    pid_t);
+static int	spawn_procs(struct spawn_proc **, size_t *);
+static int	spawn_proc_mine(struct spawn_proc *, size_t,
+		    struct spawn_proc *, pid_t);
+static int	spawn_proc_holds(pid_t, const struct spawn_tree *);
+static int	spawn_tree_signal(struct server *, struct child *,
+		    const struct spawn_tree *, int, struct spawn_term *);
+static void	spawn_term_cb(evutil_socket_t, short, void *);
+static void	spawn_term_free(struct spawn_term *);
+
 /* One child runs on it at a time: the parent waits until it has exec'd. */
 static char	spawn_stack[SPAWN_STACK] __attribute__((aligned(64)));
 
@@ -99,6 +147,7 @@ spawn_init(struct server *srv)
 	RB_INIT(&srv->children);
 	RB_INIT(&srv->orphans);
 	TAILQ_INIT(&srv->orphans_age);
+	TAILQ_INIT(&srv->terms);
 	srv->norphans = 0;
 }
 
@@ -106,9 +155,12 @@ spawn_init(struct server *srv)
 void
 spawn_free(struct server *srv)
 {
-	struct child	*ch;
-	struct orphan	*o;
+	struct child		*ch;
+	struct orphan		*o;
+	struct spawn_term	*t;
 
+	while ((t = TAILQ_FIRST(&srv->terms)) != NULL)
+		spawn_term_free(t);
 	while ((ch = RB_MIN(child_tree, &srv->children)) != NULL)
 		spawn_child_free(srv, ch);
 	while ((o = TAILQ_FIRST(&srv->orphans_age)) != NULL) {
@@ -522,6 +574,8 @@ static void
 spawn_child_free(struct server *srv, struct child *ch)
 {
 	RB_REMOVE(child_tree, &srv->children, ch);
+	if (ch->term != NULL)
+		ch->term->ch = NULL;
 	if (ch->slot)
 		srv->nchildren--;
 	if (ch->pidfd != -1)
@@ -559,6 +613,8 @@ spawn_exited_usage(struct server *srv, pid_t pid, int status, uint64_t via,
 	}
 	/* Out of the tree first: nothing may signal it from the callback. */
 	RB_REMOVE(child_tree, &srv->children, ch);
+	if (ch->term != NULL)
+		ch->term->ch = NULL;
 	if (ch->slot)
 		spawn_slot_free(srv);
 	if (ch->pidfd != -1)
@@ -649,11 +705,364 @@ spawn_slot_free(struct server *srv)
 		event_active(srv->ev_dispatch, EV_TIMEOUT, 0);
 }
 
+/* Everything, at shutdown; a SIGKILL pending after a SIGTERM goes now. */
 void
 spawn_kill_all(struct server *srv, int sig)
 {
-	struct child	*ch;
+	struct child		*ch;
+	struct spawn_term	*t;
 
+	if (sig == SIGKILL)
+		while ((t = TAILQ_FIRST(&srv->terms)) != NULL)
+			spawn_term_cb(-1, 0, t);
 	RB_FOREACH(ch, child_tree, &srv->children)
 		spawn_kill(ch, sig);
+}
+
+/* A signal's name for log lines, "SIGSEGV"; NULL if it has none here. */
+const char *
+spawn_signame(int sig)
+{
+	static const char *const names[] = {
+		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT",
+		[SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+		[SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+		[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
+		[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",
+		[SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",
+		[SIGTERM] = "SIGTERM", [SIGCHLD] = "SIGCHLD",
+		[SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP",
+		[SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
+		[SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG",
+		[SIGXCPU] = "SIGXCPU", [SIGXFSZ] = "SIGXFSZ",
+		[SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+		[SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO",
+		[SIGSYS] = "SIGSYS",
+#ifdef SIGSTKFLT
+		[SIGSTKFLT] = "SIGSTKFLT",
+#endif
+#ifdef SIGPWR
+		[SIGPWR] = "SIGPWR",
+#endif
+	};
+
+	if (sig <= 0 || (size_t)sig >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	return names[sig];
+}
+
+/* pid, state, parent and group of a process; -1 if it has gone. */
+static int
+spawn_proc_read(pid_t pid, struct spawn_proc *p)
+{
+	char	 path[64], buf[512], *s;
+	ssize_t	 n;
+	int	 fd, ppid, pgid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The name in parentheses may hold anything: after the last ')'. */
+	if ((s = strrchr(buf, ')')) == NULL ||
+	    sscanf(s + 1, " %c %d %d", &p->state, &ppid, &pgid) != 3)
+		return -1;
+	p->pid = pid;
+	p->ppid = ppid;
+	p->pgid = pgid;
+	p->mine = -1;
+	p->in = 0;
+	return 0;
+}
+
+static int
+spawn_proc_cmp(const void *a, const void *b)
+{
+	const struct spawn_proc	*x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static struct spawn_proc *
+spawn_proc_find(struct spawn_proc *ps, size_t n, pid_t pid)
+{
+	struct spawn_proc	 key;
+
+	key.pid = pid;
+	return bsearch(&key, ps, n, sizeof(*ps), spawn_proc_cmp);
+}
+
+/* Every process in /proc, sorted by pid. */
+static int
+spawn_procs(struct spawn_proc **out, size_t *nout)
+{
+	struct spawn_proc	*ps = NULL, *np;
+	struct dirent		*de;
+	const char		*errstr;
+	DIR			*d;
+	size_t			 n = 0, cap = 0;
+	long long		 pid;
+
+	*out = NULL;
+	*nout = 0;
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		pid = strtonum(de->d_name, 1, INT32_MAX, &errstr);
+		if (errstr != NULL)
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 256 : cap * 2;
+			if ((np = reallocarray(ps, cap, sizeof(*ps))) == NULL) {
+				free(ps);
+				closedir(d);
+				return -1;
+			}
+			ps = np;
+		}
+		if (spawn_proc_read((pid_t)pid, &ps[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	qsort(ps, n, sizeof(*ps), spawn_proc_cmp);
+	*out = ps;
+	*nout = n;
+	return 0;
+}
+
+/* Whether p descends from us, following the parent links we read. */
+static int
+spawn_proc_mine(struct spawn_proc *ps, size_t n, struct spawn_proc *p,
+    pid_t self)
+{
+	struct spawn_proc	*q = p;
+	int			 depth, mine = 0;
+
+	for (depth = 0; q != NULL && depth < SPAWN_DEPTH; depth++) {
+		if (q->mine != -1) {
+			mine = q->mine;
+			break;
+		}
+		if (q->ppid == self) {
+			mine = 1;
+			break;
+		}
+		if (q->ppid <= 1)
+			break;
+		q = spawn_proc_find(ps, n, q->ppid);
+	}
+	p->mine = mine;
+	return mine;
+}
+
+/* Whether a process holds one of the script's output pipes open. */
+static int
+spawn_proc_holds(pid_t pid, const struct spawn_tree *tree)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 path[64], link[64], *b;
+	unsigned long long ino;
+	ssize_t		 n;
+	int		 found = 0;
+
+	if (tree == NULL || (tree->ino[0] == 0 && tree->ino[1] == 0))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		/* "pipe:[INODE]", or "socket:[INODE]" for a warm request. */
+		if ((b = strchr(link, '[')) == NULL ||
+		    sscanf(b, "[%llu]", &ino) != 1)
+			continue;
+		found = ino != 0 && (ino == (unsigned long long)tree->ino[0] ||
+		    ino == (unsigned long long)tree->ino[1]);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Signal a script and what it started: the tracked child ch (its group
+ * through spawn_kill), and every process that descends from us and is in
+ * the script's group (while that number cannot be another script's),
+ * holds its output pipes, or descends from one of these.  A process is
+ * signalled through a pidfd, after reading again that it is still the one
+ * found; without pidfds only our own unreaped children are.  Another
+ * tracked child (a script, a zygote) is never one of them.  keep, if
+ * given, takes the pidfds of what was signalled.  Returns how many live
+ * processes were signalled.
+ */
+static int
+spawn_tree_signal(struct server *srv, struct child *ch,
+    const struct spawn_tree *tree, int sig, struct spawn_term *keep)
+{
+	struct spawn_proc	*ps, *p, *q, now;
+	struct child		 key, *other;
+	pid_t			 self = getpid(), pgid = tree->pgid;
+	size_t			 n, i;
+	int			 changed, count = 0, fd;
+
+	if (ch != NULL && ch->pidfd != -1 &&
+	    spawn_pidfd_signal(ch->pidfd, 0) == -1)
+		ch = NULL;	/* reaped by its zygote: its number is free */
+	if (ch != NULL) {
+		spawn_kill(ch, sig);
+		pgid = ch->pid;
+	}
+	if (spawn_procs(&ps, &n) == -1) {
+		log_warn("/proc: cannot look for what the script started");
+		return ch != NULL;
+	}
+	/* A group whose leader is gone is trusted while no other has it. */
+	key.pid = pgid;
+	if (pgid > 0 && ch == NULL &&
+	    RB_FIND(child_tree, &srv->children, &key) != NULL)
+		pgid = 0;
+	for (i = 0; i < n; i++) {
+		p = &ps[i];
+		key.pid = p->pid;
+		other = RB_FIND(child_tree, &srv->children, &key);
+		if (p->pid == self || (other != NULL && other != ch))
+			p->mine = 0;
+		else if (ch != NULL && p->pid == ch->pid) {
+			p->in = 1;
+			count += p->state != 'Z';
+		} else if (spawn_proc_mine(ps, n, p, self) &&
+		    ((pgid > 0 && p->pgid == pgid) ||
+		    spawn_proc_holds(p->pid, tree)))
+			p->in = 2;
+	}
+	do {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			p = &ps[i];
+			if (p->in || p->pid == self)
+				continue;
+			key.pid = p->pid;
+			if ((other = RB_FIND(child_tree, &srv->children,
+			    &key)) != NULL && other != ch)
+				continue;
+			if ((q = spawn_proc_find(ps, n, p->ppid)) != NULL &&
+			    q->in) {
+				p->in = 2;
+				changed = 1;
+			}
+		}
+	} while (changed);
+	for (i = 0; i < n; i++) {
+		p = &ps[i];
+		if (p->in != 2 || p->state == 'Z')
+			continue;
+		if ((fd = spawn_pidfd(p->pid)) == -1) {
+			/* Our unreaped child: its pid cannot be reused. */
+			if (p->ppid == self && kill(p->pid, sig) == 0)
+				count++;
+			continue;
+		}
+		if (spawn_proc_read(p->pid, &now) == 0 &&
+		    now.ppid == p->ppid && now.pgid == p->pgid &&
+		    spawn_pidfd_signal(fd, sig) == 0) {
+			count++;
+			if (keep != NULL && keep->nfd < SPAWN_TERM_FDS) {
+				keep->fd[keep->nfd++] = fd;
+				fd = -1;
+			}
+		}
+		if (fd != -1)
+			close(fd);
+	}
+	free(ps);
+	return count;
+}
+
+/* SIGKILL now to a script and everything it started (see above). */
+int
+spawn_kill_tree(struct server *srv, struct child *ch,
+    const struct spawn_tree *tree, int sig)
+{
+	return spawn_tree_signal(srv, ch, tree, sig, NULL);
+}
+
+/*
+ * The kill policy of a time-out: SIGTERM to the script and what it
+ * started, SIGKILL grace seconds later to whatever of it is left, whether
+ * or not the script itself has exited meanwhile.  With no grace, or no
+ * memory for the wait, SIGKILL at once.
+ */
+void
+spawn_terminate(struct server *srv, struct child *ch,
+    const struct spawn_tree *tree, int grace, const char *name)
+{
+	struct spawn_term	*t;
+	struct timeval		 tv = { grace, 0 };
+
+	if (grace <= 0 || (ch != NULL && ch->term != NULL) ||
+	    (t = calloc(1, sizeof(*t))) == NULL) {
+		(void)spawn_tree_signal(srv, ch, tree, SIGKILL, NULL);
+		return;
+	}
+	t->srv = srv;
+	t->tree = *tree;
+	t->grace = grace;
+	t->pid = ch != NULL ? ch->pid : tree->pgid;
+	if ((t->name = strdup(name)) == NULL ||
+	    (t->ev = evtimer_new(srv->base, spawn_term_cb, t)) == NULL) {
+		free(t->name);
+		free(t);
+		(void)spawn_tree_signal(srv, ch, tree, SIGKILL, NULL);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&srv->terms, t, entry);
+	if (ch != NULL) {
+		t->ch = ch;
+		ch->term = t;
+	}
+	(void)spawn_tree_signal(srv, ch, tree, SIGTERM, t);
+	evtimer_add(t->ev, &tv);
+}
+
+static void
+spawn_term_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct spawn_term	*t = arg;
+	int			 i, n;
+
+	(void)fd;
+	(void)ev;
+	n = spawn_tree_signal(t->srv, t->ch, &t->tree, SIGKILL, NULL);
+	for (i = 0; i < t->nfd; i++)
+		(void)spawn_pidfd_signal(t->fd[i], SIGKILL);
+	if (n > 0)
+		log_warnx("%s[%d]: %d process%s still running %d s after "
+		    "SIGTERM (--kill-grace): SIGKILL", t->name, (int)t->pid,
+		    n, n == 1 ? "" : "es", t->grace);
+	spawn_term_free(t);
+}
+
+static void
+spawn_term_free(struct spawn_term *t)
+{
+	int	 i;
+
+	TAILQ_REMOVE(&t->srv->terms, t, entry);
+	if (t->ch != NULL)
+		t->ch->term = NULL;
+	for (i = 0; i < t->nfd; i++)
+		close(t->fd[i]);
+	event_free(t->ev);
+	free(t->name);
+	free(t);
 }

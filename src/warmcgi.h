@@ -43,6 +43,10 @@ struct evconnlistener;
 #define DEFAULT_WARM_MAX	16		/* warm interpreters */
 #define DEFAULT_WARM_IDLE	600		/* seconds unused, then retired */
 #define DEFAULT_WARM_MEM	(512LL * 1024 * 1024) /* RSS cap, bytes */
+#define DEFAULT_TIMEOUT		0		/* -t: s a script may run; 0 none */
+#define DEFAULT_IDLE_TIMEOUT	120		/* s a script may stay silent */
+#define DEFAULT_KILL_GRACE	5		/* s from SIGTERM to SIGKILL */
+#define DEFAULT_CONN_TIMEOUT	60		/* s a peer may send nothing */
 #ifndef WARM_HELPERS_DIR
 #define WARM_HELPERS_DIR	"/usr/local/libexec/warmcgi"
 #endif
@@ -112,6 +116,10 @@ struct config {
 	int		  roots_resolved; /* roots[] are realpath()s we own */
 	int		  strict;	/* --strict */
 	int		  isindex_argv;	/* --isindex-argv */
+	int		  timeout;	/* -t, seconds; 0: none */
+	int		  idle_timeout;	/* seconds; 0: none */
+	int		  kill_grace;	/* seconds from SIGTERM to SIGKILL */
+	int		  conn_timeout;	/* seconds; 0: none */
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -159,10 +167,13 @@ struct server;
 struct child;
 typedef void (*child_exit_cb)(struct child *, int, void *);
 
+struct spawn_term;
+
 struct child {
 	RB_ENTRY(child)	 entry;
 	pid_t		 pid;		/* also its process group */
 	int		 pidfd;		/* a zygote's child: signalled by it */
+	struct spawn_term *term;	/* being terminated (spawn_terminate) */
 	struct server	*srv;
 	child_exit_cb	 exit_cb;	/* NULL once its owner has gone */
 	int		 slot;		/* counts against -c */
@@ -201,6 +212,13 @@ int	orphan_cmp(struct orphan *, struct orphan *);
 RB_PROTOTYPE(orphan_tree, orphan, entry, orphan_cmp)
 #define ORPHAN_TTL	10	/* seconds an unclaimed exit is kept */
 
+/* What a kill must reach beyond the process group: holders of these. */
+struct spawn_tree {
+	pid_t		 pgid;		/* the script's group, its first pid */
+	ino_t		 ino[2];	/* its stdout and stderr, or 0 */
+};
+TAILQ_HEAD(spawn_term_list, spawn_term);
+
 struct child	*spawn_child(struct server *, const struct spawn_args *,
 		    int [3], child_exit_cb, void *);
 void		 spawn_init(struct server *);
@@ -215,6 +233,11 @@ void		 spawn_lost(struct server *, uint64_t);
 void		 spawn_reap(struct server *);
 void		 spawn_kill_all(struct server *, int);
 void		 spawn_slot_free(struct server *);
+int		 spawn_kill_tree(struct server *, struct child *,
+		    const struct spawn_tree *, int);
+void		 spawn_terminate(struct server *, struct child *,
+		    const struct spawn_tree *, int, const char *);
+const char	*spawn_signame(int);
 
 /* cgi.c: CGI semantics, RFC 3875, without I/O on the connection. */
 struct cgi_env {
@@ -369,6 +392,8 @@ struct conn {
 	struct evbuffer		*held;		/* held or overflow records */
 	int			 spill_fd;	/* ... past hold_mem, on disk */
 	off_t			 spill_rd, spill_wr;
+	struct event		*ev_timeout;	/* --conn-timeout */
+	long long		 rx_ms;		/* last byte from the peer */
 	char			 peer[64];
 };
 TAILQ_HEAD(conn_list, conn);
@@ -429,6 +454,10 @@ struct request {
 	uint64_t		 out_total;	/* stdout bytes so far */
 	struct event		*ev_coalesce;	/* re-arms stdout reading */
 	struct event		*ev_exit;	/* EXIT_WAIT_MS after EOF */
+	struct event		*ev_limit;	/* -t and --idle-timeout */
+	long long		 start_ms;	/* the script started */
+	long long		 io_ms;		/* it last read or wrote */
+	int			 timed_out;	/* SIGTERM sent: draining */
 };
 TAILQ_HEAD(request_list, request);
 
@@ -474,6 +503,7 @@ struct server {
 	struct orphan_list	 orphans_age;
 	size_t			 norphans;
 	struct warm		*warm;
+	struct spawn_term_list	 terms;		/* SIGKILL pending */
 	struct stats		 stats;
 	int			 stopping;
 	int			 deadline_passed;

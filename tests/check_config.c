@@ -459,6 +459,32 @@ START_TEST(test_priv_bad)
 	}
 	ck_assert_int_eq(run(&cfg, g), CONFIG_ERROR);
 	config_free(&cfg);
+/* -t, --idle-timeout, --kill-grace, --conn-timeout: defaults, 0, limits. */
+START_TEST(test_timeouts)
+{
+	struct config	 cfg;
+
+	config_init(&cfg);
+	ck_assert_int_eq(cfg.timeout, DEFAULT_TIMEOUT);
+	ck_assert_int_eq(cfg.idle_timeout, DEFAULT_IDLE_TIMEOUT);
+	ck_assert_int_eq(cfg.kill_grace, DEFAULT_KILL_GRACE);
+	ck_assert_int_eq(cfg.conn_timeout, DEFAULT_CONN_TIMEOUT);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "-t", "30", "--idle-timeout", "0",
+	    "--kill-grace", "0", "--conn-timeout", "7"), CONFIG_OK);
+	ck_assert_int_eq(cfg.timeout, 30);
+	ck_assert_int_eq(cfg.idle_timeout, 0);
+	ck_assert_int_eq(cfg.kill_grace, 0);
+	ck_assert_int_eq(cfg.conn_timeout, 7);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--timeout", "0"), CONFIG_OK);
+	ck_assert_int_eq(cfg.timeout, 0);
+	config_free(&cfg);
+	BAD("-t", "-1");
+	BAD("-t", "1s");
+	BAD("--idle-timeout", "x");
+	BAD("--kill-grace", "3601");
+	BAD("--conn-timeout", "-5");
 }
 END_TEST
 
@@ -488,6 +514,7 @@ config_suite(void)
 	tcase_add_test(tc, test_warm_options);
 	tcase_add_test(tc, test_priv_options);
 	tcase_add_test(tc, test_priv_bad);
+	tcase_add_test(tc, test_timeouts);
 	suite_add_tcase(s, tc);
 	return s;
 }

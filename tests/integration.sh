@@ -9,7 +9,8 @@
 #
 # Instances: w1 (the main one: -c 128, --max-params 8192, -v), w-p (-p),
 # w-f (-f), w-q (-c 2 --queue 1), w-t (SIGTERM), a few on dup.sock, and
-# w-gv (GET_VALUES with --max-conns below -c plus --queue).
+# w-gv (GET_VALUES with --max-conns below -c plus --queue), w-to (-t 3
+# --kill-grace 1), w-idle (--idle-timeout 2) and w-ct (--conn-timeout 2).
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
@@ -80,6 +81,13 @@ start_warmcgi p "$T/w-p.sock" -p "$CGI/hello.sh" || exit 99
 start_warmcgi f "$T/w-f.sock" -f || exit 99
 start_warmcgi q "$T/w-q.sock" -c 2 --queue 1 || exit 99
 start_warmcgi t "$T/w-t.sock" || exit 99
+start_warmcgi to "$T/w-to.sock" -v -t 3 --idle-timeout 0 --kill-grace 1 ||
+    exit 99
+start_warmcgi idle "$T/w-idle.sock" -v --idle-timeout 2 --kill-grace 1 ||
+    exit 99
+# 1000 connections and its own descriptors: above the usual soft 1024.
+ulimit -Sn 4096 2>/dev/null
+start_warmcgi ct "$T/w-ct.sock" -v --conn-timeout 2 --warm off || exit 99
 start_nginx || exit 99
 
 # ---------------------------------------------------------------- tests
@@ -887,6 +895,160 @@ t_detach()
 		why="no exit line in the log"; return 1; }
 }
 
+# hang.sh on w-to (-t 3 --kill-grace 1) with QUERY_STRING extras $1: the
+# script, its background child and its setsid'd grandchild all go; $2 is
+# what the client must see, $3 the END_REQUEST's appStatus, $4 a log line.
+t_timeout()
+{
+	local f=$T/to.pids pid bg sid
+	rm -f "$f" "$f.sid"
+	fcgi -t 60 "unix:$T/w-to.sock" request "SCRIPT_FILENAME=$CGI/hang.sh" \
+	    REQUEST_METHOD=GET "QUERY_STRING=f=$f$1"
+	expect_eq "client rc ($(short "$(cat "$T/fc.err")"))" "$fc_rc" 0 ||
+	    return 1
+	expect_grep reply "$T/fc.out" "$2" || return 1
+	expect_grep end "$T/fc.err" "end app=$3 proto=0" || return 1
+	[ -s "$f" ] || { why="the script never wrote its pids"; return 1; }
+	read -r pid bg sid <"$f"
+	wait_gone 30000 "$pid" "$bg" "$sid" || {
+		why="left running after the time-out:$gone_left"; return 1; }
+	wait_log 30000 "${WLOG[to]}" "hang\.sh\[$pid\]: --timeout 3 s passed, [0-9.]+ s after its start: SIGTERM, then SIGKILL after 1 s $4" || {
+		why="no time-out line: $(short "$(grep hang "${WLOG[to]}" |
+		    tail -n 2)")"
+		return 1
+	}
+}
+
+# A script that ignores SIGTERM gets SIGKILL after --kill-grace.
+t_timeout_trap()
+{
+	t_timeout "&i=1" '^Status: 504' 137 '\(504\)' || return 1
+	expect_grep "SIGKILL line" "${WLOG[to]}" \
+	    'hang\.sh\[[0-9]+\]: [0-9]+ process(es)? still running 1 s after SIGTERM \(--kill-grace\): SIGKILL'
+}
+
+# drip.sh on w-idle (--idle-timeout 2, no -t) prints for 4 s, then is
+# silent: it runs on while it prints, then its response ends.
+t_idle_timeout()
+{
+	local f=$T/idle.pid pid
+	rm -f "$f"
+	fcgi -t 60 "unix:$T/w-idle.sock" request \
+	    "SCRIPT_FILENAME=$CGI/drip.sh" REQUEST_METHOD=GET \
+	    "QUERY_STRING=f=$f&n=8"
+	expect_eq "client rc ($(short "$(cat "$T/fc.err")"))" "$fc_rc" 0 ||
+	    return 1
+	expect_grep "last line" "$T/fc.out" '^line 8$' || return 1
+	expect_nogrep "no 504" "$T/fc.out" '504' || return 1
+	[ -s "$f" ] || { why="the script never wrote its pid"; return 1; }
+	pid=$(cat "$f")
+	wait_gone 30000 "$pid" || { why="left running:$gone_left"; return 1; }
+	expect_grep log "${WLOG[idle]}" "drip\.sh\[$pid\]: --idle-timeout 2 s passed, [0-9.]+ s after its start: SIGTERM, then SIGKILL after 1 s \(response cut short\)"
+}
+
+# hexrec TYPE ID HEXCONTENT: one FastCGI record, in hex.
+hexrec()
+{
+	perl -e 'my ($t, $id, $c) = @ARGV; $c = pack("H*", $c);
+	    print unpack("H*", pack("CCnnCC", 1, $t, $id, length $c, 0, 0) .
+	    $c)' "$1" "$2" "$3"
+}
+
+# hexpairs NAME VALUE ...: FCGI_PARAMS pairs (short ones), in hex.
+hexpairs()
+{
+	perl -e 'my $o = ""; while (@ARGV) { my ($n, $v) = splice(@ARGV, 0, 2);
+	    $o .= pack("CC", length $n, length $v) . $n . $v }
+	    print unpack("H*", $o)' "$@"
+}
+
+# On w-ct (--conn-timeout 2): a peer that sends nothing, one that stops
+# inside its params and one that stops inside a request body are closed,
+# while another request is served meanwhile.
+t_conn_timeout()
+{
+	local begin params body i pids= rc
+	begin=$(hexrec 1 1 0001010000000000)
+	params=$(hexrec 4 1 "$(hexpairs SCRIPT_FILENAME "$CGI/echo.sh" \
+	    REQUEST_METHOD POST CONTENT_LENGTH 10)")
+	body=$(hexrec 5 1 616263)
+	timeout 60 "$FCGI_CLIENT" -t 50 "unix:$T/w-ct.sock" raw \
+	    >"$T/ct1.out" 2>&1 </dev/null &
+	pids="$pids $!"
+	timeout 60 "$FCGI_CLIENT" -t 50 "unix:$T/w-ct.sock" raw "$begin" \
+	    "$params" >"$T/ct2.out" 2>&1 </dev/null &
+	pids="$pids $!"
+	timeout 60 "$FCGI_CLIENT" -t 50 "unix:$T/w-ct.sock" raw "$begin" \
+	    "$params" "$(hexrec 4 1 '')" "$body" >"$T/ct3.out" 2>&1 \
+	    </dev/null &
+	pids="$pids $!"
+	fcgi "unix:$T/w-ct.sock" request "SCRIPT_FILENAME=$CGI/hello.sh" \
+	    REQUEST_METHOD=GET
+	rc=$fc_rc
+	for i in $pids; do
+		wait "$i"
+	done
+	expect_eq "request meanwhile" "$rc" 0 || return 1
+	expect_grep "served meanwhile" "$T/fc.out" '^hello' || return 1
+	for i in 1 2 3; do
+		expect_eq "stalled client $i" "$(tail -n 1 "$T/ct$i.out")" eof ||
+		    return 1
+	done
+	expect_grep "params line" "${WLOG[ct]}" \
+	    "nothing received for 2 s in the middle of a request's params \(--conn-timeout\)" ||
+	    return 1
+	expect_grep "body line" "${WLOG[ct]}" \
+	    'nothing received for 2 s in the middle of a request body \(--conn-timeout\)' ||
+	    return 1
+	expect_grep "idle line" "${WLOG[ct]}" \
+	    'nothing received for 2 s between requests \(--conn-timeout\)'
+}
+
+# 1000 idle connections to w-ct are all closed by --conn-timeout, while
+# requests keep being served.
+t_conn_timeout_1000()
+{
+	local ppid rc
+	rm -f "$T/w-ct.sock.held"
+	perl -MIO::Socket::UNIX -MIO::Select -e '
+	    my ($path, $n) = @ARGV; my @s;
+	    for (1 .. $n) {
+		my $c = IO::Socket::UNIX->new(Peer => $path) or
+		    die "connect $_: $!\n";
+		push @s, $c;
+	    }
+	    open(my $fh, ">", "$path.held") or die; close($fh);
+	    my $sel = IO::Select->new(@s); my $closed = 0;
+	    my $end = time + 50;
+	    while ($sel->count && time < $end) {
+		for my $c ($sel->can_read(1)) {
+		    my $b; my $r = sysread($c, $b, 16);
+		    next if defined $r && $r > 0;
+		    $sel->remove($c); close($c); $closed++;
+		}
+	    }
+	    print "closed $closed\n";' "$T/w-ct.sock" 1000 \
+	    >"$T/ct1000.out" 2>&1 </dev/null &
+	ppid=$!
+	wait_file 30000 "$T/w-ct.sock.held" || true
+	fcgi "unix:$T/w-ct.sock" request "SCRIPT_FILENAME=$CGI/hello.sh" \
+	    REQUEST_METHOD=GET
+	rc=$fc_rc
+	wait "$ppid"
+	expect_eq "request while 1000 are held" "$rc" 0 || return 1
+	expect_eq "closed by warmcgi" "$(cat "$T/ct1000.out")" "closed 1000"
+}
+
+# A script killed by a signal is logged with the signal's name.
+t_signal_name()
+{
+	local code
+	code=$(http /cgi-bin/crash.sh)
+	expect_eq status "$code" 502 || return 1
+	wait_log 30000 "${WLOG[w1]}" 'crash\.sh\[[0-9]+\]: killed by SIGSEGV$' ||
+	    { why="no line naming SIGSEGV"; return 1; }
+}
+
 run env-nginx t_env_nginx
 run env-direct t_env_direct
 run argv t_argv
@@ -940,6 +1102,14 @@ run unread-replies-get-values t_flood get-values
 run stderr-stream-end t_stderr_end
 run stdin-before-params-end t_early_stdin
 run abort-request t_abort
+run timeout-504 t_timeout "" '^Status: 504' 143 '\(504\)'
+run timeout-after-header t_timeout "&h=1" '^started$' 143 \
+    '\(response cut short\)'
+run timeout-sigterm-ignored t_timeout_trap
+run idle-timeout t_idle_timeout
+run conn-timeout t_conn_timeout
+run conn-timeout-1000 t_conn_timeout_1000
+run signal-name t_signal_name
 run cgi-fcgi t_cgi_fcgi
 run sigterm-in-flight t_sigterm
 run socket-in-use t_socket_in_use

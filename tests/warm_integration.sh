@@ -94,6 +94,7 @@ nginx_conf()
 		server_name localhost;
 EOF
 	for loc in c w l n m q a; do
+	for loc in c w l n m q to; do
 		cat <<EOF
 		location /$loc/ {
 			rewrite ^/$loc(/.*)\$ \$1 break;
@@ -137,6 +138,9 @@ start_inst m --warm always -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
 start_inst q --warm always -v --warm-helpers "$HELPERS" -c 2 ||
     exit 99
 start_inst a -v --warm-helpers "$HELPERS" || exit 99
+start_inst m -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
+start_inst q -v --warm-helpers "$HELPERS" -c 2 || exit 99
+start_inst to -v --warm-helpers "$HELPERS" -t 3 --kill-grace 1 || exit 99
 start_nginx || exit 99
 
 # ---------------------------------------------------------------- helpers
@@ -1283,11 +1287,13 @@ t_sigterm()
 	echo "# sigterm: l exited $(( $(now_ms) - t0 )) ms after SIGTERM"
 	stop_nginx
 	for name in w c n m q a; do
+	for name in w c n m q to; do
 		stop_pid "${WPID[$name]}" TERM 14000
 		rc=$stop_rc
 		expect_eq "$name exit status" "$rc" 0 || return 1
 	done
 	for name in l w c n m q a; do
+	for name in l w c n m q to; do
 		[ ! -e "$T/$name.sock" ] || { why="$name.sock left"; return 1; }
 	done
 	sleep 0.2
@@ -1539,6 +1545,31 @@ t_helpers_found()
 	expect_eq "x exit status" "$stop_rc" 0
 }
 
+# A warm request past -t (3 s on "to"): 504, its process and its child
+# gone, one log line.
+t_warm_timeout()
+{
+	local s=$1 f=$T/wto-$1.pid pid pgid child before rc
+	warm_up to "/cgi-bin/$s?s=0" || return 1
+	before=$(warm_starts to "$CGI/$s")
+	rm -f "$f"
+	timeout 60 "$FCGI_CLIENT" -t 50 "unix:$T/to.sock" request \
+	    "SCRIPT_FILENAME=$CGI/$s" REQUEST_METHOD=GET \
+	    "QUERY_STRING=s=1000&f=$f" >"$T/wto.out" 2>"$T/wto.err" </dev/null
+	rc=$?
+	expect_eq "client rc ($(short "$(cat "$T/wto.err")"))" "$rc" 0 ||
+	    return 1
+	expect_eq "warm" "$(warm_starts to "$CGI/$s")" $((before + 1)) ||
+	    return 1
+	expect_grep reply "$T/wto.out" '^Status: 504' || return 1
+	[ -s "$f" ] || { why="the script never wrote its pid"; return 1; }
+	read -r pid pgid child <"$f"
+	wait_gone 30000 "$pid" "$child" || {
+		why="left running after the time-out:$gone_left"; return 1; }
+	expect_grep log "${WLOG[to]}" \
+	    "$(esc "$CGI/$s")\\[$pid\\]: --timeout 3 s passed, [0-9.]+ s after its start: SIGTERM, then SIGKILL after 1 s \\(504\\)"
+}
+
 # ---------------------------------------------------------------- run
 
 head -c 1 /dev/urandom >"$T/b1.bin"
@@ -1619,6 +1650,8 @@ run zygote-retired-inflight-pl t_zygote_gone_inflight change sleeper.pl
 run no-warm-pattern t_no_warm
 run warm-max-1 t_warm_max
 run client-disconnect-pl t_disconnect sleeper.pl
+run timeout-pl t_warm_timeout sleeper.pl
+run timeout-py t_warm_timeout sleeper.py
 run client-disconnect-py t_disconnect sleeper.py
 run concurrent-50 t_concurrent
 run abort-pending-pl t_abort_pending once.pl
