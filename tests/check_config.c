@@ -459,6 +459,9 @@ START_TEST(test_priv_bad)
 	}
 	ck_assert_int_eq(run(&cfg, g), CONFIG_ERROR);
 	config_free(&cfg);
+}
+END_TEST
+
 /* -t, --idle-timeout, --kill-grace, --conn-timeout: defaults, 0, limits. */
 START_TEST(test_timeouts)
 {

@@ -13,14 +13,15 @@
 # Instances (each with its own TMPDIR, $T/tmp-NAME, where its private
 # zygote socket directory warmcgi.PID.XXXXXX goes):
 #   c  --warm off -f -v          the reference: every script exec'd
-#   w  --warm auto -f -v         the equivalence corpus, warm
-#   l  --warm auto -v            lifecycle: changes, kills, aborts, load
+#   w  -f -v                     the equivalence corpus, warm
+#   l  -v                        lifecycle: changes, kills, aborts, load
 #   n  --no-warm '$CGI/nowarm*'  a matching script stays cold
 #   m  --warm-max 1              two scripts share one zygote slot
 #   q  -c 2                      warm requests waiting for a slot
 #   a  --warm auto (the default) warm only where measured to pay
+#   to -t 3 --kill-grace 1       timeouts
 # All but c and a run with --warm always: warm after the first request.
-# and, for a test each, straight on their sockets: k1, k2, k3 sharing
+# And, for a test each, straight on their sockets: k1, k2, k3 sharing
 # $T/tmp-k (stale socket directories), h and x (finding the helpers).
 # nginx maps /c/... to c, /w/... to w and so on, strips the prefix from
 # SCRIPT_NAME and REQUEST_URI (so that both modes see the same request),
@@ -93,8 +94,7 @@ nginx_conf()
 		listen 127.0.0.1:$1;
 		server_name localhost;
 EOF
-	for loc in c w l n m q a; do
-	for loc in c w l n m q to; do
+	for loc in c w l n m q a to; do
 		cat <<EOF
 		location /$loc/ {
 			rewrite ^/$loc(/.*)\$ \$1 break;
@@ -140,7 +140,8 @@ start_inst q --warm always -v --warm-helpers "$HELPERS" -c 2 ||
 start_inst a -v --warm-helpers "$HELPERS" || exit 99
 start_inst m -v --warm-helpers "$HELPERS" --warm-max 1 || exit 99
 start_inst q -v --warm-helpers "$HELPERS" -c 2 || exit 99
-start_inst to -v --warm-helpers "$HELPERS" -t 3 --kill-grace 1 || exit 99
+start_inst to --warm always -v --warm-helpers "$HELPERS" -t 3 --kill-grace 1 ||
+    exit 99
 start_nginx || exit 99
 
 # ---------------------------------------------------------------- helpers
@@ -1286,14 +1287,12 @@ t_sigterm()
 	expect_eq "l exit status after one SIGTERM" "$stop_rc" 0 || return 1
 	echo "# sigterm: l exited $(( $(now_ms) - t0 )) ms after SIGTERM"
 	stop_nginx
-	for name in w c n m q a; do
-	for name in w c n m q to; do
+	for name in w c n m q a to; do
 		stop_pid "${WPID[$name]}" TERM 14000
 		rc=$stop_rc
 		expect_eq "$name exit status" "$rc" 0 || return 1
 	done
-	for name in l w c n m q a; do
-	for name in l w c n m q to; do
+	for name in l w c n m q a to; do
 		[ ! -e "$T/$name.sock" ] || { why="$name.sock left"; return 1; }
 	done
 	sleep 0.2
