@@ -4,9 +4,10 @@
 # with its name and pid and "met N".  N runs started together can all
 # answer only if they all run at once; a test can also hold one run, and
 # let it go by adding a file itself.  After 90 s of waiting (1800 naps of
-# 50 ms: more on a loaded machine, never less) it gives up with a 500
-# saying how far it got, so that a wrapper that runs them one at a time,
-# or in smaller batches, fails clearly instead of hanging.
+# 50 ms: more on a loaded machine, never less) it takes its file back and
+# gives up with a 500 saying how far it got, so that a wrapper that runs
+# them one at a time, or in smaller batches, fails clearly instead of
+# hanging.
 use strict;
 use warnings;
 use File::Basename;
@@ -35,4 +36,5 @@ for (my $i = 0; $i <= 1800; $i++) {
 	answer(undef, "met $n") if $seen >= $n;
 	select(undef, undef, undef, 0.05);
 }
+unlink("$dir/$$");
 answer("500 Barrier Not Met", "barrier not met: $seen of $n after 90 s");
