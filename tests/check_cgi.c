@@ -1137,5 +1137,5 @@ cgi_suite(void)
 int
 main(void)
 {
-	return check_main(cgi_suite());
+	return check_main(cgi_suite);
 }
