@@ -166,10 +166,13 @@ is_warm()
 }
 
 # warm_up INST URI [CURL ARGS]: make sure the script behind /INST/URI
-# has a ready zygote: if not, request it once and wait for the log line.
+# has a ready zygote: if not, request it and wait for the log line.  A
+# request starts a zygote unless the script is in its back-off after a
+# failure (then the first request after that does): so ask again every
+# second until one is ready.
 warm_up()
 {
-	local inst=$1 uri=$2 file n
+	local inst=$1 uri=$2 file n i
 	shift 2
 	file=${uri%%\?*}
 	case $uri in
@@ -178,12 +181,14 @@ warm_up()
 	esac
 	is_warm "$inst" "$file" && return 0
 	n=$(ready_count "$inst" "$file")
-	http "/$inst$uri" "$@" >/dev/null
-	poll ready_more "$inst" "$file" "$n" || {
-		why="no zygote became ready for $file: $(short "$(grep \
-		    -F "$file" "${WLOG[$inst]}" | tail -n 3)")"
-		return 1
-	}
+	for (( i = 0; i < WAIT_NAPS; i++ )); do
+		(( i % 20 == 0 )) && http "/$inst$uri" "$@" >/dev/null
+		ready_more "$inst" "$file" "$n" && return 0
+		sleep 0.05
+	done
+	why="no zygote became ready for $file: $(short "$(grep \
+	    -F "$file" "${WLOG[$inst]}" | tail -n 3)")"
+	return 1
 }
 
 # ready_more INST SCRIPT N: more than N zygotes became ready for SCRIPT.
