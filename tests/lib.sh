@@ -145,15 +145,18 @@ wait_gone()
 	poll all_gone "$@"
 }
 
-# wait_file FILE: FILE exists and is not empty.
+# wait_file FILE: FILE exists and is not empty.  (No time limit to pass:
+# a call that still gives one fails at once, rather than after the bound.)
 wait_file()
 {
+	[ $# -eq 1 ] || { echo "usage: wait_file FILE" >&2; return 2; }
 	poll test -s "$1"
 }
 
 # wait_log FILE PATTERN
 wait_log()
 {
+	[ $# -eq 2 ] || { echo "usage: wait_log FILE PATTERN" >&2; return 2; }
 	poll grep -qE -- "$2" "$1" 2>/dev/null
 }
 
