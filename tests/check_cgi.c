@@ -1131,5 +1131,5 @@ cgi_suite(void)
 int
 main(void)
 {
-	return check_main(cgi_suite());
+	return check_main(cgi_suite);
 }

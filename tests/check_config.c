@@ -525,5 +525,5 @@ config_suite(void)
 int
 main(void)
 {
-	return check_main(config_suite());
+	return check_main(config_suite);
 }

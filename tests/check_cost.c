@@ -146,5 +146,5 @@ cost_suite(void)
 int
 main(void)
 {
-	return check_main(cost_suite());
+	return check_main(cost_suite);
 }

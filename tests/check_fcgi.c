@@ -908,5 +908,5 @@ fcgi_suite(void)
 int
 main(void)
 {
-	return check_main(fcgi_suite());
+	return check_main(fcgi_suite);
 }

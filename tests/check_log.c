@@ -139,5 +139,5 @@ log_suite(void)
 int
 main(void)
 {
-	return check_main(log_suite());
+	return check_main(log_suite);
 }

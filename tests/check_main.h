@@ -9,13 +9,26 @@
 
 #include <check.h>
 
+/*
+ * Check's own limit on one test, unless CK_DEFAULT_TIMEOUT says otherwise:
+ * its default of 4 s is a wall-clock bound that a slow or loaded machine
+ * can exceed where a test forks or spawns; only a hang should reach this.
+ */
+#define CHECK_TIMEOUT	"60"
+
+/*
+ * make_suite is called here, after the default is set: Check reads
+ * CK_DEFAULT_TIMEOUT when each TCase is created.
+ */
 static int
-check_main(Suite *s)
+check_main(Suite *(*make_suite)(void))
 {
 	SRunner	*sr;
 	int	 failed;
 
-	sr = srunner_create(s);
+	if (setenv("CK_DEFAULT_TIMEOUT", CHECK_TIMEOUT, 0) == -1)
+		return EXIT_FAILURE;
+	sr = srunner_create(make_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

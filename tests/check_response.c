@@ -703,5 +703,5 @@ response_suite(void)
 int
 main(void)
 {
-	return check_main(response_suite());
+	return check_main(response_suite);
 }

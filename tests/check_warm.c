@@ -551,5 +551,5 @@ warm_suite(void)
 int
 main(void)
 {
-	return check_main(warm_suite());
+	return check_main(warm_suite);
 }

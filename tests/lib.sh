@@ -52,10 +52,22 @@ check_sanitizers()
 	done
 }
 
-# Milliseconds on a monotonic-enough clock.
-now_ms()
+# The bound on waiting for something that must happen: generous, since a
+# test asserts that it happens, not how soon (figures belong in
+# tests/bench).  Counted in 50 ms naps, not read off a clock, so that a
+# slow or loaded machine gets more time, never less.
+WAIT_NAPS=1200		# 60 s or more
+
+# poll COMMAND [ARGS]: run it every 50 ms until it succeeds; fails when
+# it still has not after WAIT_NAPS naps.
+poll()
 {
-	echo $(( $(date +%s%N) / 1000000 ))
+	local i
+	for (( i = 0; i < WAIT_NAPS; i++ )); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	"$@"
 }
 
 ok()
@@ -121,41 +133,45 @@ alive()
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 
-# wait_gone MS PID...: every pid has exited (or is a zombie left to a
-# parent other than warmcgi) within MS milliseconds.
+# all_gone PID...: no pid is alive; the ones that are in $gone_left.
+all_gone()
+{
+	local p
+	gone_left=
+	for p in "$@"; do
+		alive "$p" && gone_left="$gone_left $p"
+	done
+	[ -z "$gone_left" ]
+}
+
+# wait_gone PID...: every pid exits (or is a zombie left to a parent
+# other than warmcgi); those left are in $gone_left.
 wait_gone()
 {
-	local limit=$(( $(now_ms) + $1 )) p left
-	shift
-	while :; do
-		left=
-		for p in "$@"; do
-			alive "$p" && left="$left $p"
-		done
-		[ -z "$left" ] && return 0
-		[ "$(now_ms)" -ge "$limit" ] && { gone_left=$left; return 1; }
-		sleep 0.05
-	done
+	poll all_gone "$@"
 }
 
-# wait_file MS FILE: FILE exists and is not empty.
+# wait_file FILE: FILE exists and is not empty.  (No time limit to pass:
+# a call that still gives one fails at once, rather than after the bound.)
 wait_file()
 {
-	local limit=$(( $(now_ms) + $1 ))
-	until [ -s "$2" ]; do
-		[ "$(now_ms)" -ge "$limit" ] && return 1
-		sleep 0.05
-	done
+	[ $# -eq 1 ] || { echo "usage: wait_file FILE" >&2; return 2; }
+	poll test -s "$1"
 }
 
-# wait_log MS FILE PATTERN
+# wait_log FILE PATTERN
 wait_log()
 {
-	local limit=$(( $(now_ms) + $1 ))
-	until grep -qE -- "$3" "$2" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$limit" ] && return 1
-		sleep 0.05
-	done
+	[ $# -eq 2 ] || { echo "usage: wait_log FILE PATTERN" >&2; return 2; }
+	poll grep -qE -- "$2" "$1" 2>/dev/null
+}
+
+# count_files DIR N: DIR holds at least N entries.
+count_files()
+{
+	local f=("$1"/*)
+	[ -e "${f[0]}" ] || f=()
+	[ "${#f[@]}" -ge "$2" ]
 }
 
 rss_kb()
@@ -206,7 +222,7 @@ start_warmcgi()
 	pid=$!
 	WPID[$name]=$pid
 	PIDS="$PIDS $pid"
-	if ! wait_log 5000 "${WLOG[$name]}" 'ready:'; then
+	if ! wait_log "${WLOG[$name]}" 'ready:'; then
 		echo "warmcgi $name did not start:" >&2
 		cat "${WLOG[$name]}" >&2
 		return 1
@@ -214,23 +230,19 @@ start_warmcgi()
 	return 0
 }
 
-# stop_pid PID SIG MS: signal our child and reap it; $stop_rc is its exit
-# status, or "timeout" after MS (it is then killed with SIGKILL).  Not in
-# a subshell: only this shell can wait for its children.
+# stop_pid PID SIG: signal our child and reap it; $stop_rc is its exit
+# status, or "timeout" if it did not exit (it is then killed with
+# SIGKILL).  Not in a subshell: only this shell can wait for its children.
 stop_pid()
 {
-	local pid=$1 limit=$(( $(now_ms) + $3 ))
-	kill "-$2" "$pid" 2>/dev/null
-	while alive "$pid"; do
-		if [ "$(now_ms)" -ge "$limit" ]; then
-			kill -KILL "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-			stop_rc=timeout
-			return
-		fi
-		sleep 0.05
-	done
-	wait "$pid" 2>/dev/null
+	kill "-$2" "$1" 2>/dev/null
+	if ! wait_gone "$1"; then
+		kill -KILL "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		stop_rc=timeout
+		return
+	fi
+	wait "$1" 2>/dev/null
 	stop_rc=$?
 }
 
@@ -259,7 +271,7 @@ http {
 	uwsgi_temp_path $T/nginx/uwsgi;
 	scgi_temp_path $T/nginx/scgi;
 	client_max_body_size 64m;
-	fastcgi_read_timeout 60s;
+	fastcgi_read_timeout 300s;
 	fastcgi_send_timeout 60s;
 EOF
 }
@@ -319,7 +331,7 @@ EOF
 # Start nginx in the foreground of a background job on a free port.
 start_nginx()
 {
-	local try port limit
+	local try port i
 	mkdir -p "$T/nginx"
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		port=$((20000 + RANDOM % 20000))
@@ -328,14 +340,13 @@ start_nginx()
 		nginx -p "$T/nginx/" -c "$T/nginx.conf" \
 		    -e "$T/nginx-error.log" </dev/null >>"$T/nginx.out" 2>&1 &
 		NGINX_PID=$!
-		limit=$(( $(now_ms) + 5000 ))
-		while alive "$NGINX_PID"; do
+		for (( i = 0; i < WAIT_NAPS; i++ )); do
+			alive "$NGINX_PID" || break
 			if ! port_free "$port"; then
 				PORT=$port
 				NGINX_WORKERS=$(ps -o pid= --ppid "$NGINX_PID")
 				return 0
 			fi
-			[ "$(now_ms)" -ge "$limit" ] && break
 			sleep 0.05
 		done
 		kill -KILL "$NGINX_PID" 2>/dev/null
@@ -352,7 +363,7 @@ stop_nginx()
 	local w
 	[ -n "$NGINX_PID" ] || return 0
 	NGINX_WORKERS="$NGINX_WORKERS $(ps -o pid= --ppid "$NGINX_PID")"
-	stop_pid "$NGINX_PID" TERM 5000
+	stop_pid "$NGINX_PID" TERM
 	for w in $NGINX_WORKERS; do
 		alive "$w" && kill -KILL "$w" 2>/dev/null
 	done
@@ -365,7 +376,7 @@ http()
 {
 	local path=$1
 	shift
-	curl -sS -m 30 -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@" \
+	curl -sS -m 60 -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@" \
 	    "http://127.0.0.1:$PORT$path" 2>"$T/curl.err"
 }
 
@@ -383,7 +394,7 @@ lib_cleanup()
 	trap - EXIT
 	stop_nginx
 	for p in $PIDS; do
-		alive "$p" && stop_pid "$p" TERM 3000
+		alive "$p" && stop_pid "$p" TERM
 	done
 	for p in $(script_procs); do
 		kill -KILL "$p" 2>/dev/null

@@ -161,7 +161,7 @@ t_drop()
 	# Warm: the first request starts the zygote; wait for it, then one
 	# more request is served by it.
 	fcgi "$RUN/pd.sock" "$P/idw.pl"
-	wait_log 30000 "${WLOG[pd]}" "warm: $P/idw\.pl: zygote pid [0-9]+ ready" ||
+	wait_log "${WLOG[pd]}" "warm: $P/idw\.pl: zygote pid [0-9]+ ready" ||
 	    { why="no zygote for idw.pl"; return 1; }
 	n=$(grep -c "$P/idw.pl: warm start$" "${WLOG[pd]}")
 	fcgi "$RUN/pd.sock" "$P/idw.pl"
@@ -229,7 +229,7 @@ t_root_escape()
 	for s in "$P/../outside/x.sh" "$P/link.sh" "$P/wlink.pl"; do
 		fcgi "$RUN/rt.sock" "$s"
 		expect_status "$s" 403 || return 1
-		wait_log 10000 "${WLOG[rt]}" \
+		wait_log "${WLOG[rt]}" \
 		    "$(printf '%s' "$s" | sed 's/[.]/\\./g'): its real path is outside every -r root \(403\)" ||
 		    { why="no log line for $s"; return 1; }
 	done
@@ -248,7 +248,7 @@ t_strict()
 	while IFS='|' read -r f reason; do
 		fcgi "$RUN/st.sock" "$S/$f"
 		expect_status "$f" 403 || return 1
-		wait_log 10000 "${WLOG[st]}" \
+		wait_log "${WLOG[st]}" \
 		    "$(printf '%s' "$S/$f" | sed 's/[.]/\\./g'): --strict: $reason \(403\)" ||
 		    { why="no log line for $f: $(short "$(tail -n 2 \
 		    "${WLOG[st]}")")"; return 1; }
@@ -281,7 +281,7 @@ t_env_drop()
 	for v in PERL5OPT PYTHONPATH IFS X_KEPT; do
 		expect_grep "$v without --strict" "$T/fc.out" "^$v=" || return 1
 	done
-	wait_log 10000 "${WLOG[pd]}" \
+	wait_log "${WLOG[pd]}" \
 	    "env\.pl: 4 variables a peer may not set dropped \(first: LD_PRELOAD\)" ||
 	    { why="no log line"; return 1; }
 	fcgi "$RUN/st.sock" "$S/env.pl" "$@"
@@ -311,7 +311,7 @@ t_isindex()
 # A dropped daemon still stops cleanly and removes its socket.
 t_stop()
 {
-	stop_pid "${WPID[pd]}" TERM 15000
+	stop_pid "${WPID[pd]}" TERM
 	expect_eq "exit status" "$stop_rc" 0 || return 1
 	[ ! -e "$RUN/pd.sock" ] || { why="socket left behind"; return 1; }
 	expect_nogrep log "${WLOG[pd]}" 'unlink'

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Silent for 30 s, then answers.  It first writes "PID PGID CHILD" to the
-# file named by f=, CHILD being the sleep it waits for.
+# Silent for 10 minutes, far longer than any test waits for it to go, then
+# answers.  It first writes "PID PGID CHILD" to the file named by f=,
+# CHILD being the sleep it waits for.
 f=$(printf '%s\n' "$QUERY_STRING" | tr '&' '\n' | sed -n 's/^f=//p')
-sleep 30 &
+sleep 600 &
 child=$!
 pgid=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f3)
 echo "$$ $pgid $child" > "$f.tmp" && mv "$f.tmp" "$f"
