@@ -236,6 +236,7 @@ request_start(struct request *r)
 	a.envp = r->env.vars;
 	a.cwd = r->script.dir;
 	a.fd3 = -1;
+	a.lim = &r->srv->lim_script;
 	r->child = spawn_child(r->srv, &a, fds, request_child_exit, r);
 	if (r->child == NULL) {
 		status = (errno == EMFILE || errno == ENFILE ||

@@ -803,6 +803,7 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	a.envp = envp;
 	a.cwd = sc->dir;
 	a.fd3 = lfd;
+	a.lim = &srv->lim_zygote;
 	z->child = spawn_child(srv, &a, fds, zygote_exit_cb, z);
 	close(lfd);
 	if (z->child == NULL) {
