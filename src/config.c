@@ -427,7 +427,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 			cfg->nice = (int)n;
 			break;
 		case OPT_HOLD_TOTAL:
-			if (config_number("--hold-memory-total", optarg, 0,
+			if (config_number("--hold-memory-total", optarg, 65536,
 			    1LL << 40, &n) == -1)
 				return CONFIG_ERROR;
 			cfg->hold_total = (size_t)n;

@@ -377,6 +377,8 @@ struct conn {
 	int			 spill_fd;	/* ... past hold_mem, on disk */
 	off_t			 spill_rd, spill_wr;
 	char			 peer[64];
+	size_t			 held_acct;	/* counted in srv->held_total */
+	off_t			 spill_acct;	/* ... in srv->spill_total */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -385,6 +387,8 @@ void	conn_close(struct conn *, const char *);
 void	conn_send(struct conn *, uint8_t, uint16_t, const void *, size_t);
 void	conn_send_buffer(struct conn *, uint8_t, uint16_t, struct evbuffer *);
 int	conn_out_room(struct conn *);
+int	conn_held_full(struct conn *);
+int	conn_hold_refuse(struct server *);
 void	conn_hold(struct conn *, int);
 void	conn_read_pause(struct conn *, int);
 void	conn_request_done(struct conn *);
