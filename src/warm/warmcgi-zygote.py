@@ -561,7 +561,7 @@ def coerce_locale(coerced):
 
 
 def start_request(z, req):
-    """Steps 1-4 of PROTOCOL.md "One request", in the request process."""
+    """Steps 1-5 of PROTOCOL.md "One request", in the request process."""
     d, e, cwd, argv, env = req
     z.modules = set(sys.modules)
     for fd in z.kids.values():

@@ -480,7 +480,7 @@ sub data_handles {
 	return @found;
 }
 
-# Steps 1-4 of PROTOCOL.md "One request", in the request process.
+# Steps 1-5 of PROTOCOL.md "One request", in the request process.
 sub start_request {
 	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
