@@ -4,6 +4,11 @@
  * names the option.  Nothing here touches the network or the event loop.
  */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -42,7 +47,13 @@ enum {
 	OPT_ISINDEX_ARGV,
 	OPT_IDLE_TIMEOUT,
 	OPT_KILL_GRACE,
-	OPT_CONN_TIMEOUT
+	OPT_CONN_TIMEOUT,
+	OPT_PIDFILE,
+	OPT_ALLOW_FROM,
+	OPT_RLIMIT,
+	OPT_NICE,
+	OPT_HOLD_TOTAL,
+	OPT_SPILL_TOTAL
 };
 
 static const struct option config_longopts[] = {
@@ -84,6 +95,12 @@ static const struct option config_longopts[] = {
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "kill-grace",		required_argument, NULL, OPT_KILL_GRACE },
 	{ "conn-timeout",	required_argument, NULL, OPT_CONN_TIMEOUT },
+	{ "pidfile",		required_argument, NULL, OPT_PIDFILE },
+	{ "allow-from",		required_argument, NULL, OPT_ALLOW_FROM },
+	{ "rlimit",		required_argument, NULL, OPT_RLIMIT },
+	{ "nice",		required_argument, NULL, OPT_NICE },
+	{ "hold-memory-total",	required_argument, NULL, OPT_HOLD_TOTAL },
+	{ "spill-total",	required_argument, NULL, OPT_SPILL_TOTAL },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -94,6 +111,13 @@ static int	config_mode(const char *, unsigned int *);
 static int	config_ids(struct config *);
 static int	config_user(const char *, const char *, uid_t *, gid_t *);
 static int	config_group(const char *, const char *, gid_t *);
+static int	config_rlimits(struct config *, const char *);
+static int	config_allow_from(struct config *, const char *, const char *);
+
+/* --rlimit names, in the order of RL_* (warmcgi.h). */
+const char *const config_rlimit_names[RL_N] = {
+	"cpu", "as", "nofile", "nproc", "core"
+};
 
 void
 config_init(struct config *cfg)
@@ -117,6 +141,8 @@ config_init(struct config *cfg)
 	cfg->idle_timeout = DEFAULT_IDLE_TIMEOUT;
 	cfg->kill_grace = DEFAULT_KILL_GRACE;
 	cfg->conn_timeout = DEFAULT_CONN_TIMEOUT;
+	cfg->hold_total = DEFAULT_HOLD_TOTAL;
+	cfg->spill_total = DEFAULT_SPILL_TOTAL;
 }
 
 void
@@ -134,6 +160,7 @@ config_free(struct config *cfg)
 		for (i = 0; i < cfg->nroots; i++)
 			free(cfg->roots[i]);
 	free(cfg->roots);
+	free(cfg->allow_from);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -192,13 +219,25 @@ config_usage(int to_stderr)
 "      --kill-grace SEC     from SIGTERM to SIGKILL (%d)\n"
 "      --conn-timeout SEC   close a connection whose web server sends\n"
 "                           nothing this long while no script runs (%d)\n"
-"                           0 turns each of these off.\n",
+"                           0 turns each of these off.\n"
+"      --pidfile FILE       write warmcgi's pid there, locked; refuse to\n"
+"                           start if another warmcgi holds it\n"
+"      --allow-from ADDR[/PREFIX]  TCP peers allowed (repeatable; also\n"
+"                           FCGI_WEB_SERVER_ADDRS); others are closed\n"
+"      --rlimit cpu=S,as=BYTES,nofile=N,nproc=N,core=BYTES\n"
+"                           resource limits of every script (repeatable)\n"
+"      --nice N             niceness of every script (0 to 19)\n"
+"      --hold-memory-total BYTES  output held in memory, all connections\n"
+"                           together; past it, on disk (%d)\n"
+"      --spill-total BYTES  held output on disk, all together; past it\n"
+"                           new requests get 503 (%lld)\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
 	    (long long)DEFAULT_SPILL_MAX, DEFAULT_WARM_MAX, DEFAULT_WARM_IDLE,
 	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR, DEFAULT_TIMEOUT,
-	    DEFAULT_IDLE_TIMEOUT, DEFAULT_KILL_GRACE, DEFAULT_CONN_TIMEOUT);
+	    DEFAULT_IDLE_TIMEOUT, DEFAULT_KILL_GRACE, DEFAULT_CONN_TIMEOUT,
+	    DEFAULT_HOLD_TOTAL, (long long)DEFAULT_SPILL_TOTAL);
 }
 
 static int
@@ -473,6 +512,36 @@ config_parse(struct config *cfg, int argc, char **argv)
 				return CONFIG_ERROR;
 			cfg->conn_timeout = (int)n;
 			break;
+		case OPT_PIDFILE:
+			cfg->pidfile = optarg;
+			break;
+		case OPT_ALLOW_FROM:
+			if (config_allow_from(cfg, "--allow-from", optarg) ==
+			    -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_RLIMIT:
+			if (config_rlimits(cfg, optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_NICE:
+			if (config_number("--nice", optarg, 0, 19, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->nice_set = 1;
+			cfg->nice = (int)n;
+			break;
+		case OPT_HOLD_TOTAL:
+			if (config_number("--hold-memory-total", optarg, 65536,
+			    1LL << 40, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->hold_total = (size_t)n;
+			break;
+		case OPT_SPILL_TOTAL:
+			if (config_number("--spill-total", optarg, 0,
+			    1LL << 50, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->spill_total = n;
+			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");
 			return CONFIG_ERROR;
@@ -560,4 +629,173 @@ config_group(const char *opt, const char *name, gid_t *gid)
 	}
 	*gid = gr->gr_gid;
 	return 0;
+}
+
+/*
+ * --rlimit cpu=S,as=BYTES,...: every item a lower limit for scripts; a
+ * name given again takes the later value.
+ */
+static int
+config_rlimits(struct config *cfg, const char *arg)
+{
+	static const long long	 lo[RL_N] = { 1, 1024 * 1024, 3, 0, 0 };
+	char			 opt[64], *copy, *item, *rest, *eq;
+	long long		 n;
+	int			 i;
+
+	if ((copy = strdup(arg)) == NULL) {
+		perror("warmcgi");
+		return -1;
+	}
+	for (rest = copy; (item = strsep(&rest, ",")) != NULL; ) {
+		if ((eq = strchr(item, '=')) == NULL)
+			goto bad;
+		*eq++ = '\0';
+		for (i = 0; i < RL_N; i++)
+			if (strcmp(item, config_rlimit_names[i]) == 0)
+				break;
+		if (i == RL_N)
+			goto bad;
+		snprintf(opt, sizeof(opt), "--rlimit %s", item);
+		if (config_number(opt, eq, lo[i], 1LL << 50, &n) == -1) {
+			free(copy);
+			return -1;
+		}
+		cfg->rlimit[i].set = 1;
+		cfg->rlimit[i].value = (unsigned long long)n;
+	}
+	free(copy);
+	return 0;
+bad:
+	fprintf(stderr, "warmcgi: --rlimit: \"%s\": expected NAME=VALUE with "
+	    "NAME one of cpu, as, nofile, nproc, core\n", arg);
+	free(copy);
+	return -1;
+}
+
+/* ADDR or ADDR/PREFIX, IPv4 or IPv6; the host bits must be zero. */
+int
+config_addr_parse(const char *s, struct config_addr *a)
+{
+	char		 host[INET6_ADDRSTRLEN + 8], *slash;
+	const char	*errstr;
+	int		 bits, i;
+
+	memset(a, 0, sizeof(*a));
+	if (strlcpy(host, s, sizeof(host)) >= sizeof(host))
+		return -1;
+	if ((slash = strchr(host, '/')) != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, host, a->addr) == 1) {
+		a->family = AF_INET;
+		bits = 32;
+	} else if (inet_pton(AF_INET6, host, a->addr) == 1) {
+		a->family = AF_INET6;
+		bits = 128;
+	} else
+		return -1;
+	a->prefix = bits;
+	if (slash != NULL) {
+		a->prefix = (int)strtonum(slash, 0, bits, &errstr);
+		if (errstr != NULL)
+			return -1;
+	}
+	/* 10.0.0.1/8 is more likely a typo than a network: refuse it. */
+	for (i = a->prefix; i < bits; i++)
+		if (a->addr[i / 8] & (0x80 >> (i % 8)))
+			return -1;
+	return 0;
+}
+
+/*
+ * Whether a peer's address is in one of the networks; an IPv4-mapped IPv6
+ * address is compared as the IPv4 address it carries.
+ */
+int
+config_addr_match(const struct config_addr *list, size_t n,
+    const struct sockaddr *sa)
+{
+	static const uint8_t	 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				    0xff, 0xff };
+	const uint8_t		*p;
+	size_t			 i;
+	int			 family, bit;
+
+	if (sa->sa_family == AF_INET) {
+		family = AF_INET;
+		p = (const uint8_t *)&((const struct sockaddr_in *)sa)->
+		    sin_addr;
+	} else if (sa->sa_family == AF_INET6) {
+		family = AF_INET6;
+		p = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (memcmp(p, mapped, sizeof(mapped)) == 0) {
+			family = AF_INET;
+			p += sizeof(mapped);
+		}
+	} else
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (list[i].family != family)
+			continue;
+		for (bit = 0; bit < list[i].prefix; bit++)
+			if ((list[i].addr[bit / 8] ^ p[bit / 8]) &
+			    (0x80 >> (bit % 8)))
+				break;
+		if (bit == list[i].prefix)
+			return 1;
+	}
+	return 0;
+}
+
+/* A comma-separated list of ADDR[/PREFIX], blanks around items allowed. */
+static int
+config_allow_from(struct config *cfg, const char *what, const char *arg)
+{
+	struct config_addr	 a, *nl;
+	char			*copy, *item, *rest, *end;
+
+	if ((copy = strdup(arg)) == NULL) {
+		perror("warmcgi");
+		return -1;
+	}
+	for (rest = copy; (item = strsep(&rest, ",")) != NULL; ) {
+		item += strspn(item, " \t");
+		for (end = item + strlen(item); end > item &&
+		    (end[-1] == ' ' || end[-1] == '\t'); end--)
+			end[-1] = '\0';
+		if (*item == '\0' && rest == NULL && item != copy)
+			break;	/* a trailing comma */
+		if (config_addr_parse(item, &a) == -1) {
+			fprintf(stderr, "warmcgi: %s: \"%s\" is not an "
+			    "address or ADDR/PREFIX network\n", what, item);
+			free(copy);
+			return -1;
+		}
+		if ((nl = reallocarray(cfg->allow_from, cfg->nallow_from + 1,
+		    sizeof(*nl))) == NULL) {
+			perror("warmcgi");
+			free(copy);
+			return -1;
+		}
+		nl[cfg->nallow_from++] = a;
+		cfg->allow_from = nl;
+	}
+	free(copy);
+	return 0;
+}
+
+/*
+ * What the environment adds to the command line: libfcgi's
+ * FCGI_WEB_SERVER_ADDRS, a comma-separated list of the web servers' IP
+ * addresses, joins --allow-from.  Empty or unset, it allows everyone, as
+ * in libfcgi.
+ */
+int
+config_env(struct config *cfg)
+{
+	const char	*s = getenv("FCGI_WEB_SERVER_ADDRS");
+
+	if (s == NULL || s[strspn(s, " \t,")] == '\0')
+		return 0;
+	return config_allow_from(cfg, "FCGI_WEB_SERVER_ADDRS", s);
 }

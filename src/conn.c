@@ -5,7 +5,10 @@
  * stops sending the body once a response begins), with back-pressure both
  * ways.  conn_close() is the one teardown.  A peer that sends nothing for
  * --conn-timeout while it owes us bytes (between requests, or in the
- * middle of one's params or body) is closed.
+ * middle of one's params or body) is closed.  What all connections hold
+ * is capped too: past --hold-memory-total output goes to disk, past
+ * --spill-total a request's output is no longer read and new requests
+ * are refused (conn_held_full, conn_hold_refuse).
  */
 
 #include <sys/types.h>
@@ -51,6 +54,7 @@ static int	conn_spill_open(struct conn *);
 static long long conn_now_ms(void);
 static const char *conn_owed(struct conn *);
 static void	conn_timeout_cb(evutil_socket_t, short, void *);
+static void	conn_held_count(struct conn *);
 
 void
 conn_accept(struct server *srv, int fd, const char *peer)
@@ -143,9 +147,12 @@ conn_close(struct conn *c, const char *why)
 	evbuffer_free(c->in);
 	bufferevent_free(c->bev);
 	event_free(c->ev_resume);
-	evbuffer_free(c->held);
+	evbuffer_drain(c->held, evbuffer_get_length(c->held));
 	if (c->spill_fd != -1)
 		close(c->spill_fd);
+	c->spill_fd = -1;
+	conn_held_count(c);
+	evbuffer_free(c->held);
 	fcgi_decoder_free(&c->dec);
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
@@ -465,14 +472,69 @@ conn_out_room(struct conn *c)
 	return !conn_overflowing(c);
 }
 
+/*
+ * Bring the server's totals of held output up to date with this
+ * connection's: after anything that adds to, moves or frees its held
+ * buffer or its spill file.  A spill file takes disk space up to its
+ * write offset until it is closed, however much of it has been read.
+ */
+static void
+conn_held_count(struct conn *c)
+{
+	struct server	*srv = c->srv;
+	size_t		 held = c->held != NULL ? evbuffer_get_length(c->held) :
+			    0;
+	off_t		 spill = c->spill_fd != -1 ? c->spill_wr : 0;
+
+	srv->held_total = srv->held_total - c->held_acct + held;
+	srv->spill_total = srv->spill_total - (long long)c->spill_acct +
+	    (long long)spill;
+	c->held_acct = held;
+	c->spill_acct = spill;
+}
+
+/*
+ * Held output has nowhere to go: this connection's must be held, memory
+ * (its own or all connections') is used up and so is the disk total.
+ * The request then stops reading its script's output, which waits in the
+ * pipe and the script, until the body has ended and the output flows.
+ */
+int
+conn_held_full(struct conn *c)
+{
+	struct server		*srv = c->srv;
+	const struct config	*cfg = srv->cfg;
+
+	return conn_overflowing(c) && srv->spill_total >= cfg->spill_total &&
+	    (c->spill_fd != -1 || srv->held_total >= cfg->hold_total ||
+	    evbuffer_get_length(c->held) >= cfg->hold_mem);
+}
+
+/*
+ * Whether a new request is refused (503) for held output: the disk total
+ * is reached (with --spill-total 0, the memory total), so it could hold
+ * next to nothing.
+ */
+int
+conn_hold_refuse(struct server *srv)
+{
+	const struct config	*cfg = srv->cfg;
+
+	return srv->spill_total >= cfg->spill_total && (cfg->spill_total > 0 ||
+	    srv->held_total >= cfg->hold_total);
+}
+
 /* Where len more bytes of records go: the socket, memory, or NULL: disk. */
 static struct evbuffer *
 conn_target(struct conn *c, size_t len)
 {
+	struct server	*srv = c->srv;
+
 	if (!conn_overflowing(c))
 		return bufferevent_get_output(c->bev);
 	if (c->spill_fd == -1 &&
-	    evbuffer_get_length(c->held) + len <= c->srv->cfg->hold_mem)
+	    evbuffer_get_length(c->held) + len <= srv->cfg->hold_mem &&
+	    srv->held_total + len <= srv->cfg->hold_total)
 		return c->held;
 	return NULL;
 }
@@ -487,6 +549,7 @@ conn_send(struct conn *c, uint8_t type, uint16_t id, const void *data,
 		return;
 	if ((dst = conn_target(c, len + FCGI_HEADER_LEN)) != NULL) {
 		conn_frame(dst, type, id, data, len);
+		conn_held_count(c);
 		return;
 	}
 	if ((tmp = evbuffer_new()) == NULL) {
@@ -524,6 +587,7 @@ conn_send_buffer(struct conn *c, uint8_t type, uint16_t id,
 		evbuffer_add(dst, hdr, sizeof(hdr));
 		evbuffer_remove_buffer(src, dst, n);
 	}
+	conn_held_count(c);
 	if (tmp != NULL) {
 		conn_spill(c, tmp);
 		evbuffer_free(tmp);
@@ -585,6 +649,7 @@ conn_spill(struct conn *c, struct evbuffer *tmp)
 		c->spill_wr += w;
 		evbuffer_drain(tmp, (size_t)w);
 	}
+	conn_held_count(c);
 }
 
 /* Move held and spilled records to the socket as it takes them. */
@@ -628,6 +693,7 @@ conn_flush(struct conn *c)
 			c->spill_rd = c->spill_wr = 0;
 		}
 	}
+	conn_held_count(c);
 	if (c->req != NULL && !conn_overflowing(c))
 		request_out_ready(c->req);
 }

@@ -2,10 +2,13 @@
  * Listening sockets: unix:/path, tcp:ADDR:PORT and tcp6:[ADDR]:PORT from
  * -s, else a listening socket inherited on fd 0 (spawn-fcgi) or from
  * systemd (LISTEN_FDS).  Accepting pauses for a second on EMFILE instead
- * of spinning.
+ * of spinning; TCP peers outside --allow-from are closed at once.  The
+ * descriptor budget: the limit is raised to the hard one at start and
+ * --max-conns lowered until every connection, script and zygote fits.
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -307,6 +310,15 @@ listen_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		    (int)fd);
 	} else
 		snprintf(peer, sizeof(peer), "unix#%d", (int)fd);
+	/* A unix socket's peers are chosen by its mode and owner. */
+	if (l->srv->cfg->nallow_from > 0 && (sa->sa_family == AF_INET ||
+	    sa->sa_family == AF_INET6) && !config_addr_match(
+	    l->srv->cfg->allow_from, l->srv->cfg->nallow_from, sa)) {
+		log_warnx("%s: refused: not in --allow-from or "
+		    "FCGI_WEB_SERVER_ADDRS", peer);
+		close(fd);
+		return;
+	}
 	conn_accept(l->srv, fd, peer);
 }
 
@@ -348,4 +360,52 @@ listen_close_all(struct server *srv)
 		free(l->unix_path);
 		free(l);
 	}
+}
+
+/*
+ * At start: the descriptor limit up to the hard one (1024 soft is too
+ * few for the default --max-conns), then --max-conns down until what may
+ * be open at once fits it.  *soft gets the limit as we found it, which
+ * children get back (select(2)-era programs expect no more).
+ */
+int
+listen_fd_budget(struct config *cfg, unsigned long long *soft)
+{
+	struct rlimit	 rl;
+	long long	 limit, fixed, conns;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit(RLIMIT_NOFILE)");
+		return -1;
+	}
+	*soft = (unsigned long long)rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			log_warn("descriptor limit: cannot raise it to %llu",
+			    (unsigned long long)rl.rlim_max);
+			if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+				return -1;
+		}
+	}
+	limit = rl.rlim_cur > (rlim_t)INT32_MAX ? INT32_MAX :
+	    (long long)rl.rlim_cur;
+	fixed = FDS_RESERVE + (long long)cfg->max_children * FDS_PER_SCRIPT +
+	    (cfg->warm ? (long long)cfg->warm_max * FDS_PER_ZYGOTE : 0);
+	conns = (limit - fixed) / FDS_PER_CONN;
+	if (conns < 1) {
+		log_warnx("descriptor limit %lld is too low for -c %d and "
+		    "--warm-max %d: %lld are needed before any connection",
+		    limit, cfg->max_children, cfg->warm ? cfg->warm_max : 0,
+		    fixed);
+		return -1;
+	}
+	if (conns < cfg->max_conns) {
+		log_warnx("descriptor limit %lld: --max-conns lowered from %d "
+		    "to %lld", limit, cfg->max_conns, conns);
+		cfg->max_conns = (int)conns;
+	}
+	log_debug("descriptor limit %lld (was %llu), --max-conns %d", limit,
+	    *soft, cfg->max_conns);
+	return 0;
 }

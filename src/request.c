@@ -195,6 +195,14 @@ request_prepare(struct request *r)
 		request_respond(r, 500);
 		return;
 	}
+	if (conn_hold_refuse(srv)) {
+		log_warnx("%s: %lld bytes of output held on disk, "
+		    "--spill-total reached (503)", r->script.path,
+		    srv->spill_total);
+		srv->stats.rejected_busy++;
+		request_respond(r, 503);
+		return;
+	}
 	if (srv->nchildren < srv->cfg->max_children &&
 	    TAILQ_EMPTY(&srv->waitq)) {
 		request_start(r);
@@ -260,6 +268,7 @@ request_start(struct request *r)
 	a.envp = r->env.vars;
 	a.cwd = r->script.dir;
 	a.fd3 = -1;
+	a.lim = &r->srv->lim_script;
 	r->child = spawn_child(r->srv, &a, fds, request_child_exit, r);
 	if (r->child == NULL) {
 		status = (errno == EMFILE || errno == ENFILE ||
@@ -648,7 +657,8 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 	r->srv->stats.bytes_out += (uint64_t)n;
 	r->out_total += (uint64_t)n;
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
-	if (r->stdin_done && !conn_out_room(r->conn)) {
+	if (!conn_out_room(r->conn) && (r->stdin_done ||
+	    conn_held_full(r->conn))) {
 		event_del(r->ev_out);
 		return;
 	}
@@ -671,7 +681,8 @@ request_coalesce_cb(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (r->ev_out != NULL && (!r->stdin_done || conn_out_room(r->conn)))
+	if (r->ev_out != NULL && ((!r->stdin_done &&
+	    !conn_held_full(r->conn)) || conn_out_room(r->conn)))
 		event_add(r->ev_out, NULL);
 }
 

@@ -81,6 +81,8 @@ static void	spawn_exited_usage(struct server *, pid_t, int, uint64_t,
 		    const struct rusage *);
 static time_t	spawn_now(void);
 static void	spawn_detached_exit(struct child *, int, void *);
+static void	spawn_limits_add(struct spawn_limits *, int, uint64_t,
+		    uint64_t);
 
 /* One process as the tree walk sees it, from /proc/PID/stat. */
 struct spawn_proc {
@@ -171,6 +173,81 @@ spawn_free(struct server *srv)
 	srv->norphans = 0;
 }
 
+static void
+spawn_limits_add(struct spawn_limits *l, int resource, uint64_t soft,
+    uint64_t hard)
+{
+	l->resource[l->n] = resource;
+	l->rl[l->n][0] = soft;
+	l->rl[l->n][1] = hard;
+	l->n++;
+}
+
+/*
+ * Once at start, after the descriptor limit was raised (listen.c): what
+ * every script gets (--rlimit, --nice) and what a zygote gets (only the
+ * descriptor limit as it was, soft, at our start: scripts must not
+ * inherit our raised one).  A limit can only be lowered: a value above
+ * our own hard limit, or a niceness below ours, is refused here rather
+ * than failing every request later.  --rlimit sets the soft and the hard
+ * limit alike, so a script cannot raise it back; cpu keeps one second
+ * between them, the first bringing SIGXCPU and the second SIGKILL.
+ */
+int
+spawn_limits_init(struct server *srv, unsigned long long nofile_soft)
+{
+	static const int	 res[RL_N] = { RLIMIT_CPU, RLIMIT_AS,
+				    RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_CORE };
+	const struct config	*cfg = srv->cfg;
+	struct spawn_limits	*s = &srv->lim_script, *z = &srv->lim_zygote;
+	struct rlimit		 rl;
+	unsigned long long	 v, hard;
+	int			 i, prio;
+
+	memset(s, 0, sizeof(*s));
+	memset(z, 0, sizeof(*z));
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit");
+		return -1;
+	}
+	spawn_limits_add(z, RLIMIT_NOFILE, nofile_soft, rl.rlim_max);
+	if (!cfg->rlimit[RL_NOFILE].set)
+		spawn_limits_add(s, RLIMIT_NOFILE, nofile_soft, rl.rlim_max);
+	for (i = 0; i < RL_N; i++) {
+		if (!cfg->rlimit[i].set)
+			continue;
+		if (getrlimit(res[i], &rl) == -1) {
+			log_warn("getrlimit");
+			return -1;
+		}
+		v = cfg->rlimit[i].value;
+		if (v > rl.rlim_max) {
+			log_warnx("--rlimit %s=%llu is above warmcgi's own hard "
+			    "limit %llu: a limit can only be lowered",
+			    config_rlimit_names[i], v,
+			    (unsigned long long)rl.rlim_max);
+			return -1;
+		}
+		hard = v;
+		if (i == RL_CPU && v < rl.rlim_max)
+			hard = v + 1;
+		spawn_limits_add(s, res[i], v, hard);
+	}
+	if (cfg->nice_set) {
+		errno = 0;
+		prio = getpriority(PRIO_PROCESS, 0);
+		if (errno == 0 && cfg->nice < prio) {
+			log_warnx("--nice %d is below warmcgi's own niceness %d: "
+			    "scripts can only be given less CPU", cfg->nice,
+			    prio);
+			return -1;
+		}
+		s->nice_set = 1;
+		s->nice = cfg->nice;
+	}
+	return 0;
+}
+
 /* A close-on-exec pipe whose parent end (0 or 1) is non-blocking. */
 static int
 spawn_pipe(int p[2], int parent_end, int big)
@@ -204,8 +281,9 @@ spawn_exec(void *arg)
 	static const unsigned long	 dfl[8];	/* SIG_DFL, no flags */
 	static const uint64_t		 none;
 	struct spawn_exec		*x = arg;
+	const struct spawn_limits	*lim;
 	long				 rc;
-	int				 sig, fd;
+	int				 sig, fd, i;
 
 	for (sig = 1; sig <= SPAWN_NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -225,6 +303,16 @@ spawn_exec(void *arg)
 			goto fail;
 	}
 	spawn_close_from(x->nfd);
+	/* After the closing, which may read the old descriptor limit. */
+	if ((lim = x->a->lim) != NULL) {
+		for (i = 0; i < lim->n; i++)
+			if (syscall(SYS_prlimit64, 0, lim->resource[i],
+			    lim->rl[i], NULL) == -1)
+				goto fail;
+		if (lim->nice_set && syscall(SYS_setpriority, PRIO_PROCESS, 0,
+		    lim->nice) == -1)
+			goto fail;
+	}
 	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL,
 	    SPAWN_SIGSET) == -1)
 		goto fail;

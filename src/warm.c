@@ -12,6 +12,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -885,8 +886,11 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	char			 pathenv[] = "PATH=" DEFAULT_PATH;
 	char			 gwenv[] = "GATEWAY_INTERFACE=CGI/1.1";
 	char			 fdenv[] = "WARMCGI_ZYGOTE_FD=3";
-	char			*envp[] = { pathenv, gwenv, fdenv, NULL };
-	size_t			 n = 0;
+	char			 rlenv[32 + SPAWN_NRLIM * 64], niceenv[32];
+	char			*envp[] = { pathenv, gwenv, fdenv, NULL, NULL,
+				    NULL };
+	const struct spawn_limits *lim = &srv->lim_script;
+	size_t			 n = 0, i, len;
 	int			 lfd, fds[3];
 
 	z->state = Z_FAILED;
@@ -939,11 +943,36 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 		unlink(z->sock);
 		return -1;
 	}
+	/*
+	 * The scripts' limits, for its request processes (PROTOCOL.md); not
+	 * the descriptor limit of our start, which the zygote has already
+	 * and passes on.  Without any, nothing: no cost in each request.
+	 */
+	len = strlcpy(rlenv, "WARMCGI_RLIMITS=", sizeof(rlenv));
+	for (i = 0; i < (size_t)lim->n; i++) {
+		if (lim->resource[i] == RLIMIT_NOFILE &&
+		    !srv->cfg->rlimit[RL_NOFILE].set)
+			continue;
+		len += (size_t)snprintf(rlenv + len, sizeof(rlenv) - len,
+		    "%s%d:%llu:%llu", rlenv[len - 1] != '=' ? "," : "",
+		    lim->resource[i],
+		    (unsigned long long)lim->rl[i][0],
+		    (unsigned long long)lim->rl[i][1]);
+	}
+	n = 3;
+	if (rlenv[len - 1] != '=')
+		envp[n++] = rlenv;
+	if (lim->nice_set) {
+		snprintf(niceenv, sizeof(niceenv), "WARMCGI_NICE=%d",
+		    lim->nice);
+		envp[n++] = niceenv;
+	}
 	a.path = argv[0];
 	a.argv = argv;
 	a.envp = envp;
 	a.cwd = sc->dir;
 	a.fd3 = lfd;
+	a.lim = &srv->lim_zygote;
 	z->child = spawn_child(srv, &a, fds, zygote_exit_cb, z);
 	close(lfd);
 	if (z->child == NULL) {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <libutil.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -202,6 +203,9 @@ main(int argc, char *argv[])
 {
 	struct config	 cfg;
 	struct server	 srv;
+	struct pidfh	*pfh = NULL;
+	pid_t		 other;
+	unsigned long long nofile;
 	struct event	*sigs[4];
 	const int	 signos[4] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
 	int		 i, rc = 1;
@@ -215,9 +219,38 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 1;
 	}
+	if (config_env(&cfg) == -1) {
+		config_free(&cfg);
+		return 1;
+	}
 	log_init(cfg.verbose, cfg.syslog, "warmcgi");
 	main_priv_check(&cfg);
 	main_fds_sane();
+	/* Before any socket: a second instance says why it will not run. */
+	if (cfg.pidfile != NULL) {
+		if ((pfh = pidfile_open(cfg.pidfile, 0644, &other)) == NULL) {
+			if (errno == EEXIST)
+				log_warnx("--pidfile %s: warmcgi is already "
+				    "running as pid %d", cfg.pidfile,
+				    (int)other);
+			else
+				log_warn("--pidfile %s", cfg.pidfile);
+			config_free(&cfg);
+			return 1;
+		}
+		if (pidfile_write(pfh) == -1) {
+			log_warn("--pidfile %s", cfg.pidfile);
+			pidfile_remove(pfh);
+			config_free(&cfg);
+			return 1;
+		}
+	}
+	if (listen_fd_budget(&cfg, &nofile) == -1) {
+		if (pfh != NULL)
+			pidfile_remove(pfh);
+		config_free(&cfg);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 #ifdef M_TRIM_THRESHOLD
 	/*
@@ -238,6 +271,12 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&srv.conns);
 	TAILQ_INIT(&srv.waitq);
 	spawn_init(&srv);
+	if (spawn_limits_init(&srv, nofile) == -1) {
+		if (pfh != NULL)
+			pidfile_remove(pfh);
+		config_free(&cfg);
+		return 1;
+	}
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	for (i = 0; i < 4; i++) {
@@ -277,6 +316,8 @@ fail:
 		event_free(srv.ev_grace);
 	event_base_free(srv.base);
 	config_free(&cfg);
+	if (pfh != NULL && pidfile_remove(pfh) == -1)
+		log_warn("pidfile");
 	if (rc == 0)
 		log_info("stopped");
 	return rc;

@@ -27,6 +27,7 @@ struct event;
 struct evbuffer;
 struct bufferevent;
 struct evconnlistener;
+struct sockaddr;
 
 /* Defaults; every one can be changed on the command line (warmcgi.8). */
 #define DEFAULT_MAX_CHILDREN	64		/* -c: scripts at once */
@@ -47,6 +48,8 @@ struct evconnlistener;
 #define DEFAULT_IDLE_TIMEOUT	120		/* s a script may stay silent */
 #define DEFAULT_KILL_GRACE	5		/* s from SIGTERM to SIGKILL */
 #define DEFAULT_CONN_TIMEOUT	60		/* s a peer may send nothing */
+#define DEFAULT_HOLD_TOTAL	(64 * 1024 * 1024) /* held in memory, all */
+#define DEFAULT_SPILL_TOTAL	(4LL * 1024 * 1024 * 1024) /* ... on disk */
 #ifndef WARM_HELPERS_DIR
 #define WARM_HELPERS_DIR	"/usr/local/libexec/warmcgi"
 #endif
@@ -64,6 +67,31 @@ struct evconnlistener;
 #define REAP_WAIT_SEC		2		/* after the final SIGKILL */
 #define WARM_PID_TIMEOUT	5		/* s for a zygote to fork */
 #define EXIT_WAIT_MS		1000		/* exit awaited after EOF */
+
+/*
+ * The descriptor budget (listen.c): what one connection, one running
+ * script and one zygote can hold open at once, and what the daemon keeps
+ * for itself (listeners, the event loop, the log, a spawn's pipes in
+ * flight).  --max-conns is lowered until they all fit the limit.
+ */
+#define FDS_PER_CONN		2	/* the socket, a spill file */
+#define FDS_PER_SCRIPT		4	/* 3 pipes (warm: 2 sockets, a dup), pidfd */
+#define FDS_PER_ZYGOTE		4	/* 3 pipes, a learning socket */
+#define FDS_RESERVE		64
+
+/* config.c: --allow-from ADDR[/PREFIX] and FCGI_WEB_SERVER_ADDRS. */
+struct config_addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	uint8_t		 addr[16];	/* network byte order */
+	int		 prefix;	/* bits that must match */
+};
+
+/* config.c: --rlimit NAME=VALUE, by its index in config_rlimit_names. */
+enum { RL_CPU, RL_AS, RL_NOFILE, RL_NPROC, RL_CORE, RL_N };
+struct config_rlimit {
+	int			 set;
+	unsigned long long	 value;
+};
 
 /* config.c: the command line, parsed in one place. */
 #define WARM_OFF	0		/* every script exec'd */
@@ -120,6 +148,14 @@ struct config {
 	int		  idle_timeout;	/* seconds; 0: none */
 	int		  kill_grace;	/* seconds from SIGTERM to SIGKILL */
 	int		  conn_timeout;	/* seconds; 0: none */
+	const char	 *pidfile;	/* --pidfile */
+	struct config_addr *allow_from;	/* --allow-from, FCGI_WEB_SERVER_ADDRS */
+	size_t		  nallow_from;
+	struct config_rlimit rlimit[RL_N]; /* --rlimit, for scripts */
+	int		  nice_set;	/* --nice */
+	int		  nice;
+	size_t		  hold_total;	/* --hold-memory-total */
+	long long	  spill_total;	/* --spill-total */
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -128,6 +164,11 @@ void	config_init(struct config *);
 int	config_parse(struct config *, int, char **);
 void	config_free(struct config *);
 void	config_usage(int);
+int	config_addr_parse(const char *, struct config_addr *);
+int	config_addr_match(const struct config_addr *, size_t,
+	    const struct sockaddr *);
+int	config_env(struct config *);
+extern const char *const config_rlimit_names[RL_N];
 
 /* buf.c */
 ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
@@ -185,12 +226,26 @@ RB_HEAD(child_tree, child);
 int	child_cmp(struct child *, struct child *);
 RB_PROTOTYPE(child_tree, child, entry, child_cmp)
 
+/*
+ * Resource limits and niceness a child gets, as raw prlimit64(2) and
+ * setpriority(2) arguments, worked out once at start (spawn_limits_init).
+ */
+#define SPAWN_NRLIM	8
+struct spawn_limits {
+	int		 n;
+	int		 resource[SPAWN_NRLIM];
+	uint64_t	 rl[SPAWN_NRLIM][2];	/* soft, hard: struct rlimit64 */
+	int		 nice_set;
+	int		 nice;
+};
+
 struct spawn_args {
 	const char	 *path;
 	char *const	 *argv;
 	char *const	 *envp;
 	const char	 *cwd;
 	int		  fd3;		/* becomes the child's fd 3, or -1 */
+	const struct spawn_limits *lim;	/* applied before exec, or NULL */
 };
 
 /*
@@ -238,6 +293,7 @@ int		 spawn_kill_tree(struct server *, struct child *,
 void		 spawn_terminate(struct server *, struct child *,
 		    const struct spawn_tree *, int, const char *);
 const char	*spawn_signame(int);
+int		 spawn_limits_init(struct server *, unsigned long long);
 
 /* cgi.c: CGI semantics, RFC 3875, without I/O on the connection. */
 struct cgi_env {
@@ -395,6 +451,8 @@ struct conn {
 	struct event		*ev_timeout;	/* --conn-timeout */
 	long long		 rx_ms;		/* last byte from the peer */
 	char			 peer[64];
+	size_t			 held_acct;	/* counted in srv->held_total */
+	off_t			 spill_acct;	/* ... in srv->spill_total */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -403,6 +461,8 @@ void	conn_close(struct conn *, const char *);
 void	conn_send(struct conn *, uint8_t, uint16_t, const void *, size_t);
 void	conn_send_buffer(struct conn *, uint8_t, uint16_t, struct evbuffer *);
 int	conn_out_room(struct conn *);
+int	conn_held_full(struct conn *);
+int	conn_hold_refuse(struct server *);
 void	conn_hold(struct conn *, int);
 void	conn_read_pause(struct conn *, int);
 void	conn_request_done(struct conn *);
@@ -485,6 +545,7 @@ struct listener {
 TAILQ_HEAD(listener_list, listener);
 
 int	listen_open(struct server *);
+int	listen_fd_budget(struct config *, unsigned long long *);
 void	listen_close_all(struct server *);
 
 /* The whole daemon's state; one instance, passed where it is needed. */
@@ -509,6 +570,10 @@ struct server {
 	int			 deadline_passed;
 	struct timespec		 stop_start;
 	struct event		*ev_grace;
+	struct spawn_limits	 lim_script;	/* --rlimit, --nice */
+	struct spawn_limits	 lim_zygote;	/* the start's nofile back */
+	size_t			 held_total;	/* output held in memory, all */
+	long long		 spill_total;	/* ... and in spill files */
 };
 
 #endif /* WARMCGI_H */

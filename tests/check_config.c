@@ -4,6 +4,11 @@
  * bad modes, relative -p paths, bad --pass-env names and stray arguments.
  */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -491,6 +496,124 @@ START_TEST(test_timeouts)
 }
 END_TEST
 
+START_TEST(test_limit_options)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "--rlimit", "cpu=5,as=2000000,nofile=64",
+	    "--rlimit", "nproc=0,core=0,cpu=9", "--nice", "19", "--pidfile",
+	    "/run/w.pid", "--hold-memory-total", "65536", "--spill-total", "0"),
+	    CONFIG_OK);
+	ck_assert_int_eq(cfg.rlimit[RL_CPU].set, 1);
+	ck_assert_uint_eq(cfg.rlimit[RL_CPU].value, 9);
+	ck_assert_uint_eq(cfg.rlimit[RL_AS].value, 2000000);
+	ck_assert_uint_eq(cfg.rlimit[RL_NOFILE].value, 64);
+	ck_assert_int_eq(cfg.rlimit[RL_NPROC].set, 1);
+	ck_assert_uint_eq(cfg.rlimit[RL_NPROC].value, 0);
+	ck_assert_int_eq(cfg.rlimit[RL_CORE].set, 1);
+	ck_assert_int_eq(cfg.nice_set, 1);
+	ck_assert_int_eq(cfg.nice, 19);
+	ck_assert_str_eq(cfg.pidfile, "/run/w.pid");
+	ck_assert_uint_eq(cfg.hold_total, 65536);
+	ck_assert_int_eq(cfg.spill_total, 0);
+	config_free(&cfg);
+
+	config_init(&cfg);
+	ck_assert_int_eq(cfg.rlimit[RL_CPU].set, 0);
+	ck_assert_int_eq(cfg.nice_set, 0);
+	ck_assert_uint_eq(cfg.hold_total, DEFAULT_HOLD_TOTAL);
+	ck_assert_int_eq(cfg.spill_total, DEFAULT_SPILL_TOTAL);
+	config_free(&cfg);
+
+	BAD("--rlimit", "cpu");
+	BAD("--rlimit", "cpu=0");
+	BAD("--rlimit", "fsize=1");
+	BAD("--rlimit", "as=1000");
+	BAD("--rlimit", "nofile=2");
+	BAD("--rlimit", "cpu=1,");
+	BAD("--nice", "-1");
+	BAD("--nice", "20");
+	BAD("--hold-memory-total", "1000");
+}
+END_TEST
+
+static int
+match(struct config *cfg, int family, const char *addr)
+{
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	sin.sin_family = AF_INET;
+	sin6.sin6_family = AF_INET6;
+	if (family == AF_INET) {
+		ck_assert_int_eq(inet_pton(AF_INET, addr, &sin.sin_addr), 1);
+		return config_addr_match(cfg->allow_from, cfg->nallow_from,
+		    (struct sockaddr *)&sin);
+	}
+	ck_assert_int_eq(inet_pton(AF_INET6, addr, &sin6.sin6_addr), 1);
+	return config_addr_match(cfg->allow_from, cfg->nallow_from,
+	    (struct sockaddr *)&sin6);
+}
+
+START_TEST(test_allow_from)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "--allow-from", "10.1.0.0/16",
+	    "--allow-from", "192.0.2.7, 2001:db8::/32,", "--allow-from",
+	    "0.0.0.0/0"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.nallow_from, 4);
+	config_free(&cfg);
+
+	ck_assert_int_eq(PARSE(&cfg, "--allow-from", "10.1.0.0/16",
+	    "--allow-from", "192.0.2.7,2001:db8::/32"), CONFIG_OK);
+	ck_assert_int_eq(match(&cfg, AF_INET, "10.1.255.3"), 1);
+	ck_assert_int_eq(match(&cfg, AF_INET, "10.2.0.1"), 0);
+	ck_assert_int_eq(match(&cfg, AF_INET, "192.0.2.7"), 1);
+	ck_assert_int_eq(match(&cfg, AF_INET, "192.0.2.8"), 0);
+	ck_assert_int_eq(match(&cfg, AF_INET6, "2001:db8:1::5"), 1);
+	ck_assert_int_eq(match(&cfg, AF_INET6, "2001:db9::5"), 0);
+	/* IPv4-mapped: as the IPv4 address. */
+	ck_assert_int_eq(match(&cfg, AF_INET6, "::ffff:10.1.2.3"), 1);
+	ck_assert_int_eq(match(&cfg, AF_INET6, "::ffff:10.3.2.3"), 0);
+	config_free(&cfg);
+
+	BAD("--allow-from", "10.0.0.1/8");	/* host bits set */
+	BAD("--allow-from", "10.0.0.0/33");
+	BAD("--allow-from", "::/129");
+	BAD("--allow-from", "example.com");
+	BAD("--allow-from", "");
+	BAD("--allow-from", "1.2.3.4,,5.6.7.8");
+}
+END_TEST
+
+START_TEST(test_web_server_addrs)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "--allow-from", "10.0.0.0/8"),
+	    CONFIG_OK);
+	setenv("FCGI_WEB_SERVER_ADDRS", " 127.0.0.1 , 192.0.2.1", 1);
+	ck_assert_int_eq(config_env(&cfg), 0);
+	ck_assert_uint_eq(cfg.nallow_from, 3);
+	ck_assert_int_eq(match(&cfg, AF_INET, "127.0.0.1"), 1);
+	ck_assert_int_eq(match(&cfg, AF_INET, "10.9.9.9"), 1);
+	ck_assert_int_eq(match(&cfg, AF_INET, "127.0.0.2"), 0);
+	config_free(&cfg);
+
+	config_init(&cfg);
+	setenv("FCGI_WEB_SERVER_ADDRS", "", 1);
+	ck_assert_int_eq(config_env(&cfg), 0);
+	ck_assert_uint_eq(cfg.nallow_from, 0);
+	setenv("FCGI_WEB_SERVER_ADDRS", "127.0.0.1,bogus", 1);
+	ck_assert_int_eq(config_env(&cfg), -1);
+	unsetenv("FCGI_WEB_SERVER_ADDRS");
+	config_free(&cfg);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -518,6 +641,9 @@ config_suite(void)
 	tcase_add_test(tc, test_priv_options);
 	tcase_add_test(tc, test_priv_bad);
 	tcase_add_test(tc, test_timeouts);
+	tcase_add_test(tc, test_limit_options);
+	tcase_add_test(tc, test_allow_from);
+	tcase_add_test(tc, test_web_server_addrs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -55,6 +55,7 @@ class Zygote:
         # The locale PEP 538 coerced this interpreter to, if it did.
         self.coerced = (os.environ.get("LC_CTYPE")
                         if "LC_ALL" not in os.environ else None)
+        self.rlimits, self.nice = limits_init()
 
     def snapshot(self):
         """Signal dispositions as they are now: those of a fresh
@@ -312,6 +313,36 @@ def same_effects(before, after, had):
             and all(new.get(name) == v for name, v in old.items()))
 
 
+def limits_init():
+    """The daemon's --rlimit and --nice for request processes
+    (PROTOCOL.md): WARMCGI_RLIMITS "RESOURCE:SOFT:HARD,...", with the
+    kernel's numbers, and WARMCGI_NICE.  resource is imported only when
+    there are limits: each module here is in every request."""
+    rlimits = []
+    for item in os.environ.get("WARMCGI_RLIMITS", "").split(","):
+        if item:
+            res, soft, hard = (int(x) for x in item.split(":"))
+            rlimits.append((res, soft, hard))
+    if rlimits:
+        import resource
+        inf = resource.RLIM_INFINITY
+        rlimits = [(r, s if s < 1 << 63 else inf, h if h < 1 << 63 else inf)
+                   for r, s, h in rlimits]
+    nice = os.environ.get("WARMCGI_NICE")
+    return rlimits, int(nice) if nice else None
+
+
+def limits_apply(z):
+    """In a request process, before the script: as an exec'd one gets
+    them from the daemon.  A failure raises: the request never runs."""
+    if z.rlimits:
+        import resource
+        for res, soft, hard in z.rlimits:
+            resource.setrlimit(res, (soft, hard))
+    if z.nice is not None:
+        os.setpriority(os.PRIO_PROCESS, 0, z.nice)
+
+
 def log(msg):
     """A line to the daemon's log (fd 2)."""
     os.write(2, ("warmcgi-zygote[%d]: %s\n" % (os.getpid(), msg)).encode())
@@ -530,7 +561,7 @@ def coerce_locale(coerced):
 
 
 def start_request(z, req):
-    """Steps 1-4 of PROTOCOL.md "One request", in the request process."""
+    """Steps 1-5 of PROTOCOL.md "One request", in the request process."""
     d, e, cwd, argv, env = req
     z.modules = set(sys.modules)
     for fd in z.kids.values():
@@ -575,6 +606,8 @@ def start_request(z, req):
             except (OSError, ValueError):
                 pass
     random.seed()
+    # 5. the script's resource limits and niceness
+    limits_apply(z)
 
 
 def run(code, path):

@@ -50,6 +50,13 @@ my $CHLD0;		# the script's own $SIG{CHLD}
 my %KIDS;		# request processes running: pid => pidfd, or -1 for none
 my $KIDVEC = '';	# ... their pidfds as select() bits
 my $NOPIDFD = 0;	# ... how many have no pidfd (an old kernel)
+my @RLIMITS;		# [resource, soft, hard] of each request (WARMCGI_RLIMITS)
+my $NICE;		# ... and its niceness (WARMCGI_NICE)
+my $SYS_prlimit64;	# no builtin, and its number is the architecture's
+my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
+    loongarch64 => 261, i386 => 340, i486 => 340, i586 => 340, i686 => 340,
+    arm => 369, armv7l => 369, powerpc64 => 325, powerpc64le => 325,
+    ppc64 => 325, ppc64le => 325, s390x => 334);
 
 INIT {
 	$CHLD0 = $SIG{CHLD};
@@ -259,6 +266,7 @@ sub serve {
 	open($CTL, '<&=', 0) or fatal("fd 0: $!");
 	my ($lfd) = ($ENV{WARMCGI_ZYGOTE_FD} // 3) =~ /\A([0-9]+)\z/;	# untainted
 	defined $lfd or fatal("bad WARMCGI_ZYGOTE_FD");
+	limits_init();
 	open(my $listen, '+<&=', $lfd) or fatal("fd $lfd: $!");
 	$SOCKNAME = getsockname($listen) or fatal("getsockname: $!");
 	# Whatever the compile phase printed goes out now, before READY, not
@@ -472,7 +480,7 @@ sub data_handles {
 	return @found;
 }
 
-# Steps 1-4 of PROTOCOL.md "One request", in the request process.
+# Steps 1-5 of PROTOCOL.md "One request", in the request process.
 sub start_request {
 	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
@@ -530,7 +538,51 @@ sub start_request {
 	$^T = time;
 	(my $inc = $INC{'WarmCGI/Zygote.pm'} // '') =~ s{/WarmCGI/Zygote\.pm\z}{};
 	@INC = grep { $_ ne $inc } @INC;
+	# 5. the script's resource limits and niceness
+	limits_apply();
 	($!, $?, $@) = (0, 0, '');
+}
+
+# The daemon's --rlimit and --nice for request processes (PROTOCOL.md).
+# prlimit64's number comes from the table above by perl's architecture,
+# else from syscall.ph; without one the zygote does not start (the daemon
+# runs the script by exec then, applying the limits itself): a limit is
+# never skipped.  Config is loaded only when there are limits.
+sub limits_init {
+	for (split /,/, $ENV{WARMCGI_RLIMITS} // '') {
+		/\A([0-9]+):([0-9]+):([0-9]+)\z/
+		    or fatal("bad WARMCGI_RLIMITS item \"$_\"");
+		push @RLIMITS, [$1 + 0, $2, $3];
+	}
+	($NICE) = ($ENV{WARMCGI_NICE} // '') =~ /\A([0-9]+)\z/;
+	return unless @RLIMITS;
+	require Config;
+	my $arch = $Config::Config{archname};
+	my ($cpu) = $arch =~ /\A([^-]+)/;
+	$SYS_prlimit64 = $PRLIMIT64{$cpu // ''}
+	    unless $arch =~ /x32/ || $Config::Config{ivsize} < 8;
+	unless (defined $SYS_prlimit64) {
+		eval { package main; require 'syscall.ph'; };
+		$SYS_prlimit64 = eval { main::SYS_prlimit64() };
+	}
+	defined $SYS_prlimit64 && $Config::Config{ivsize} >= 8
+	    or fatal("no prlimit64 system call number for $arch: "
+	    . "--rlimit cannot be applied to warm requests");
+}
+
+# In a request process, before the script: what an exec'd one gets from
+# the daemon.  A failure ends the request before any of the script runs.
+sub limits_apply {
+	for (@RLIMITS) {
+		my $rl = pack('QQ', $_->[1], $_->[2]);
+		next if syscall($SYS_prlimit64, 0, $_->[0], $rl, 0) == 0;
+		print STDERR "warmcgi-zygote: prlimit64 $_->[0]: $!\n";
+		hard_exit(127);
+	}
+	return unless defined $NICE;
+	return if setpriority(0, 0, $NICE + 0);
+	print STDERR "warmcgi-zygote: setpriority $NICE: $!\n";
+	hard_exit(127);
 }
 
 1;
