@@ -334,7 +334,7 @@ start_nginx()
 	local try port i
 	mkdir -p "$T/nginx"
 	for try in 1 2 3 4 5 6 7 8 9 10; do
-		port=$((20000 + RANDOM % 20000))
+		port=$((20000 + RANDOM % 12000))	# below the ephemeral range
 		port_free "$port" || continue
 		nginx_conf "$port" >"$T/nginx.conf"
 		nginx -p "$T/nginx/" -c "$T/nginx.conf" \

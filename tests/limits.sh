@@ -122,7 +122,7 @@ limit_of()
 free_port()
 {
 	local p
-	for p in $(shuf -i 20000-60000 -n 50); do
+	for p in $(shuf -i 20000-31999 -n 50); do
 		port_free "$p" && { echo "$p"; return; }
 	done
 	echo 0
@@ -209,7 +209,7 @@ denied()
 	get "tcp:127.0.0.1:$2" "$CGI/hello.sh"
 	expect_eq "$1 client rc" "$fc_rc" 2 || return 1
 	expect_nogrep "$1 answer" "$T/fc.out" 'hello' || return 1
-	wait_log 10000 "${WLOG[$1]}" \
+	wait_log "${WLOG[$1]}" \
 	    '127\.0\.0\.1:[0-9]+#[0-9]+: refused: not in --allow-from' || {
 		why="$1: no log line"; return 1; }
 }
@@ -289,7 +289,7 @@ t_fork_fails()
 	    -c 2 >"${WLOG[u]}" 2>&1 </dev/null &
 	WPID[u]=$!
 	PIDS="$PIDS $!"
-	wait_log 5000 "${WLOG[u]}" 'ready:' || {
+	wait_log "${WLOG[u]}" 'ready:' || {
 		why="did not start: $(short "$(cat "${WLOG[u]}")")"; return 1; }
 	get "tcp:127.0.0.1:$port" "$CGI/hello.sh"
 	expect_eq "client rc" "$fc_rc" 0 || return 1
@@ -302,21 +302,21 @@ t_pidfile()
 {
 	local pid=${WPID[pf]}
 	expect_eq "pid in the file" "$(cat "$T/w.pid")" "$pid" || return 1
-	WARMCGI_SECRET= "$WARMCGI" -s "unix:$T/pf2.sock" --pidfile "$T/w.pid" \
+	WARMCGI_SECRET= "$WARMCGI" $WARMCGI_ROOT_OPT -s "unix:$T/pf2.sock" --pidfile "$T/w.pid" \
 	    >"$T/pf2.log" 2>&1 </dev/null
 	expect_eq "second instance's status" "$?" 1 || return 1
 	expect_grep "second instance" "$T/pf2.log" \
 	    "--pidfile $T/w.pid: warmcgi is already running as pid $pid" ||
 	    return 1
 	expect_eq "pid still in the file" "$(cat "$T/w.pid")" "$pid" || return 1
-	stop_pid "$pid" TERM 10000
+	stop_pid "$pid" TERM
 	expect_eq "exit status" "$stop_rc" 0 || return 1
 	[ ! -e "$T/w.pid" ] || { why="pidfile left behind"; return 1; }
 }
 
 t_bad_limits()
 {
-	"$WARMCGI" -s "unix:$T/bad.sock" --nice 0 --rlimit nofile=1000000000 \
+	"$WARMCGI" $WARMCGI_ROOT_OPT -s "unix:$T/bad.sock" --nice 0 --rlimit nofile=1000000000 \
 	    >"$T/bad.log" 2>&1 </dev/null
 	expect_eq "status" "$?" 1 || return 1
 	expect_grep log "$T/bad.log" \
@@ -336,11 +336,11 @@ HARD_NOFILE=$(ulimit -Hn)
 if [ "$(id -u)" = 0 ] || [ "$HARD_NOFILE" = unlimited ] ||
     [ "$HARD_NOFILE" -ge 3000 ]; then
 	WLOG[n]=$T/n.log
-	prlimit --nofile=1000:3000 "$WARMCGI" -s "unix:$T/n.sock" -c 8 -v \
+	prlimit --nofile=1000:3000 "$WARMCGI" $WARMCGI_ROOT_OPT -s "unix:$T/n.sock" -c 8 -v \
 	    --warm off >"${WLOG[n]}" 2>&1 </dev/null &
 	WPID[n]=$!
 	PIDS="$PIDS $!"
-	wait_log 5000 "${WLOG[n]}" 'ready:' || { cat "${WLOG[n]}"; exit 99; }
+	wait_log "${WLOG[n]}" 'ready:' || { cat "${WLOG[n]}"; exit 99; }
 fi
 for i in 1 2 3 4 5; do
 	eval "PORT_A$i=\$(free_port)"

@@ -556,7 +556,7 @@ start_nginx() {
 		if [ -n "${BENCH_PORT:-}" ]; then
 			port=$BENCH_PORT
 		else
-			port=$((20000 + RANDOM % 30000))
+			port=$((20000 + RANDOM % 12000))
 			port_busy "$port" && continue
 		fi
 		write_nginx_conf "$port"
