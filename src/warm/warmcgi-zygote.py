@@ -48,7 +48,8 @@ class Zygote:
         self.pending = b""      # reported, not yet looked at
         self.pending_since = 0.0
         self.refused = set()    # failed their trial: never again
-        self.modules = None     # in a request process: sys.modules at fork
+        self.modules = None     # sys.modules at the last snapshot
+        self.request = False    # this is a request process
         self.kids = {}          # request processes running: pid -> pidfd
         self.sigchld = signal.getsignal(signal.SIGCHLD)    # the script's
         self.snapshot()
@@ -74,6 +75,11 @@ class Zygote:
         self.signals[signal.SIGCHLD] = self.sigchld
         # Ours to reap, whatever the script's imports chose for theirs.
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        # What a request process must change, worked out here once: each
+        # object a request touches costs it a page copy (its refcount).
+        self.sigfix = [(sig, h) for sig, h in self.signals.items()
+                       if signal.getsignal(sig) is not h]
+        self.modules = frozenset(sys.modules)
         gc.freeze()
 
     def add_pending(self, report):
@@ -226,13 +232,20 @@ class Zygote:
         connection of its own (PROTOCOL.md "Learning"), so that no
         descriptor of ours is open while the script runs.  Nothing here
         may change how the request ends."""
-        if self.modules is None:
+        if not self.request:
             return
         try:
+            # New names are at the end of sys.modules (a dict keeps its
+            # order): stop at the first old one rather than touch them all.
+            new = []
+            for name in reversed(sys.modules):
+                if name in self.modules:
+                    break
+                new.append(name)
             lines = b""
-            for name, m in list(sys.modules.items()):
-                if name in self.modules or not isinstance(m,
-                                                          types.ModuleType):
+            for name in reversed(new):
+                m = sys.modules.get(name)
+                if not isinstance(m, types.ModuleType):
                     continue
                 origin = getattr(vars(m).get("__spec__"), "origin", None)
                 if isinstance(origin, str):
@@ -496,6 +509,15 @@ def stdio():
     unbuffered = isinstance(sys.__stdout__.buffer, io.FileIO)
     for fd, name in enumerate(("stdin", "stdout", "stderr")):
         old = getattr(sys, "__%s__" % name)
+        line = not unbuffered and (fd == 2 or os.isatty(fd))
+        # The zygote's own, untouched since start-up (it never reads
+        # sys.stdin, and flushed the others before READY), are what a
+        # fresh start would make: reused, they cost a request no page
+        # copies for new objects and codec look-ups.
+        if (type(old) is io.TextIOWrapper and not old.closed
+                and old.fileno() == fd and old.line_buffering == line):
+            setattr(sys, name, old)
+            continue
         raw = io.FileIO(fd, "rb" if fd == 0 else "wb", closefd=False)
         raw.name = "<%s>" % name
         if fd == 0:
@@ -504,7 +526,7 @@ def stdio():
             buf = raw if unbuffered else io.BufferedWriter(raw)
         new = io.TextIOWrapper(
             buf, old.encoding, old.errors, "\n",
-            line_buffering=not unbuffered and (fd == 2 or raw.isatty()),
+            line_buffering=line,
             write_through=unbuffered)
         new.mode = "r" if fd == 0 else "w"
         setattr(sys, name, new)
@@ -532,7 +554,7 @@ def coerce_locale(coerced):
 def start_request(z, req):
     """Steps 1-4 of PROTOCOL.md "One request", in the request process."""
     d, e, cwd, argv, env = req
-    z.modules = set(sys.modules)
+    z.request = True
     for fd in z.kids.values():
         if fd is not None:
             os.close(fd)
@@ -568,12 +590,11 @@ def start_request(z, req):
         print("warmcgi-zygote: chdir %s: %s" % (os.fsdecode(cwd), exc),
               file=sys.stderr, flush=True)
         os._exit(127)
-    for sig, handler in z.signals.items():
-        if signal.getsignal(sig) is not handler:
-            try:
-                signal.signal(sig, handler)
-            except (OSError, ValueError):
-                pass
+    for sig, handler in z.sigfix:
+        try:
+            signal.signal(sig, handler)
+        except (OSError, ValueError):
+            pass
     random.seed()
 
 
