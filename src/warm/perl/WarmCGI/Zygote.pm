@@ -42,6 +42,7 @@ my @DATA;		# open PKG::DATA handles: [glob, fd, offset, utf8]
 my $SOCKNAME;		# our listening socket's address
 my $in_request = 0;	# this is a request process (or its fork)
 my %INC0;		# %INC when the zygote last loaded something
+my $NINC0;		# ... how many keys it had
 my $learned = 0;
 my $pending = '';	# reported, not yet looked at
 my $pending_since;	# ... since then
@@ -70,6 +71,10 @@ END {
 # On a connection of its own (PROTOCOL.md "Learning"), so that no
 # descriptor of ours is open while the script runs.
 sub report {
+	# Listing %INC writes to each key's shared string, a page copy
+	# each: a request that loaded nothing (and unloaded nothing) is
+	# told by the count alone.
+	return if keys(%INC) == $NINC0;
 	local ($?, $!, $@);
 	my $s = join '', map { "$_\t$INC{$_}\n" } grep {
 	    !exists $INC0{$_} && defined $INC{$_} && !ref $INC{$_} } sort keys %INC;
@@ -196,6 +201,7 @@ sub side_effects {
 # each request process, where copying it would cost page copies.
 sub snapshot {
 	%INC0 = %INC;
+	$NINC0 = keys(%INC0);
 	my %want = map { $_ => $SIG{$_} // 'DEFAULT' } grep { !/^__/ } keys %SIG;
 	$want{CHLD} = $CHLD0 // 'DEFAULT';
 	@DATA = data_handles();
