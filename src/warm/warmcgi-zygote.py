@@ -48,7 +48,8 @@ class Zygote:
         self.pending = b""      # reported, not yet looked at
         self.pending_since = 0.0
         self.refused = set()    # failed their trial: never again
-        self.modules = None     # in a request process: sys.modules at fork
+        self.modules = None     # sys.modules at the last snapshot
+        self.request = False    # this is a request process
         self.kids = {}          # request processes running: pid -> pidfd
         self.sigchld = signal.getsignal(signal.SIGCHLD)    # the script's
         self.snapshot()
@@ -75,6 +76,11 @@ class Zygote:
         self.signals[signal.SIGCHLD] = self.sigchld
         # Ours to reap, whatever the script's imports chose for theirs.
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        # What a request process must change, worked out here once: each
+        # object a request touches costs it a page copy (its refcount).
+        self.sigfix = [(sig, h) for sig, h in self.signals.items()
+                       if signal.getsignal(sig) is not h]
+        self.modules = frozenset(sys.modules)
         gc.freeze()
 
     def add_pending(self, report):
@@ -227,13 +233,20 @@ class Zygote:
         connection of its own (PROTOCOL.md "Learning"), so that no
         descriptor of ours is open while the script runs.  Nothing here
         may change how the request ends."""
-        if self.modules is None:
+        if not self.request:
             return
         try:
+            # New names are at the end of sys.modules (a dict keeps its
+            # order): stop at the first old one rather than touch them all.
+            new = []
+            for name in reversed(sys.modules):
+                if name in self.modules:
+                    break
+                new.append(name)
             lines = b""
-            for name, m in list(sys.modules.items()):
-                if name in self.modules or not isinstance(m,
-                                                          types.ModuleType):
+            for name in reversed(new):
+                m = sys.modules.get(name)
+                if not isinstance(m, types.ModuleType):
                     continue
                 origin = getattr(vars(m).get("__spec__"), "origin", None)
                 if isinstance(origin, str):
@@ -369,6 +382,35 @@ def warm_imports(source, path):
                      ns.__dict__)
             except BaseException:
                 pass
+
+
+def share_code():
+    """fork() copies the page table entries of a mapping only if it has
+    private pages: a read-only mapping of a file (the code and constants
+    of the interpreter and its libraries) is left for each request
+    process to fault in again, the pages the zygote has used included.
+    Giving each such mapping one private page, by writing one of its
+    bytes back through /proc/self/mem as a debugger sets a breakpoint,
+    makes fork() copy its entries.  Best effort: a kernel that refuses
+    the write just costs the faults."""
+    try:
+        fd = os.open("/proc/self/mem", os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        with open("/proc/self/maps", "rb") as maps:
+            for line in maps:
+                # start-end perms offset dev inode path: private, read-only
+                f = line.split(None, 5)
+                if (len(f) == 6 and f[1] in (b"r--p", b"r-xp")
+                        and f[4] != b"0"):
+                    at = int(f[0].split(b"-")[0], 16)
+                    try:
+                        os.pwrite(fd, os.pread(fd, 1, at), at)
+                    except OSError:
+                        pass
+    finally:
+        os.close(fd)
 
 
 def readable(fd, deadline):
@@ -527,6 +569,15 @@ def stdio():
     unbuffered = isinstance(sys.__stdout__.buffer, io.FileIO)
     for fd, name in enumerate(("stdin", "stdout", "stderr")):
         old = getattr(sys, "__%s__" % name)
+        line = not unbuffered and (fd == 2 or os.isatty(fd))
+        # The zygote's own, untouched since start-up (it never reads
+        # sys.stdin, and flushed the others before READY), are what a
+        # fresh start would make: reused, they cost a request no page
+        # copies for new objects and codec look-ups.
+        if (type(old) is io.TextIOWrapper and not old.closed
+                and old.fileno() == fd and old.line_buffering == line):
+            setattr(sys, name, old)
+            continue
         raw = io.FileIO(fd, "rb" if fd == 0 else "wb", closefd=False)
         raw.name = "<%s>" % name
         if fd == 0:
@@ -535,7 +586,7 @@ def stdio():
             buf = raw if unbuffered else io.BufferedWriter(raw)
         new = io.TextIOWrapper(
             buf, old.encoding, old.errors, "\n",
-            line_buffering=not unbuffered and (fd == 2 or raw.isatty()),
+            line_buffering=line,
             write_through=unbuffered)
         new.mode = "r" if fd == 0 else "w"
         setattr(sys, name, new)
@@ -563,7 +614,7 @@ def coerce_locale(coerced):
 def start_request(z, req):
     """Steps 1-5 of PROTOCOL.md "One request", in the request process."""
     d, e, cwd, argv, env = req
-    z.modules = set(sys.modules)
+    z.request = True
     for fd in z.kids.values():
         if fd is not None:
             os.close(fd)
@@ -599,12 +650,11 @@ def start_request(z, req):
         print("warmcgi-zygote: chdir %s: %s" % (os.fsdecode(cwd), exc),
               file=sys.stderr, flush=True)
         os._exit(127)
-    for sig, handler in z.signals.items():
-        if signal.getsignal(sig) is not handler:
-            try:
-                signal.signal(sig, handler)
-            except (OSError, ValueError):
-                pass
+    for sig, handler in z.sigfix:
+        try:
+            signal.signal(sig, handler)
+        except (OSError, ValueError):
+            pass
     random.seed()
     # 5. the script's resource limits and niceness
     limits_apply(z)
@@ -692,6 +742,7 @@ def main():
                                                        "3"))))
     sys.stdout.flush()
     sys.stderr.flush()
+    share_code()
     os.write(1, b"READY\n")
     req = serve(z)                      # returns in a request process only
     try:

@@ -164,7 +164,7 @@ def interpreter(script):
     if "perl" in os.path.basename(words[0]):
         return [words[0]] + words[1:] + ["-I" + PERL_LIB, "-MWarmCGI::Zygote",
                                          script]
-    return [words[0], PY_HELPER, script]
+    return [words[0]] + words[1:] + [PY_HELPER, script]
 
 
 class Zygote:
@@ -712,6 +712,11 @@ def t_introspect():
     z, c = same("introspect.py")
     check("introspect.py: SIGPIPE ignored as in a cold python",
           b"\n1 <built-in function default_int_handler> 1 0\n" in c.out, c)
+    # python3 -u: unbuffered stdio (the zygote's own reused, or rebuilt).
+    z, c = same("introspect_u.py")
+    check("introspect_u.py: stdout unbuffered as in a cold python -u",
+          b" False True FileIO <stdout>\n" in c.out,
+          c)
 
 
 def t_abort(name):

@@ -42,6 +42,7 @@ my @DATA;		# open PKG::DATA handles: [glob, fd, offset, utf8]
 my $SOCKNAME;		# our listening socket's address
 my $in_request = 0;	# this is a request process (or its fork)
 my %INC0;		# %INC when the zygote last loaded something
+my $NINC0;		# ... how many keys it had
 my $learned = 0;
 my $pending = '';	# reported, not yet looked at
 my $pending_since;	# ... since then
@@ -77,6 +78,10 @@ END {
 # On a connection of its own (PROTOCOL.md "Learning"), so that no
 # descriptor of ours is open while the script runs.
 sub report {
+	# Listing %INC writes to each key's shared string, a page copy
+	# each: a request that loaded nothing (and unloaded nothing) is
+	# told by the count alone.
+	return if keys(%INC) == $NINC0;
 	local ($?, $!, $@);
 	my $s = join '', map { "$_\t$INC{$_}\n" } grep {
 	    !exists $INC0{$_} && defined $INC{$_} && !ref $INC{$_} } sort keys %INC;
@@ -203,6 +208,7 @@ sub side_effects {
 # each request process, where copying it would cost page copies.
 sub snapshot {
 	%INC0 = %INC;
+	$NINC0 = keys(%INC0);
 	my %want = map { $_ => $SIG{$_} // 'DEFAULT' } grep { !/^__/ } keys %SIG;
 	$want{CHLD} = $CHLD0 // 'DEFAULT';
 	@DATA = data_handles();
@@ -272,6 +278,7 @@ sub serve {
 	# Whatever the compile phase printed goes out now, before READY, not
 	# into every request.
 	flush_stdout();
+	share_code();
 	syswrite($OUT, "READY\n") or fatal("write READY: $!");
 	# Each fork makes every page shared again, so each page this loop
 	# writes costs a copy per request: it keeps its state in plain
@@ -303,6 +310,30 @@ sub serve {
 		logmsg($@ =~ s/\n\z//r) if $@ && $@ ne "gone\n";
 		return $req if $req;
 	}
+}
+
+# fork() copies the page table entries of a mapping only if it has private
+# pages: a read-only mapping of a file (the code and constants of perl and
+# its libraries) is left for each request process to fault in again, the
+# pages the zygote has used included.  Giving each such mapping one private
+# page, by writing one of its bytes back through /proc/self/mem as a
+# debugger sets a breakpoint, makes fork() copy its entries.  Best effort:
+# a kernel that refuses the write just costs the faults.
+sub share_code {
+	open(my $maps, '<', '/proc/self/maps') or return;
+	open(my $mem, '+<', '/proc/self/mem') or return;
+	no warnings 'portable';		# hex() of a 64-bit address
+	while (my $l = <$maps>) {
+		# start-end perms offset dev inode path: private, read-only
+		my ($at) = $l =~ /\A([0-9a-f]+)-[0-9a-f]+ r-[-x]p \S+ \S+ [1-9]/
+		    or next;
+		$at = hex($at);
+		my $b;
+		sysseek($mem, $at, 0) && sysread($mem, $b, 1) &&
+		    sysseek($mem, $at, 0) && syswrite($mem, $b);
+	}
+	close($mem);
+	close($maps);
 }
 
 # Accept one D/E pair, check it, and fork the request process.  Returns the
