@@ -152,7 +152,8 @@ request_prepare(struct request *r)
 	size_t		 sl, pl;
 	int		 status;
 
-	if ((status = cgi_script_find(&r->env, &r->script, &why)) != 0) {
+	if ((status = cgi_script_find(srv->cfg, &r->env, &r->script,
+	    &why)) != 0) {
 		log_warnx("%s: %s (%d)", request_name(r), why, status);
 		request_respond(r, status);
 		return;
@@ -188,9 +189,14 @@ request_prepare(struct request *r)
 		    r->script.path) == -1)
 			status = 500;
 	}
-	if (status != 0 || (r->argv = cgi_argv_build(r->script.path,
-	    cgi_env_get(&r->env, "QUERY_STRING"),
-	    srv->cfg->isindex_argv)) == NULL) {
+	if (status == 0 && cgi_handler_env(&r->env, &r->script) == -1)
+		status = 500;
+	if (status == 0)
+		r->argv = r->script.handler != NULL ?
+		    cgi_handler_argv(r->script.handler, r->script.path) :
+		    cgi_argv_build(r->script.path, cgi_env_get(&r->env,
+		    "QUERY_STRING"), srv->cfg->isindex_argv);
+	if (status != 0 || r->argv == NULL) {
 		log_warnx("%s: out of memory (500)", r->script.path);
 		request_respond(r, 500);
 		return;
@@ -255,7 +261,8 @@ request_start(struct request *r)
 	request_limits_start(r);
 	if (!r->warm_tried && request_run_warm(r) == 0)
 		return;
-	a.path = r->script.path;
+	/* A --handler's interpreter runs the script, named last in argv. */
+	a.path = r->argv[0];
 	a.argv = r->argv;
 	a.envp = r->env.vars;
 	a.cwd = r->script.dir;
@@ -290,7 +297,9 @@ request_run_warm(struct request *r)
 	struct timeval		 tv = { WARM_PID_TIMEOUT, 0 };
 
 	memset(&wc, 0, sizeof(wc));
-	if (warm_launch(r->srv, &r->script, r->argv, r->env.vars, &wc) == -1)
+	/* The script's own argv: what follows a handler's words. */
+	if (warm_launch(r->srv, &r->script, r->argv + (r->script.handler !=
+	    NULL ? r->script.handler->argc : 0), r->env.vars, &wc) == -1)
 		return -1;
 	if ((r->fd_in = fcntl(wc.fd_data, F_DUPFD_CLOEXEC, 3)) == -1 ||
 	    (r->ev_warm = evtimer_new(r->srv->base, request_warm_timeout_cb,

@@ -64,6 +64,7 @@ struct evconnlistener;
 #define REAP_WAIT_SEC		2		/* after the final SIGKILL */
 #define WARM_PID_TIMEOUT	5		/* s for a zygote to fork */
 #define EXIT_WAIT_MS		1000		/* exit awaited after EOF */
+#define HANDLER_ARGS_MAX	16		/* words after a handler's path */
 
 /* config.c: the command line, parsed in one place. */
 #define WARM_OFF	0		/* every script exec'd */
@@ -120,6 +121,20 @@ struct config {
 	int		  idle_timeout;	/* seconds; 0: none */
 	int		  kill_grace;	/* seconds from SIGTERM to SIGKILL */
 	int		  conn_timeout;	/* seconds; 0: none */
+	struct handler	 *handlers;	/* --handler */
+	size_t		  nhandlers;
+	long long	  buffer_body;	/* --buffer-body: bytes; 0: stream */
+};
+
+/*
+ * --handler .EXT=INTERPRETER [ARGS]: a script whose name ends in EXT runs
+ * as "INTERPRETER ARGS script", executable or not.
+ */
+struct handler {
+	char		 *ext;		/* ".php", its dot included */
+	char		**argv;		/* the interpreter, then its words */
+	size_t		  argc;
+	int		  php;		/* php-cgi: REDIRECT_STATUS, no words */
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -253,6 +268,7 @@ struct cgi_script {
 	char		 path_info[4096]; /* split off by the walk */
 	int		 split;		/* path_info was split off */
 	struct stat	 st;		/* identity, for the warm pools */
+	const struct handler *handler;	/* --handler that runs it, or NULL */
 };
 
 int		 cgi_env_build(struct cgi_env *, const uint8_t *, size_t,
@@ -260,8 +276,11 @@ int		 cgi_env_build(struct cgi_env *, const uint8_t *, size_t,
 void		 cgi_env_free(struct cgi_env *);
 const char	*cgi_env_get(const struct cgi_env *, const char *);
 int		 cgi_env_set(struct cgi_env *, const char *, const char *);
-int		 cgi_script_find(const struct cgi_env *, struct cgi_script *,
-		    const char **);
+int		 cgi_script_find(const struct config *, const struct cgi_env *,
+		    struct cgi_script *, const char **);
+const struct handler *cgi_handler_find(const struct config *, const char *);
+char		**cgi_handler_argv(const struct handler *, const char *);
+int		 cgi_handler_env(struct cgi_env *, const struct cgi_script *);
 int		 cgi_script_allowed(const struct config *, const char *);
 int		 cgi_script_confine(const struct config *, struct cgi_script *,
 		    uid_t, const char **);
@@ -345,11 +364,15 @@ struct warm_conn {
 enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
 #define WARM_SHEBANG_MAX	256	/* bytes of a #! line the kernel reads */
 
-/* What execve(2) runs for a script: its #! line, as the kernel reads it. */
+/*
+ * What execve(2) runs for a script: its #! line, as the kernel reads it,
+ * or the --handler for its extension.
+ */
 struct warm_interp {
 	char		 shebang[WARM_SHEBANG_MAX]; /* the interpreter named */
 	char		 arg[WARM_SHEBANG_MAX];	/* its one argument, or "" */
 	int		 env;		/* shebang is env(1): arg is a name */
+	const struct handler *handler;	/* shebang and words are its instead */
 	char		 path[4096];	/* what runs: shebang, or env's pick */
 	enum warm_lang	 lang;		/* LANG_NONE: not kept warm */
 	const char	*why;		/* ... and why not */
