@@ -612,6 +612,7 @@ cgi_status_reason(int status)
 	case 400:	return "Bad Request";
 	case 403:	return "Forbidden";
 	case 404:	return "Not Found";
+	case 413:	return "Content Too Large";
 	case 500:	return "Internal Server Error";
 	case 502:	return "Bad Gateway";
 	case 503:	return "Service Unavailable";

@@ -28,6 +28,9 @@
 
 static int	 request_params_end(struct request *, const char **);
 static void	 request_prepare(struct request *);
+static int	 request_body_wanted(struct request *);
+static void	 request_body_end(struct request *);
+static void	 request_enqueue(struct request *);
 static void	 request_dispatch_cb(evutil_socket_t, short, void *);
 static void	 request_start(struct request *);
 static void	 request_respond(struct request *, int);
@@ -76,6 +79,7 @@ request_new(struct conn *c, uint16_t id, uint8_t flags)
 	r->flags = flags;
 	r->state = R_PARAMS;
 	r->fd_in = r->fd_out = r->fd_err = -1;
+	body_init(&r->body);
 	if ((r->params = evbuffer_new()) == NULL ||
 	    (r->stdin_q = evbuffer_new()) == NULL ||
 	    (r->chunk = evbuffer_new()) == NULL ||
@@ -201,6 +205,66 @@ request_prepare(struct request *r)
 		request_respond(r, 500);
 		return;
 	}
+	if (request_body_wanted(r)) {
+		if (!r->stdin_done) {
+			r->state = R_BODY;
+			return;
+		}
+		request_body_end(r);
+		return;
+	}
+	request_enqueue(r);
+}
+
+/*
+ * --buffer-body: a body that comes without CONTENT_LENGTH (absent or
+ * empty, as nginx sends it) is collected whole first, before the request
+ * takes a slot or a place in the queue: a slow upload holds neither.
+ * What came before the params' end is its start.
+ */
+static int
+request_body_wanted(struct request *r)
+{
+	const char	*cl = cgi_env_get(&r->env, "CONTENT_LENGTH");
+
+	if (r->srv->cfg->buffer_body == 0 || (cl != NULL && *cl != '\0'))
+		return 0;
+	r->body.len = (long long)evbuffer_get_length(r->stdin_q);
+	return 1;
+}
+
+/* The body has ended: CONTENT_LENGTH says how long it was; run it. */
+static void
+request_body_end(struct request *r)
+{
+	char	 len[32];
+
+	if (r->body.len > r->srv->cfg->buffer_body) {
+		log_warnx("%s: body without CONTENT_LENGTH larger than "
+		    "--buffer-body (413)", r->script.path);
+		request_respond(r, 413);
+		return;
+	}
+	snprintf(len, sizeof(len), "%lld", r->body.len);
+	if ((r->body.len > 0 && cgi_env_set(&r->env, "CONTENT_LENGTH",
+	    len) == -1) || body_refill(&r->body, r->stdin_q, READ_CHUNK) ==
+	    -1) {
+		log_warn("%s: collected body (500)", r->script.path);
+		request_respond(r, 500);
+		return;
+	}
+	if (r->body.len > 0)
+		log_debug("%s: body of %lld bytes collected%s", r->script.path,
+		    r->body.len, r->body.fd != -1 ? " in a file" : "");
+	request_enqueue(r);
+}
+
+/* Run the request now, queue it for a slot, or refuse it with 503. */
+static void
+request_enqueue(struct request *r)
+{
+	struct server	*srv = r->srv;
+
 	if (srv->nchildren < srv->cfg->max_children &&
 	    TAILQ_EMPTY(&srv->waitq)) {
 		request_start(r);
@@ -524,8 +588,17 @@ int
 request_stdin(struct request *r, const uint8_t *p, size_t len,
     const char **why)
 {
+	const char	*bwhy;
+	int		 status;
+
 	if (r->stdin_done)
 		return 0;
+	if (len == 0 && r->state == R_BODY) {
+		r->stdin_done = 1;
+		conn_hold(r->conn, 0);
+		request_body_end(r);	/* may end r: return at once */
+		return 0;
+	}
 	if (len == 0) {
 		r->stdin_done = 1;
 		if (r->fd_in != -1 && evbuffer_get_length(r->stdin_q) == 0)
@@ -537,6 +610,14 @@ request_stdin(struct request *r, const uint8_t *p, size_t len,
 	r->srv->stats.bytes_in += len;
 	if (r->stdin_discard)
 		return 0;
+	if (r->state == R_BODY) {
+		if ((status = body_add(&r->body, r->stdin_q, p, len,
+		    r->srv->cfg, &bwhy)) != 0) {
+			log_warnx("%s: %s (%d)", r->script.path, bwhy, status);
+			request_respond(r, status);	/* ends at the body's end */
+		}
+		return 0;
+	}
 	/*
 	 * The body may start before the params end (spec 3.3 lets streams
 	 * interleave).  Pausing then would never end, the params' end being
@@ -579,6 +660,7 @@ static void
 request_stdin_discard(struct request *r)
 {
 	r->stdin_discard = 1;
+	body_free(&r->body);
 	evbuffer_drain(r->stdin_q, evbuffer_get_length(r->stdin_q));
 	request_stdin_close(r);
 	conn_read_pause(r->conn, 0);
@@ -609,6 +691,13 @@ request_stdin_cb(evutil_socket_t fd, short ev, void *arg)
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		log_debug("%s: stdin closed early: %s", r->script.path,
 		    strerror(errno));
+		request_stdin_discard(r);
+		return;
+	}
+	/* A collected body's next part, from its file. */
+	if (body_refill(&r->body, r->stdin_q, READ_CHUNK) == -1) {
+		log_warn("%s: reading the collected body; its stdin ends",
+		    r->script.path);
 		request_stdin_discard(r);
 		return;
 	}
@@ -898,7 +987,7 @@ request_check_end(struct request *r)
 	uint8_t	 rec[FCGI_END_RECORD_LEN];
 
 	if (r->ended || !r->stdin_done || r->state == R_PARAMS ||
-	    r->state == R_WAIT)
+	    r->state == R_BODY || r->state == R_WAIT)
 		return;
 	if (r->fd_out != -1 || r->fd_err != -1 || r->warm_pending)
 		return;
@@ -959,6 +1048,7 @@ request_free(struct request *r)
 		evbuffer_free(r->params);
 	if (r->stdin_q != NULL)
 		evbuffer_free(r->stdin_q);
+	body_free(&r->body);
 	if (r->chunk != NULL)
 		evbuffer_free(r->chunk);
 	response_free(&r->resp);

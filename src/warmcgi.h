@@ -391,6 +391,19 @@ int	warm_gen_alive(struct server *, uint64_t);
 void	warm_note_exec(struct server *, const struct cgi_script *,
 	    const struct rusage *);
 
+/* body.c: a body without a length, collected first (--buffer-body). */
+struct body {
+	int		 fd;		/* past --stdin-buffer: a file, or -1 */
+	off_t		 wr, rd;	/* written to it, read back from it */
+	long long	 len;		/* bytes in all */
+};
+
+void	body_init(struct body *);
+int	body_add(struct body *, struct evbuffer *, const void *, size_t,
+	    const struct config *, const char **);
+int	body_refill(struct body *, struct evbuffer *, size_t);
+void	body_free(struct body *);
+
 /* conn.c: one FastCGI connection. */
 struct request;
 
@@ -434,6 +447,7 @@ void	conn_stop(struct conn *);
 /* request.c: one request, BEGIN -> PARAMS -> STDIN -> run -> END. */
 enum request_state {
 	R_PARAMS,		/* gathering FCGI_PARAMS */
+	R_BODY,			/* collecting a body without a length */
 	R_WAIT,			/* in the server's queue for a slot */
 	R_RUN,			/* the script runs */
 	R_RESPOND		/* answered by warmcgi itself */
@@ -460,6 +474,7 @@ struct request {
 	int			 fd_in, fd_out, fd_err;
 	struct event		*ev_in, *ev_out, *ev_err;
 	struct evbuffer		*stdin_q;
+	struct body		 body;		/* --buffer-body */
 	struct evbuffer		*chunk;		/* one read from a pipe */
 	struct response		 resp;		/* the script's header block */
 	struct evbuffer		*errline;	/* partial stderr line */
