@@ -1,7 +1,8 @@
 /*
  * CGI semantics (RFC 3875) that do not touch a descriptor: the script's
  * environment built from the FastCGI params, finding the script and its
- * PATH_INFO, argv from a query string, and the reason phrases of the
+ * PATH_INFO, the interpreter a --handler gives it, argv from a query
+ * string, and the reason phrases of the
  * statuses warmcgi answers with itself (the script's own header block is
  * response.c's).  Everything returns a result and a reason; the caller
  * logs.
@@ -265,12 +266,14 @@ cgi_env_set(struct cgi_env *env, const char *name, const char *value)
 /*
  * Find the script: SCRIPT_FILENAME, else DOCUMENT_ROOT + SCRIPT_NAME.  When
  * the whole path does not exist, walk back one component at a time until a
- * regular file is found; what was cut off is the PATH_INFO.  Returns 0, or
- * the HTTP status to answer with and *why.
+ * regular file is found; what was cut off is the PATH_INFO.  A script a
+ * --handler of cfg (which may be NULL) runs need only be readable, else
+ * it must be executable.  Returns 0, or the HTTP status to answer with and
+ * *why.
  */
 int
-cgi_script_find(const struct cgi_env *env, struct cgi_script *sc,
-    const char **why)
+cgi_script_find(const struct config *cfg, const struct cgi_env *env,
+    struct cgi_script *sc, const char **why)
 {
 	const char	*fn, *root, *name;
 	struct stat	 st;
@@ -333,7 +336,12 @@ cgi_script_find(const struct cgi_env *env, struct cgi_script *sc,
 		strlcpy(sc->path_info, full + cut, sizeof(sc->path_info));
 		sc->split = 1;
 	}
-	if ((st.st_mode & 0111) == 0 || access(sc->path, X_OK) == -1) {
+	if ((sc->handler = cgi_handler_find(cfg, sc->path)) != NULL) {
+		if (access(sc->path, R_OK) == -1) {
+			*why = "not readable (for its --handler)";
+			return 403;
+		}
+	} else if ((st.st_mode & 0111) == 0 || access(sc->path, X_OK) == -1) {
 		*why = "not executable";
 		return 403;
 	}
@@ -343,6 +351,73 @@ cgi_script_find(const struct cgi_env *env, struct cgi_script *sc,
 		p[1] = '\0';
 	else
 		*p = '\0';
+	return 0;
+}
+
+/*
+ * The --handler for a script: its file name ends in the extension, with
+ * something before it ("x.php", not ".php"); letters compare exactly.
+ */
+const struct handler *
+cgi_handler_find(const struct config *cfg, const char *path)
+{
+	const char	*base;
+	size_t		 i, blen, elen;
+
+	if (cfg == NULL || cfg->nhandlers == 0)
+		return NULL;
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	blen = strlen(base);
+	for (i = 0; i < cfg->nhandlers; i++) {
+		elen = strlen(cfg->handlers[i].ext);
+		if (blen > elen && strcmp(base + blen - elen,
+		    cfg->handlers[i].ext) == 0)
+			return &cfg->handlers[i];
+	}
+	return NULL;
+}
+
+/*
+ * argv for a script run by its handler: the interpreter, its words, the
+ * script, and nothing after: no RFC 3875 4.4 words ever, since php-cgi
+ * (and perl, python) would read them as options (CVE-2012-1823).
+ */
+char **
+cgi_handler_argv(const struct handler *h, const char *script)
+{
+	char	**av;
+	size_t	  i;
+
+	if ((av = calloc(h->argc + 2, sizeof(*av))) == NULL)
+		return NULL;
+	for (i = 0; i < h->argc; i++)
+		if ((av[i] = strdup(h->argv[i])) == NULL)
+			goto fail;
+	if ((av[i] = strdup(script)) == NULL)
+		goto fail;
+	return av;
+fail:
+	cgi_argv_free(av);
+	return NULL;
+}
+
+/*
+ * What php-cgi needs to run the script it is given: SCRIPT_FILENAME names
+ * the file it opens (it ignores argv under a CGI environment), and
+ * REDIRECT_STATUS tells cgi.force_redirect (on by default) that a server
+ * sent the request, as Apache's Action does.  A REDIRECT_STATUS the server
+ * sent stays (an ErrorDocument's); a client cannot send one (HTTP_*).
+ */
+int
+cgi_handler_env(struct cgi_env *env, const struct cgi_script *sc)
+{
+	if (sc->handler == NULL || !sc->handler->php)
+		return 0;
+	if (cgi_env_set(env, "SCRIPT_FILENAME", sc->path) == -1)
+		return -1;
+	if (cgi_env_get(env, "REDIRECT_STATUS") == NULL &&
+	    cgi_env_set(env, "REDIRECT_STATUS", "200") == -1)
+		return -1;
 	return 0;
 }
 
@@ -537,6 +612,7 @@ cgi_status_reason(int status)
 	case 400:	return "Bad Request";
 	case 403:	return "Forbidden";
 	case 404:	return "Not Found";
+	case 413:	return "Content Too Large";
 	case 500:	return "Internal Server Error";
 	case 502:	return "Bad Gateway";
 	case 503:	return "Service Unavailable";

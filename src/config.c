@@ -53,7 +53,9 @@ enum {
 	OPT_RLIMIT,
 	OPT_NICE,
 	OPT_HOLD_TOTAL,
-	OPT_SPILL_TOTAL
+	OPT_SPILL_TOTAL,
+	OPT_HANDLER,
+	OPT_BUFFER_BODY
 };
 
 static const struct option config_longopts[] = {
@@ -101,6 +103,8 @@ static const struct option config_longopts[] = {
 	{ "nice",		required_argument, NULL, OPT_NICE },
 	{ "hold-memory-total",	required_argument, NULL, OPT_HOLD_TOTAL },
 	{ "spill-total",	required_argument, NULL, OPT_SPILL_TOTAL },
+	{ "handler",		required_argument, NULL, OPT_HANDLER },
+	{ "buffer-body",	required_argument, NULL, OPT_BUFFER_BODY },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -118,6 +122,8 @@ static int	config_allow_from(struct config *, const char *, const char *);
 const char *const config_rlimit_names[RL_N] = {
 	"cpu", "as", "nofile", "nproc", "core"
 };
+static int	config_handler(struct config *, const char *);
+static void	config_handler_free(struct handler *);
 
 void
 config_init(struct config *cfg)
@@ -156,6 +162,9 @@ config_free(struct config *cfg)
 	free(cfg->no_warm);
 	free(cfg->perl);
 	free(cfg->python);
+	for (i = 0; i < cfg->nhandlers; i++)
+		config_handler_free(&cfg->handlers[i]);
+	free(cfg->handlers);
 	if (cfg->roots_resolved)
 		for (i = 0; i < cfg->nroots; i++)
 			free(cfg->roots[i]);
@@ -230,7 +239,14 @@ config_usage(int to_stderr)
 "      --hold-memory-total BYTES  output held in memory, all connections\n"
 "                           together; past it, on disk (%d)\n"
 "      --spill-total BYTES  held output on disk, all together; past it\n"
-"                           new requests get 503 (%lld)\n",
+"                           new requests get 503 (%lld)\n"
+"      --handler .EXT=INTERPRETER [ARGS]\n"
+"                           run scripts named *.EXT as INTERPRETER ARGS\n"
+"                           SCRIPT, executable or not (repeatable; ARGS\n"
+"                           split on blanks, no quoting)\n"
+"      --buffer-body BYTES  collect a body sent without CONTENT_LENGTH, up\n"
+"                           to BYTES (then 413), and set CONTENT_LENGTH\n"
+"                           before the script starts (0: stream it)\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -542,6 +558,16 @@ config_parse(struct config *cfg, int argc, char **argv)
 				return CONFIG_ERROR;
 			cfg->spill_total = n;
 			break;
+		case OPT_HANDLER:
+			if (config_handler(cfg, optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_BUFFER_BODY:
+			if (config_number("--buffer-body", optarg, 0,
+			    1LL << 50, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->buffer_body = n;
+			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");
 			return CONFIG_ERROR;
@@ -798,4 +824,78 @@ config_env(struct config *cfg)
 	if (s == NULL || s[strspn(s, " \t,")] == '\0')
 		return 0;
 	return config_allow_from(cfg, "FCGI_WEB_SERVER_ADDRS", s);
+}
+
+/*
+ * --handler .EXT=INTERPRETER [ARGS]: ARGS are split on blanks, without
+ * quoting (the shell's quotes keep the whole value one word); a word with
+ * a blank in it needs a wrapper script.  The interpreter's base name
+ * starting with php-cgi marks it as PHP's CGI binary (cgi.c).
+ */
+static int
+config_handler(struct config *cfg, const char *arg)
+{
+	struct handler	 h, *nh;
+	const char	*eq, *p, *base;
+	size_t		 i, len;
+
+	memset(&h, 0, sizeof(h));
+	if ((eq = strchr(arg, '=')) == NULL || eq - arg < 2 || arg[0] != '.' ||
+	    memchr(arg, '/', (size_t)(eq - arg)) != NULL ||
+	    memchr(arg + 1, '.', (size_t)(eq - arg - 1)) != NULL) {
+		fprintf(stderr, "warmcgi: --handler: \"%s\" is not "
+		    ".EXT=INTERPRETER (EXT: one extension, such as .php)\n",
+		    arg);
+		return -1;
+	}
+	for (i = 0; i < cfg->nhandlers; i++)
+		if (strlen(cfg->handlers[i].ext) == (size_t)(eq - arg) &&
+		    strncmp(cfg->handlers[i].ext, arg, (size_t)(eq - arg)) == 0) {
+			fprintf(stderr, "warmcgi: --handler: %s given twice\n",
+			    cfg->handlers[i].ext);
+			return -1;
+		}
+	if ((h.ext = strndup(arg, (size_t)(eq - arg))) == NULL ||
+	    (h.argv = calloc(HANDLER_ARGS_MAX + 2, sizeof(*h.argv))) == NULL)
+		goto nomem;
+	for (p = eq + 1; *(p += strspn(p, " \t")) != '\0'; p += len) {
+		len = strcspn(p, " \t");
+		if (h.argc == HANDLER_ARGS_MAX + 1) {
+			fprintf(stderr, "warmcgi: --handler: %s: more than %d "
+			    "arguments\n", h.ext, HANDLER_ARGS_MAX);
+			goto fail;
+		}
+		if ((h.argv[h.argc++] = strndup(p, len)) == NULL)
+			goto nomem;
+	}
+	if (h.argc == 0 || h.argv[0][0] != '/') {
+		fprintf(stderr, "warmcgi: --handler: %s: the interpreter is "
+		    "not an absolute path\n", h.ext);
+		goto fail;
+	}
+	base = strrchr(h.argv[0], '/') + 1;
+	h.php = strncmp(base, "php-cgi", 7) == 0;
+	if ((nh = reallocarray(cfg->handlers, cfg->nhandlers + 1,
+	    sizeof(*nh))) == NULL)
+		goto nomem;
+	cfg->handlers = nh;
+	cfg->handlers[cfg->nhandlers++] = h;
+	return 0;
+nomem:
+	perror("warmcgi");
+fail:
+	config_handler_free(&h);
+	return -1;
+}
+
+static void
+config_handler_free(struct handler *h)
+{
+	size_t	 i;
+
+	for (i = 0; h->argv != NULL && i < h->argc; i++)
+		free(h->argv[i]);
+	free(h->argv);
+	free(h->ext);
+	memset(h, 0, sizeof(*h));
 }

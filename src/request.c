@@ -28,6 +28,9 @@
 
 static int	 request_params_end(struct request *, const char **);
 static void	 request_prepare(struct request *);
+static int	 request_body_wanted(struct request *);
+static void	 request_body_end(struct request *);
+static void	 request_enqueue(struct request *);
 static void	 request_dispatch_cb(evutil_socket_t, short, void *);
 static void	 request_start(struct request *);
 static void	 request_respond(struct request *, int);
@@ -76,6 +79,7 @@ request_new(struct conn *c, uint16_t id, uint8_t flags)
 	r->flags = flags;
 	r->state = R_PARAMS;
 	r->fd_in = r->fd_out = r->fd_err = -1;
+	body_init(&r->body);
 	if ((r->params = evbuffer_new()) == NULL ||
 	    (r->stdin_q = evbuffer_new()) == NULL ||
 	    (r->chunk = evbuffer_new()) == NULL ||
@@ -152,7 +156,8 @@ request_prepare(struct request *r)
 	size_t		 sl, pl;
 	int		 status;
 
-	if ((status = cgi_script_find(&r->env, &r->script, &why)) != 0) {
+	if ((status = cgi_script_find(srv->cfg, &r->env, &r->script,
+	    &why)) != 0) {
 		log_warnx("%s: %s (%d)", request_name(r), why, status);
 		request_respond(r, status);
 		return;
@@ -188,13 +193,78 @@ request_prepare(struct request *r)
 		    r->script.path) == -1)
 			status = 500;
 	}
-	if (status != 0 || (r->argv = cgi_argv_build(r->script.path,
-	    cgi_env_get(&r->env, "QUERY_STRING"),
-	    srv->cfg->isindex_argv)) == NULL) {
+	if (status == 0 && cgi_handler_env(&r->env, &r->script) == -1)
+		status = 500;
+	if (status == 0)
+		r->argv = r->script.handler != NULL ?
+		    cgi_handler_argv(r->script.handler, r->script.path) :
+		    cgi_argv_build(r->script.path, cgi_env_get(&r->env,
+		    "QUERY_STRING"), srv->cfg->isindex_argv);
+	if (status != 0 || r->argv == NULL) {
 		log_warnx("%s: out of memory (500)", r->script.path);
 		request_respond(r, 500);
 		return;
 	}
+	if (request_body_wanted(r)) {
+		if (!r->stdin_done) {
+			r->state = R_BODY;
+			return;
+		}
+		request_body_end(r);
+		return;
+	}
+	request_enqueue(r);
+}
+
+/*
+ * --buffer-body: a body that comes without CONTENT_LENGTH (absent or
+ * empty, as nginx sends it) is collected whole first, before the request
+ * takes a slot or a place in the queue: a slow upload holds neither.
+ * What came before the params' end is its start.
+ */
+static int
+request_body_wanted(struct request *r)
+{
+	const char	*cl = cgi_env_get(&r->env, "CONTENT_LENGTH");
+
+	if (r->srv->cfg->buffer_body == 0 || (cl != NULL && *cl != '\0'))
+		return 0;
+	r->body.len = (long long)evbuffer_get_length(r->stdin_q);
+	return 1;
+}
+
+/* The body has ended: CONTENT_LENGTH says how long it was; run it. */
+static void
+request_body_end(struct request *r)
+{
+	char	 len[32];
+
+	if (r->body.len > r->srv->cfg->buffer_body) {
+		log_warnx("%s: body without CONTENT_LENGTH larger than "
+		    "--buffer-body (413)", r->script.path);
+		request_respond(r, 413);
+		return;
+	}
+	snprintf(len, sizeof(len), "%lld", r->body.len);
+	if ((r->body.len > 0 && cgi_env_set(&r->env, "CONTENT_LENGTH",
+	    len) == -1) || body_refill(&r->body, r->stdin_q, READ_CHUNK) ==
+	    -1) {
+		log_warn("%s: collected body (500)", r->script.path);
+		request_respond(r, 500);
+		return;
+	}
+	if (r->body.len > 0)
+		log_debug("%s: body of %lld bytes collected%s", r->script.path,
+		    r->body.len, r->body.fd != -1 ? " in a file" : "");
+	request_enqueue(r);
+}
+
+/* Run the request now, queue it for a slot, or refuse it with 503. */
+static void
+request_enqueue(struct request *r)
+{
+	struct server	*srv = r->srv;
+
 	if (conn_hold_refuse(srv)) {
 		log_warnx("%s: %lld bytes of output held on disk, "
 		    "--spill-total reached (503)", r->script.path,
@@ -263,7 +333,8 @@ request_start(struct request *r)
 	request_limits_start(r);
 	if (!r->warm_tried && request_run_warm(r) == 0)
 		return;
-	a.path = r->script.path;
+	/* A --handler's interpreter runs the script, named last in argv. */
+	a.path = r->argv[0];
 	a.argv = r->argv;
 	a.envp = r->env.vars;
 	a.cwd = r->script.dir;
@@ -299,7 +370,9 @@ request_run_warm(struct request *r)
 	struct timeval		 tv = { WARM_PID_TIMEOUT, 0 };
 
 	memset(&wc, 0, sizeof(wc));
-	if (warm_launch(r->srv, &r->script, r->argv, r->env.vars, &wc) == -1)
+	/* The script's own argv: what follows a handler's words. */
+	if (warm_launch(r->srv, &r->script, r->argv + (r->script.handler !=
+	    NULL ? r->script.handler->argc : 0), r->env.vars, &wc) == -1)
 		return -1;
 	if ((r->fd_in = fcntl(wc.fd_data, F_DUPFD_CLOEXEC, 3)) == -1 ||
 	    (r->ev_warm = evtimer_new(r->srv->base, request_warm_timeout_cb,
@@ -524,8 +597,17 @@ int
 request_stdin(struct request *r, const uint8_t *p, size_t len,
     const char **why)
 {
+	const char	*bwhy;
+	int		 status;
+
 	if (r->stdin_done)
 		return 0;
+	if (len == 0 && r->state == R_BODY) {
+		r->stdin_done = 1;
+		conn_hold(r->conn, 0);
+		request_body_end(r);	/* may end r: return at once */
+		return 0;
+	}
 	if (len == 0) {
 		r->stdin_done = 1;
 		if (r->fd_in != -1 && evbuffer_get_length(r->stdin_q) == 0)
@@ -537,6 +619,14 @@ request_stdin(struct request *r, const uint8_t *p, size_t len,
 	r->srv->stats.bytes_in += len;
 	if (r->stdin_discard)
 		return 0;
+	if (r->state == R_BODY) {
+		if ((status = body_add(&r->body, r->stdin_q, p, len,
+		    r->srv->cfg, &bwhy)) != 0) {
+			log_warnx("%s: %s (%d)", r->script.path, bwhy, status);
+			request_respond(r, status);	/* ends at the body's end */
+		}
+		return 0;
+	}
 	/*
 	 * The body may start before the params end (spec 3.3 lets streams
 	 * interleave).  Pausing then would never end, the params' end being
@@ -579,6 +669,7 @@ static void
 request_stdin_discard(struct request *r)
 {
 	r->stdin_discard = 1;
+	body_free(&r->body);
 	evbuffer_drain(r->stdin_q, evbuffer_get_length(r->stdin_q));
 	request_stdin_close(r);
 	conn_read_pause(r->conn, 0);
@@ -609,6 +700,13 @@ request_stdin_cb(evutil_socket_t fd, short ev, void *arg)
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		log_debug("%s: stdin closed early: %s", r->script.path,
 		    strerror(errno));
+		request_stdin_discard(r);
+		return;
+	}
+	/* A collected body's next part, from its file. */
+	if (body_refill(&r->body, r->stdin_q, READ_CHUNK) == -1) {
+		log_warn("%s: reading the collected body; its stdin ends",
+		    r->script.path);
 		request_stdin_discard(r);
 		return;
 	}
@@ -900,7 +998,7 @@ request_check_end(struct request *r)
 	uint8_t	 rec[FCGI_END_RECORD_LEN];
 
 	if (r->ended || !r->stdin_done || r->state == R_PARAMS ||
-	    r->state == R_WAIT)
+	    r->state == R_BODY || r->state == R_WAIT)
 		return;
 	if (r->fd_out != -1 || r->fd_err != -1 || r->warm_pending)
 		return;
@@ -961,6 +1059,7 @@ request_free(struct request *r)
 		evbuffer_free(r->params);
 	if (r->stdin_q != NULL)
 		evbuffer_free(r->stdin_q);
+	body_free(&r->body);
 	if (r->chunk != NULL)
 		evbuffer_free(r->chunk);
 	response_free(&r->resp);

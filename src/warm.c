@@ -116,6 +116,8 @@ static int	warm_helpers_find(const struct config *, char *, size_t);
 static int	warm_helpers_ok(const char *);
 static void	warm_sweep(const char *);
 static void	warm_sweep_one(const char *, int, const char *);
+static enum warm_lang warm_interp_find(const struct config *, const char *,
+		    const struct handler *, const char *, struct warm_interp *);
 static int	warm_shebang_read(const char *, struct warm_interp *);
 static void	warm_interp_resolve(const struct config *, const char *,
 		    const char *, struct warm_interp *);
@@ -404,15 +406,33 @@ warm_free(struct server *srv)
 /*
  * Whether a script is kept warm, and by which interpreter: exactly the
  * one (and the one argument) execve(2) would run it with, #!/usr/bin/env
- * NAME looked up in PATH, the PATH the script gets.  in->why says why not.
+ * NAME looked up in PATH, the PATH the script gets; or, for a script of
+ * a --handler's extension, that interpreter and its words, #! or not.
+ * in->why says why not.
  */
 enum warm_lang
 warm_eligible(const struct config *cfg, const char *script,
     const char *pathvar, struct warm_interp *in)
 {
+	return warm_interp_find(cfg, script, cgi_handler_find(cfg, script),
+	    pathvar, in);
+}
+
+/* warm_eligible() with the handler request.c found, or NULL. */
+static enum warm_lang
+warm_interp_find(const struct config *cfg, const char *script,
+    const struct handler *h, const char *pathvar, struct warm_interp *in)
+{
 	memset(in, 0, sizeof(*in));
 	in->lang = LANG_NONE;
-	if (warm_shebang_read(script, in) == -1)
+	if (h != NULL) {
+		in->handler = h;
+		if (strlcpy(in->shebang, h->argv[0], sizeof(in->shebang)) >=
+		    sizeof(in->shebang)) {
+			in->why = "its --handler's path is too long";
+			return LANG_NONE;
+		}
+	} else if (warm_shebang_read(script, in) == -1)
 		return LANG_NONE;
 	warm_interp_resolve(cfg, script, pathvar, in);
 	return in->lang;
@@ -477,6 +497,7 @@ warm_interp_resolve(const struct config *cfg, const char *script,
     const char *pathvar, struct warm_interp *in)
 {
 	char		 real[PATH_MAX];
+	size_t		 i;
 
 	in->lang = LANG_NONE;
 	in->path[0] = '\0';
@@ -487,6 +508,10 @@ warm_interp_resolve(const struct config *cfg, const char *script,
 	}
 	if (realpath(in->shebang, real) == NULL) {
 		in->why = "its #! interpreter is not there";
+		return;
+	}
+	if (in->handler != NULL && strcmp(strrchr(real, '/') + 1, "env") == 0) {
+		in->why = "its --handler runs env(1)";
 		return;
 	}
 	if (strcmp(strrchr(real, '/') + 1, "env") == 0) {
@@ -512,6 +537,12 @@ warm_interp_resolve(const struct config *cfg, const char *script,
 		in->lang = LANG_NONE;
 		return;
 	}
+	for (i = 1; in->handler != NULL && i < in->handler->argc; i++)
+		if (!warm_flags_ok(in->lang, in->handler->argv[i])) {
+			in->why = "its --handler has more than plain flags";
+			in->lang = LANG_NONE;
+			return;
+		}
 	if (in->lang == LANG_PERL ? !warm_allowed(cfg->perl, cfg->nperl,
 	    in->path) : !warm_allowed(cfg->python, cfg->npython, in->path)) {
 		in->why = in->lang == LANG_PERL ? "--perl does not name its "
@@ -689,7 +720,8 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 		}
 	}
 	if (z == NULL) {
-		(void)warm_eligible(srv->cfg, sc->path, pathvar, &in);
+		(void)warm_interp_find(srv->cfg, sc->path, sc->handler,
+		    pathvar, &in);
 		if ((z = zygote_new(w, sc, &in)) == NULL)
 			return -1;
 		/* What the old version cost is the best guess for the new. */
@@ -870,7 +902,8 @@ zygote_alloc(struct warm *w, const char *path, const struct warm_interp *in,
 
 /*
  * Start the interpreter the script's #! line names, as execve would run it
- * (its path as written, its one argument); READY on its fd 1 makes it
+ * (its path as written, its one argument), or its --handler with the
+ * handler's words; READY on its fd 1 makes it
  * usable.
  */
 static int
@@ -881,7 +914,7 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	const struct warm_interp *in = &z->interp;
 	struct sockaddr_un	 sun;
 	struct spawn_args	 a;
-	char			*argv[8];
+	char			*argv[8 + HANDLER_ARGS_MAX];
 	char			 inc[PATH_MAX], helper[PATH_MAX];
 	char			 pathenv[] = "PATH=" DEFAULT_PATH;
 	char			 gwenv[] = "GATEWAY_INTERFACE=CGI/1.1";
@@ -903,6 +936,8 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	argv[n++] = (char *)in->path;
 	if (in->arg[0] != '\0' && !in->env)
 		argv[n++] = (char *)in->arg;
+	for (i = 1; in->handler != NULL && i < in->handler->argc; i++)
+		argv[n++] = in->handler->argv[i];
 	if (in->lang == LANG_PERL) {
 		snprintf(inc, sizeof(inc), "-I%s/perl", w->helpers);
 		snprintf(helper, sizeof(helper), "%s/perl/WarmCGI/Zygote.pm",
@@ -1003,8 +1038,9 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	event_add(z->ev_log, NULL);
 	z->state = Z_LOADING;
 	z->started = time(NULL);
-	log_debug("warm: %s: zygote interpreter %s%s%s", z->path, in->path,
-	    argv[1] == in->arg ? " " : "", argv[1] == in->arg ? in->arg : "");
+	log_debug("warm: %s: zygote interpreter %s%s%s%s", z->path, in->path,
+	    argv[1] == in->arg ? " " : "", argv[1] == in->arg ? in->arg : "",
+	    in->handler != NULL ? " (its --handler)" : "");
 	log_debug("warm: %s: zygote pid %d loading", z->path, (int)z->pid);
 	return 0;
 }

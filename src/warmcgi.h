@@ -67,6 +67,7 @@ struct sockaddr;
 #define REAP_WAIT_SEC		2		/* after the final SIGKILL */
 #define WARM_PID_TIMEOUT	5		/* s for a zygote to fork */
 #define EXIT_WAIT_MS		1000		/* exit awaited after EOF */
+#define HANDLER_ARGS_MAX	16		/* words after a handler's path */
 
 /*
  * The descriptor budget (listen.c): what one connection, one running
@@ -156,6 +157,20 @@ struct config {
 	int		  nice;
 	size_t		  hold_total;	/* --hold-memory-total */
 	long long	  spill_total;	/* --spill-total */
+	struct handler	 *handlers;	/* --handler */
+	size_t		  nhandlers;
+	long long	  buffer_body;	/* --buffer-body: bytes; 0: stream */
+};
+
+/*
+ * --handler .EXT=INTERPRETER [ARGS]: a script whose name ends in EXT runs
+ * as "INTERPRETER ARGS script", executable or not.
+ */
+struct handler {
+	char		 *ext;		/* ".php", its dot included */
+	char		**argv;		/* the interpreter, then its words */
+	size_t		  argc;
+	int		  php;		/* php-cgi: REDIRECT_STATUS, no words */
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -309,6 +324,7 @@ struct cgi_script {
 	char		 path_info[4096]; /* split off by the walk */
 	int		 split;		/* path_info was split off */
 	struct stat	 st;		/* identity, for the warm pools */
+	const struct handler *handler;	/* --handler that runs it, or NULL */
 };
 
 int		 cgi_env_build(struct cgi_env *, const uint8_t *, size_t,
@@ -316,8 +332,11 @@ int		 cgi_env_build(struct cgi_env *, const uint8_t *, size_t,
 void		 cgi_env_free(struct cgi_env *);
 const char	*cgi_env_get(const struct cgi_env *, const char *);
 int		 cgi_env_set(struct cgi_env *, const char *, const char *);
-int		 cgi_script_find(const struct cgi_env *, struct cgi_script *,
-		    const char **);
+int		 cgi_script_find(const struct config *, const struct cgi_env *,
+		    struct cgi_script *, const char **);
+const struct handler *cgi_handler_find(const struct config *, const char *);
+char		**cgi_handler_argv(const struct handler *, const char *);
+int		 cgi_handler_env(struct cgi_env *, const struct cgi_script *);
 int		 cgi_script_allowed(const struct config *, const char *);
 int		 cgi_script_confine(const struct config *, struct cgi_script *,
 		    uid_t, const char **);
@@ -401,11 +420,15 @@ struct warm_conn {
 enum warm_lang { LANG_NONE, LANG_PERL, LANG_PYTHON };
 #define WARM_SHEBANG_MAX	256	/* bytes of a #! line the kernel reads */
 
-/* What execve(2) runs for a script: its #! line, as the kernel reads it. */
+/*
+ * What execve(2) runs for a script: its #! line, as the kernel reads it,
+ * or the --handler for its extension.
+ */
 struct warm_interp {
 	char		 shebang[WARM_SHEBANG_MAX]; /* the interpreter named */
 	char		 arg[WARM_SHEBANG_MAX];	/* its one argument, or "" */
 	int		 env;		/* shebang is env(1): arg is a name */
+	const struct handler *handler;	/* shebang and words are its instead */
 	char		 path[4096];	/* what runs: shebang, or env's pick */
 	enum warm_lang	 lang;		/* LANG_NONE: not kept warm */
 	const char	*why;		/* ... and why not */
@@ -423,6 +446,19 @@ void	warm_report_failure(struct server *, const char *, uint64_t,
 int	warm_gen_alive(struct server *, uint64_t);
 void	warm_note_exec(struct server *, const struct cgi_script *,
 	    const struct rusage *);
+
+/* body.c: a body without a length, collected first (--buffer-body). */
+struct body {
+	int		 fd;		/* past --stdin-buffer: a file, or -1 */
+	off_t		 wr, rd;	/* written to it, read back from it */
+	long long	 len;		/* bytes in all */
+};
+
+void	body_init(struct body *);
+int	body_add(struct body *, struct evbuffer *, const void *, size_t,
+	    const struct config *, const char **);
+int	body_refill(struct body *, struct evbuffer *, size_t);
+void	body_free(struct body *);
 
 /* conn.c: one FastCGI connection. */
 struct request;
@@ -471,6 +507,7 @@ void	conn_stop(struct conn *);
 /* request.c: one request, BEGIN -> PARAMS -> STDIN -> run -> END. */
 enum request_state {
 	R_PARAMS,		/* gathering FCGI_PARAMS */
+	R_BODY,			/* collecting a body without a length */
 	R_WAIT,			/* in the server's queue for a slot */
 	R_RUN,			/* the script runs */
 	R_RESPOND		/* answered by warmcgi itself */
@@ -497,6 +534,7 @@ struct request {
 	int			 fd_in, fd_out, fd_err;
 	struct event		*ev_in, *ev_out, *ev_err;
 	struct evbuffer		*stdin_q;
+	struct body		 body;		/* --buffer-body */
 	struct evbuffer		*chunk;		/* one read from a pipe */
 	struct response		 resp;		/* the script's header block */
 	struct evbuffer		*errline;	/* partial stderr line */

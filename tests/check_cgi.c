@@ -561,7 +561,7 @@ find(struct cgi_script *sc, const char *filename, const char *root,
 		ck_assert_int_eq(cgi_env_set(&env, "DOCUMENT_ROOT", root), 0);
 	if (name != NULL)
 		ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_NAME", name), 0);
-	rc = cgi_script_find(&env, sc, &why);
+	rc = cgi_script_find(NULL, &env, sc, &why);
 	if (rc != 0)
 		ck_assert_ptr_nonnull(why);
 	cgi_env_free(&env);
@@ -664,6 +664,128 @@ START_TEST(test_find_not_executable)
 	ck_assert_int_eq(find(&sc, NULL, tree, "/cgi-bin/data.txt"), 403);
 	tree_path(p, sizeof(p), "/cgi-bin/data.txt/extra");
 	ck_assert_int_eq(find(&sc, p, NULL, NULL), 403);
+}
+END_TEST
+
+/* A --handler's script need not be executable, only readable. */
+START_TEST(test_find_handler)
+{
+	struct config		 cfg;
+	struct cgi_env		 env;
+	struct cgi_script	 sc;
+	char			*pl[] = { "/usr/bin/perl", NULL };
+	struct handler		 h = { ".txt", pl, 1, 0 };
+	const char		*why = NULL;
+	char			 p[PATH_MAX];
+
+	config_init(&cfg);
+	cfg.handlers = &h;
+	cfg.nhandlers = 1;
+	memset(&env, 0, sizeof(env));
+	tree_path(p, sizeof(p), "/cgi-bin/data.txt/extra");
+	ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_FILENAME", p), 0);
+	ck_assert_int_eq(cgi_script_find(&cfg, &env, &sc, &why), 0);
+	ck_assert_ptr_eq(sc.handler, &h);
+	ck_assert_str_eq(sc.path_info, "/extra");
+	/* Executable or not, a handler's extension runs through it. */
+	tree_path(p, sizeof(p), "/cgi-bin/hello.cgi");
+	ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_FILENAME", p), 0);
+	ck_assert_int_eq(cgi_script_find(&cfg, &env, &sc, &why), 0);
+	ck_assert_ptr_null(sc.handler);
+	h.ext = ".cgi";
+	ck_assert_int_eq(cgi_script_find(&cfg, &env, &sc, &why), 0);
+	ck_assert_ptr_eq(sc.handler, &h);
+	/* Not readable: 403 (root reads anything). */
+	if (geteuid() != 0) {
+		tree_path(p, sizeof(p), "/cgi-bin/hello.cgi");
+		ck_assert_int_eq(chmod(p, 0311), 0);
+		ck_assert_int_eq(cgi_script_find(&cfg, &env, &sc, &why), 403);
+		ck_assert_int_eq(chmod(p, 0755), 0);
+	}
+	cgi_env_free(&env);
+}
+END_TEST
+
+START_TEST(test_handler_find)
+{
+	struct config	 cfg;
+	char		*pl[] = { "/usr/bin/perl", NULL };
+	char		*php[] = { "/usr/bin/php-cgi", NULL };
+	struct handler	 h[2] = { { ".pl", pl, 1, 0 }, { ".php", php, 1, 1 } };
+
+	config_init(&cfg);
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x/a.pl"));
+	ck_assert_ptr_null(cgi_handler_find(NULL, "/x/a.pl"));
+	cfg.handlers = h;
+	cfg.nhandlers = 2;
+	ck_assert_ptr_eq(cgi_handler_find(&cfg, "/x/a.pl"), &h[0]);
+	ck_assert_ptr_eq(cgi_handler_find(&cfg, "/x/a.b.php"), &h[1]);
+	ck_assert_ptr_eq(cgi_handler_find(&cfg, "a.php"), &h[1]);
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x/.pl"));
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x/a.PL"));
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x/a.pl/"));
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x.pl/a"));
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x/a.phps"));
+	ck_assert_ptr_null(cgi_handler_find(&cfg, "/x/apl"));
+}
+END_TEST
+
+/* The interpreter, its words, the script: never a query's words. */
+START_TEST(test_handler_argv)
+{
+	char		*php[] = { "/usr/bin/php-cgi", "-d", "x=1", NULL };
+	struct handler	 h = { ".php", php, 3, 1 };
+	char		**av;
+
+	av = cgi_handler_argv(&h, "/srv/a.php");
+	ck_assert_ptr_nonnull(av);
+	ck_assert_str_eq(av[0], "/usr/bin/php-cgi");
+	ck_assert_str_eq(av[1], "-d");
+	ck_assert_str_eq(av[2], "x=1");
+	ck_assert_str_eq(av[3], "/srv/a.php");
+	ck_assert_ptr_null(av[4]);
+	cgi_argv_free(av);
+	h.argc = 1;
+	av = cgi_handler_argv(&h, "/srv/a.php");
+	ck_assert_str_eq(av[0], "/usr/bin/php-cgi");
+	ck_assert_str_eq(av[1], "/srv/a.php");
+	ck_assert_ptr_null(av[2]);
+	cgi_argv_free(av);
+}
+END_TEST
+
+/* php-cgi gets REDIRECT_STATUS and SCRIPT_FILENAME; others nothing. */
+START_TEST(test_handler_env)
+{
+	char			*php[] = { "/usr/bin/php-cgi", NULL };
+	char			*pl[] = { "/usr/bin/perl", NULL };
+	struct handler		 hphp = { ".php", php, 1, 1 };
+	struct handler		 hpl = { ".pl", pl, 1, 0 };
+	struct cgi_env		 env;
+	struct cgi_script	 sc;
+
+	memset(&env, 0, sizeof(env));
+	memset(&sc, 0, sizeof(sc));
+	strlcpy(sc.path, "/srv/a.php", sizeof(sc.path));
+	ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_NAME", "/a.php"), 0);
+	ck_assert_int_eq(cgi_handler_env(&env, &sc), 0);
+	ck_assert_uint_eq(env.n, 1);
+	sc.handler = &hpl;
+	ck_assert_int_eq(cgi_handler_env(&env, &sc), 0);
+	ck_assert_uint_eq(env.n, 1);
+	sc.handler = &hphp;
+	ck_assert_int_eq(cgi_handler_env(&env, &sc), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "SCRIPT_FILENAME"), "/srv/a.php");
+	ck_assert_str_eq(cgi_env_get(&env, "REDIRECT_STATUS"), "200");
+	ck_assert_uint_eq(env.n, 3);
+	/* A server's own REDIRECT_STATUS stays; the path is the script's. */
+	ck_assert_int_eq(cgi_env_set(&env, "REDIRECT_STATUS", "404"), 0);
+	ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_FILENAME", "/srv/a.php/x"),
+	    0);
+	ck_assert_int_eq(cgi_handler_env(&env, &sc), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "REDIRECT_STATUS"), "404");
+	ck_assert_str_eq(cgi_env_get(&env, "SCRIPT_FILENAME"), "/srv/a.php");
+	cgi_env_free(&env);
 }
 END_TEST
 
@@ -1102,6 +1224,7 @@ cgi_suite(void)
 	tcase_add_test(tc, test_find_directory);
 	tcase_add_test(tc, test_find_not_executable);
 	tcase_add_test(tc, test_find_relative);
+	tcase_add_test(tc, test_find_handler);
 	tcase_add_test(tc, test_find_path_info);
 	tcase_add_test(tc, test_script_allowed);
 	suite_add_tcase(s, tc);
@@ -1120,6 +1243,9 @@ cgi_suite(void)
 	tcase_add_test(tc, test_argv_max);
 	tcase_add_test(tc, test_argv_isindex_off);
 	tcase_add_test(tc, test_argv_dash);
+	tcase_add_test(tc, test_handler_find);
+	tcase_add_test(tc, test_handler_argv);
+	tcase_add_test(tc, test_handler_env);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("status");

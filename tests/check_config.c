@@ -614,6 +614,64 @@ START_TEST(test_web_server_addrs)
 }
 END_TEST
 
+START_TEST(test_handlers)
+{
+	struct config	 cfg;
+
+	config_init(&cfg);
+	ck_assert_uint_eq(cfg.nhandlers, 0);
+	ck_assert_int_eq(cfg.buffer_body, 0);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--handler", ".pl=/usr/bin/perl",
+	    "--handler", ".php= /usr/bin/php-cgi8.2  -d\tmemory_limit=256M ",
+	    "--handler", ".py=/usr/bin/python3 -u", "--buffer-body", "1048576"),
+	    CONFIG_OK);
+	ck_assert_uint_eq(cfg.nhandlers, 3);
+	ck_assert_str_eq(cfg.handlers[0].ext, ".pl");
+	ck_assert_uint_eq(cfg.handlers[0].argc, 1);
+	ck_assert_str_eq(cfg.handlers[0].argv[0], "/usr/bin/perl");
+	ck_assert_ptr_null(cfg.handlers[0].argv[1]);
+	ck_assert_int_eq(cfg.handlers[0].php, 0);
+	/* Blanks split the words; none is kept at either end. */
+	ck_assert_str_eq(cfg.handlers[1].ext, ".php");
+	ck_assert_uint_eq(cfg.handlers[1].argc, 3);
+	ck_assert_str_eq(cfg.handlers[1].argv[0], "/usr/bin/php-cgi8.2");
+	ck_assert_str_eq(cfg.handlers[1].argv[1], "-d");
+	ck_assert_str_eq(cfg.handlers[1].argv[2], "memory_limit=256M");
+	ck_assert_ptr_null(cfg.handlers[1].argv[3]);
+	ck_assert_int_eq(cfg.handlers[1].php, 1);
+	ck_assert_str_eq(cfg.handlers[2].argv[1], "-u");
+	ck_assert_int_eq(cfg.handlers[2].php, 0);
+	ck_assert_int_eq(cfg.buffer_body, 1048576);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--handler", ".x=/opt/php-cgi"),
+	    CONFIG_OK);
+	ck_assert_int_eq(cfg.handlers[0].php, 1);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--handler", ".x=/opt/bin/php"),
+	    CONFIG_OK);
+	ck_assert_int_eq(cfg.handlers[0].php, 0);
+	config_free(&cfg);
+	BAD("--handler", "php=/usr/bin/php-cgi");	/* no dot */
+	BAD("--handler", ".=/usr/bin/perl");		/* no extension */
+	BAD("--handler", ".pl");			/* no interpreter */
+	BAD("--handler", ".pl=");
+	BAD("--handler", ".pl=   ");
+	BAD("--handler", ".pl=perl");			/* relative */
+	BAD("--handler", ".tar.gz=/bin/tar");		/* two extensions */
+	BAD("--handler", "./pl=/usr/bin/perl");
+	BAD("--handler", ".pl=/usr/bin/perl", "--handler", ".pl=/bin/sh");
+	BAD("--handler", ".pl=/usr/bin/perl 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
+	    "15 16 17");
+	ck_assert_int_eq(PARSE(&cfg, "--handler", ".pl=/usr/bin/perl 1 2 3 4 "
+	    "5 6 7 8 9 10 11 12 13 14 15 16"), CONFIG_OK);
+	ck_assert_uint_eq(cfg.handlers[0].argc, HANDLER_ARGS_MAX + 1);
+	config_free(&cfg);
+	BAD("--buffer-body", "-1");
+	BAD("--buffer-body", "1k");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -644,6 +702,7 @@ config_suite(void)
 	tcase_add_test(tc, test_limit_options);
 	tcase_add_test(tc, test_allow_from);
 	tcase_add_test(tc, test_web_server_addrs);
+	tcase_add_test(tc, test_handlers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -234,6 +234,52 @@ START_TEST(test_not_eligible)
 }
 END_TEST
 
+/*
+ * A --handler gives the interpreter and its words, whatever the #! line
+ * says or lacks; only Perl and Python with plain flags are kept warm.
+ */
+START_TEST(test_eligible_handler)
+{
+	struct config	 cfg;
+	char		*pl[] = { "/usr/bin/perl", "-w", NULL };
+	char		*plx[] = { "/usr/bin/perl", "other.pl", NULL };
+	char		*py[] = { "/usr/bin/python3", "-u", NULL };
+	char		*sh[] = { "/bin/sh", NULL };
+	char		*env[] = { "/usr/bin/env", "perl", NULL };
+	struct handler	 h[] = { { ".pl", pl, 2, 0 }, { ".py", py, 2, 0 },
+			    { ".sh", sh, 1, 0 }, { ".e", env, 2, 0 },
+			    { ".x", plx, 2, 0 } };
+
+	config_init(&cfg);
+	cfg.handlers = h;
+	cfg.nhandlers = 5;
+	ck_assert_int_eq(warm_eligible(&cfg, script("a.pl", "print 1;\n"),
+	    DEFAULT_PATH, &in), LANG_PERL);
+	ck_assert_str_eq(in.path, "/usr/bin/perl");
+	ck_assert_ptr_eq(in.handler, &h[0]);
+	ck_assert_int_eq(in.env, 0);
+	ck_assert_int_eq(warm_eligible(&cfg, script("b.pl",
+	    "#!/usr/bin/python3\n"), DEFAULT_PATH, &in), LANG_PERL);
+	ck_assert_int_eq(warm_eligible(&cfg, script("a.py", "print(1)\n"),
+	    DEFAULT_PATH, &in), LANG_PYTHON);
+	ck_assert_str_eq(in.path, "/usr/bin/python3");
+	ck_assert_int_eq(warm_eligible(&cfg, script("a.sh",
+	    "#!/usr/bin/perl\n"), DEFAULT_PATH, &in), LANG_NONE);
+	ck_assert_int_eq(warm_eligible(&cfg, script("a.e", "print 1;\n"),
+	    DEFAULT_PATH, &in), LANG_NONE);
+	ck_assert_int_eq(warm_eligible(&cfg, script("a.x", "print 1;\n"),
+	    DEFAULT_PATH, &in), LANG_NONE);
+	ck_assert_ptr_nonnull(in.why);
+	/* No handler: the #! line as before. */
+	ck_assert_int_eq(warm_eligible(&cfg, script("a.cgi", "print 1;\n"),
+	    DEFAULT_PATH, &in), LANG_NONE);
+	ck_assert_ptr_null(in.handler);
+	cfg.handlers = NULL;
+	cfg.nhandlers = 0;
+	config_free(&cfg);
+}
+END_TEST
+
 /* --perl and --python: which interpreters may be warm, not substitutes. */
 START_TEST(test_allowed_interpreters)
 {
@@ -511,7 +557,8 @@ teardown(void)
 {
 	const char	*files[] = { "s", "python3", "venv/bin/python3", "venv/bin/py",
 			    "venv/bin", "venv", "opt/perl5.36.0", "opt",
-			    "bin/perl", "bin" };
+			    "bin/perl", "bin", "a.pl", "b.pl", "a.py", "a.sh",
+			    "a.e", "a.x", "a.cgi" };
 	char		 path[256];
 	size_t		 i;
 
@@ -536,6 +583,7 @@ warm_suite(void)
 	tcase_add_test(tc, test_eligible_env);
 	tcase_add_test(tc, test_not_eligible);
 	tcase_add_test(tc, test_allowed_interpreters);
+	tcase_add_test(tc, test_eligible_handler);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reports");
 	tcase_add_test(tc, test_report_after_adopt);
