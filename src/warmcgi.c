@@ -136,6 +136,8 @@ main_signal_cb(evutil_socket_t sig, short ev, void *arg)
 		main_shutdown(srv);
 		break;
 	case SIGHUP:
+		/* Logs are reopened (rotation); counters stay as they are. */
+		accesslog_reopen(srv);
 		break;
 	}
 }
@@ -237,6 +239,7 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&srv.listeners);
 	TAILQ_INIT(&srv.conns);
 	TAILQ_INIT(&srv.waitq);
+	status_init(&srv.stats);
 	spawn_init(&srv);
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
@@ -254,7 +257,7 @@ main(int argc, char *argv[])
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	if (request_queue_init(&srv) == -1)
 		fatalx("out of memory");
-	if (listen_open(&srv) == -1)
+	if (listen_open(&srv) == -1 || accesslog_open(&srv) == -1)
 		goto fail;
 	/* The warm sockets' directory is made as the user zygotes run as. */
 	main_priv_drop(&cfg);
@@ -271,6 +274,7 @@ fail:
 	spawn_reap(&srv);
 	request_queue_free(&srv);
 	spawn_free(&srv);
+	accesslog_close(&srv);
 	for (i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	if (srv.ev_grace != NULL)
