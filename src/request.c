@@ -441,6 +441,9 @@ request_warm_pidline(struct request *r)
 		request_exit_status(r, status);
 	} else
 		r->child = ch;
+	if (r->out_wait_pid && r->ev_out != NULL)
+		event_add(r->ev_out, NULL);
+	r->out_wait_pid = 0;
 	/* Now the body may follow the preamble. */
 	if (evbuffer_get_length(r->stdin_q) > 0 && r->ev_in != NULL)
 		event_add(r->ev_in, NULL);
@@ -468,7 +471,7 @@ request_warm_fallback(struct request *r, const char *why)
 	evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
 	r->prelude_left = 0;
 	r->pidlen = 0;
-	r->warm = r->warm_pending = 0;
+	r->warm = r->warm_pending = r->out_wait_pid = 0;
 	r->warm_tried = 1;
 	spawn_slot_free(r->srv);
 	request_start(r);
@@ -677,6 +680,16 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	if (n > 0)
 		r->io_ms = request_now_ms();
+	if (n <= 0 && r->warm_pending) {
+		/*
+		 * A zygote that died before forking resets this connection
+		 * too: no verdict until its P line says whether the script
+		 * ran (else the request falls back to exec, not to a 502).
+		 */
+		event_del(r->ev_out);
+		r->out_wait_pid = 1;
+		return;
+	}
 	if (n <= 0) {
 		if (n == -1)
 			log_warn("%s: reading stdout", r->script.path);

@@ -1344,6 +1344,9 @@ warm_report_failure(struct server *srv, const char *path, uint64_t gen,
 	strlcpy(key.path, path, sizeof(key.path));
 	if ((z = RB_FIND(zygote_tree, &srv->warm->tree, &key)) == NULL)
 		return;
+	/* Counted as warm when it connected; it was served by exec. */
+	if (z->counts.warm > 0)
+		z->counts.warm--;
 	z->counts.fallbacks++;
 	strlcpy(z->counts.why, why, sizeof(z->counts.why));
 	if (z->state == Z_READY && z->gen == gen)

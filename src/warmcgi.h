@@ -483,6 +483,7 @@ struct request {
 	int			 ended;
 	int			 warm;		/* served by a zygote */
 	int			 warm_pending;	/* its P<pid> line not yet read */
+	int			 out_wait_pid;	/* stdout ended before it */
 	uint64_t		 warm_via;	/* the zygote that forked it */
 	int			 warm_tried;	/* fell back: exec from now on */
 	size_t			 prelude_left;	/* preamble bytes still to send */
