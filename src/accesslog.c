@@ -138,6 +138,8 @@ accesslog_write(struct server *srv, const struct request *r)
 	struct evbuffer		*o;
 	const struct cgi_env	*env = &r->env;
 	const char		*way, *script;
+	char			*line;
+	size_t			 len;
 	char			 when[64], exitw[32], cpu[32], rss[32];
 	struct tm		 tm;
 	struct timespec		 now;
@@ -216,9 +218,13 @@ accesslog_write(struct server *srv, const struct request *r)
 	}
 	if (al->fd == -1) {
 		/* syslog adds its own time and ends the line. */
-		evbuffer_add(o, "", 1);
-		syslog(LOG_INFO | LOG_DAEMON, "%s", (char *)evbuffer_pullup(o,
-		    -1) + (srv->cfg->access_log_json ? 0 : strlen(when) + 1));
+		line = (char *)evbuffer_pullup(o, -1);
+		len = evbuffer_get_length(o);
+		if (line != NULL && len > 0) {
+			line[len - 1] = '\0';
+			syslog(LOG_INFO | LOG_DAEMON, "%s", line +
+			    (srv->cfg->access_log_json ? 0 : strlen(when) + 1));
+		}
 	} else if (evbuffer_write(o, al->fd) == -1 && errno != EAGAIN)
 		log_debug("access log: %s", strerror(errno));
 	evbuffer_free(o);
