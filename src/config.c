@@ -55,7 +55,13 @@ enum {
 	OPT_HOLD_TOTAL,
 	OPT_SPILL_TOTAL,
 	OPT_HANDLER,
-	OPT_BUFFER_BODY
+	OPT_BUFFER_BODY,
+	OPT_STATUS_PATH,
+	OPT_PING_PATH,
+	OPT_STATUS_ALLOW,
+	OPT_ACCESS_LOG,
+	OPT_ACCESS_LOG_FORMAT,
+	OPT_SLOW_LOG
 };
 
 static const struct option config_longopts[] = {
@@ -105,6 +111,12 @@ static const struct option config_longopts[] = {
 	{ "spill-total",	required_argument, NULL, OPT_SPILL_TOTAL },
 	{ "handler",		required_argument, NULL, OPT_HANDLER },
 	{ "buffer-body",	required_argument, NULL, OPT_BUFFER_BODY },
+	{ "status-path",	required_argument, NULL, OPT_STATUS_PATH },
+	{ "ping-path",		required_argument, NULL, OPT_PING_PATH },
+	{ "status-allow",	required_argument, NULL, OPT_STATUS_ALLOW },
+	{ "access-log",		required_argument, NULL, OPT_ACCESS_LOG },
+	{ "access-log-format",	required_argument, NULL, OPT_ACCESS_LOG_FORMAT },
+	{ "slow-log",		required_argument, NULL, OPT_SLOW_LOG },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -170,6 +182,7 @@ config_free(struct config *cfg)
 			free(cfg->roots[i]);
 	free(cfg->roots);
 	free(cfg->allow_from);
+	free(cfg->status_allow);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -246,7 +259,15 @@ config_usage(int to_stderr)
 "                           split on blanks, no quoting)\n"
 "      --buffer-body BYTES  collect a body sent without CONTENT_LENGTH, up\n"
 "                           to BYTES (then 413), and set CONTENT_LENGTH\n"
-"                           before the script starts (0: stream it)\n",
+"                           before the script starts (0: stream it)\n"
+"      --status-path PATH   answer requests for PATH with the status page\n"
+"                           (?json, ?openmetrics, ?full)\n"
+"      --ping-path PATH     answer requests for PATH with \"pong\"\n"
+"      --status-allow PREFIX  clients (REMOTE_ADDR) that may see both\n"
+"                           (repeatable; default 127. and ::1)\n"
+"      --access-log FILE|syslog|-  a line per request (reopened on SIGHUP)\n"
+"      --access-log-format text|json  (text)\n"
+"      --slow-log SEC       log requests still running after SEC (0: off)\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -567,6 +588,54 @@ config_parse(struct config *cfg, int argc, char **argv)
 			    1LL << 50, &n) == -1)
 				return CONFIG_ERROR;
 			cfg->buffer_body = n;
+			break;
+		case OPT_STATUS_PATH:
+		case OPT_PING_PATH:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "warmcgi: %s: \"%s\" does not "
+				    "start with /\n", ch == OPT_STATUS_PATH ?
+				    "--status-path" : "--ping-path", optarg);
+				return CONFIG_ERROR;
+			}
+			if (ch == OPT_STATUS_PATH)
+				cfg->status_path = optarg;
+			else
+				cfg->ping_path = optarg;
+			break;
+		case OPT_STATUS_ALLOW:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "warmcgi: --status-allow: empty "
+				    "prefix (\"any\" lets every client in)\n");
+				return CONFIG_ERROR;
+			}
+			if (config_append(&cfg->status_allow,
+			    &cfg->nstatus_allow, optarg) == -1)
+				return CONFIG_ERROR;
+			break;
+		case OPT_ACCESS_LOG:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "warmcgi: --access-log: give a "
+				    "file, syslog or -\n");
+				return CONFIG_ERROR;
+			}
+			cfg->access_log = optarg;
+			break;
+		case OPT_ACCESS_LOG_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				cfg->access_log_json = 0;
+			else if (strcmp(optarg, "json") == 0)
+				cfg->access_log_json = 1;
+			else {
+				fprintf(stderr, "warmcgi: --access-log-format: "
+				    "\"%s\" is not text or json\n", optarg);
+				return CONFIG_ERROR;
+			}
+			break;
+		case OPT_SLOW_LOG:
+			if (config_number("--slow-log", optarg, 0,
+			    86400 * 365, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->slow_log = (int)n;
 			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");

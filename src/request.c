@@ -65,6 +65,8 @@ static void	 request_expire(struct request *, const char *, int,
 		    long long);
 static void	 request_tree(struct request *, struct spawn_tree *);
 static void	 request_kill(struct request *);
+static int	 request_own(struct request *);
+static void	 request_slow_cb(evutil_socket_t, short, void *);
 
 struct request *
 request_new(struct conn *c, uint16_t id, uint8_t flags)
@@ -90,6 +92,7 @@ request_new(struct conn *c, uint16_t id, uint8_t flags)
 		return NULL;
 	}
 	r->srv->stats.requests_total++;
+	r->begin_ms = request_now_ms();
 	conn_hold(c, 1);
 	return r;
 }
@@ -156,6 +159,10 @@ request_prepare(struct request *r)
 	size_t		 sl, pl;
 	int		 status;
 
+	/* Costs one test when neither path is configured. */
+	if ((srv->cfg->status_path != NULL || srv->cfg->ping_path != NULL) &&
+	    request_own(r))
+		return;
 	if ((status = cgi_script_find(srv->cfg, &r->env, &r->script,
 	    &why)) != 0) {
 		log_warnx("%s: %s (%d)", request_name(r), why, status);
@@ -278,6 +285,8 @@ request_enqueue(struct request *r)
 		request_start(r);
 		return;
 	}
+	if (srv->nchildren >= srv->cfg->max_children)
+		srv->stats.slots_full++;
 	if (srv->nwaiting >= srv->cfg->queue_max) {
 		log_warnx("%s: %d scripts running and %d waiting (503)",
 		    r->script.path, srv->nchildren, srv->nwaiting);
@@ -289,6 +298,36 @@ request_enqueue(struct request *r)
 	r->waiting = 1;
 	TAILQ_INSERT_TAIL(&srv->waitq, r, wait_entry);
 	srv->nwaiting++;
+	if ((uint64_t)srv->nwaiting > srv->stats.queued_max)
+		srv->stats.queued_max = (uint64_t)srv->nwaiting;
+}
+
+/*
+ * The status page or ping (status.c): answered here, without a script.
+ * 1 if it was one of them.
+ */
+static int
+request_own(struct request *r)
+{
+	struct evbuffer	*b;
+	int		 status;
+
+	if ((b = evbuffer_new()) == NULL)
+		return 0;
+	if ((status = status_answer(r->srv, &r->env, b)) == 0) {
+		evbuffer_free(b);
+		return 0;
+	}
+	r->state = R_RESPOND;
+	r->resp.done = 1;
+	r->status = status;
+	request_stdin_discard(r);
+	r->srv->stats.bytes_out += evbuffer_get_length(b);
+	r->bytes_out += evbuffer_get_length(b);
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, b);
+	evbuffer_free(b);
+	request_check_end(r);
+	return 1;
 }
 
 /* The wait queue's wake-up, activated by spawn_slot_free(). */
@@ -331,6 +370,14 @@ request_start(struct request *r)
 	int			 fds[3], status;
 
 	request_limits_start(r);
+	if (r->srv->cfg->slow_log > 0 && r->ev_slow == NULL &&
+	    (r->ev_slow = evtimer_new(r->srv->base, request_slow_cb,
+	    r)) != NULL) {
+		struct timeval	 tv = { r->srv->cfg->slow_log, 0 };
+
+		evtimer_add(r->ev_slow, &tv);
+	}
+	r->ran = 1;
 	if (!r->warm_tried && request_run_warm(r) == 0)
 		return;
 	/* A --handler's interpreter runs the script, named last in argv. */
@@ -476,6 +523,9 @@ request_warm_pidline(struct request *r)
 		request_exit_status(r, status);
 	} else
 		r->child = ch;
+	if (r->out_wait_pid && r->ev_out != NULL)
+		event_add(r->ev_out, NULL);
+	r->out_wait_pid = 0;
 	/* Now the body may follow the preamble. */
 	if (evbuffer_get_length(r->stdin_q) > 0 && r->ev_in != NULL)
 		event_add(r->ev_in, NULL);
@@ -490,6 +540,7 @@ request_warm_fallback(struct request *r, const char *why)
 {
 	log_warnx("%s: warm start failed (%s); running it by exec",
 	    r->script.path, why);
+	r->srv->stats.warm_fallbacks++;
 	warm_report_failure(r->srv, r->script.path, r->warm_via, why);
 	if (r->ev_warm != NULL) {
 		event_free(r->ev_warm);
@@ -502,7 +553,7 @@ request_warm_fallback(struct request *r, const char *why)
 	evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
 	r->prelude_left = 0;
 	r->pidlen = 0;
-	r->warm = r->warm_pending = 0;
+	r->warm = r->warm_pending = r->out_wait_pid = 0;
 	r->warm_tried = 1;
 	spawn_slot_free(r->srv);
 	request_start(r);
@@ -578,6 +629,8 @@ request_error_body(struct request *r, int status)
 	    "Content-Type: text/plain\r\n\r\n%d %s\n", status,
 	    cgi_status_reason(status), status, cgi_status_reason(status));
 	r->status = status;
+	r->srv->stats.bytes_out += (uint64_t)n;
+	r->bytes_out += (uint64_t)n;
 	conn_send(r->conn, FCGI_STDOUT, r->id, buf, (size_t)n);
 }
 
@@ -617,6 +670,7 @@ request_stdin(struct request *r, const uint8_t *p, size_t len,
 		return 0;
 	}
 	r->srv->stats.bytes_in += len;
+	r->bytes_in += len;
 	if (r->stdin_discard)
 		return 0;
 	if (r->state == R_BODY) {
@@ -733,6 +787,16 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	if (n > 0)
 		r->io_ms = request_now_ms();
+	if (n <= 0 && r->warm_pending) {
+		/*
+		 * A zygote that died before forking resets this connection
+		 * too: no verdict until its P line says whether the script
+		 * ran (else the request falls back to exec, not to a 502).
+		 */
+		event_del(r->ev_out);
+		r->out_wait_pid = 1;
+		return;
+	}
 	if (n <= 0) {
 		if (n == -1)
 			log_warn("%s: reading stdout", r->script.path);
@@ -753,6 +817,7 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	r->srv->stats.bytes_out += (uint64_t)n;
+	r->bytes_out += (uint64_t)n;
 	r->out_total += (uint64_t)n;
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
 	if (!conn_out_room(r->conn) && (r->stdin_done ||
@@ -799,6 +864,7 @@ request_header(struct request *r)
 	}
 	r->status = r->resp.status;
 	r->srv->stats.bytes_out += evbuffer_get_length(r->resp.hdr);
+	r->bytes_out += evbuffer_get_length(r->resp.hdr);
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->resp.hdr);
 }
 
@@ -889,6 +955,10 @@ request_child_exit(struct child *ch, int status, void *arg)
 	struct request	*r = arg;
 
 	r->child = NULL;
+	if (ch->usage != NULL) {
+		r->usage = *ch->usage;
+		r->have_usage = 1;
+	}
 	if (!r->warm && !r->killed)
 		warm_note_exec(r->srv, &r->script, ch->usage);
 	request_exit_status(r, status);
@@ -899,6 +969,8 @@ request_child_exit(struct child *ch, int status, void *arg)
 static void
 request_exit_status(struct request *r, int status)
 {
+	r->exited = 1;
+	r->wstatus = status;
 	if (WIFEXITED(status))
 		r->app_status = (uint32_t)WEXITSTATUS(status);
 	else if (WIFSIGNALED(status)) {
@@ -1005,6 +1077,7 @@ request_check_end(struct request *r)
 	if (r->child != NULL && !request_exit_wait(r))
 		return;
 	r->ended = 1;
+	r->end_ms = request_now_ms();
 	status_count_response(&r->srv->stats, r->status);
 	/* An empty record ends each stream sent (spec 3.3, 5.3). */
 	if (r->stderr_sent)
@@ -1033,6 +1106,10 @@ request_free(struct request *r)
 		srv->stats.aborted++;
 		log_debug("%s: request ended early", request_name(r));
 	}
+	if (srv->alog != NULL && r->env.vars != NULL)
+		accesslog_write(srv, r);
+	if (r->ev_slow != NULL)
+		event_free(r->ev_slow);
 	request_warm_cancel(r);
 	if (r->ev_warm != NULL)
 		event_free(r->ev_warm);
@@ -1184,8 +1261,26 @@ request_kill(struct request *r)
 {
 	struct spawn_tree	 tree;
 
+	r->srv->stats.kills++;
 	request_tree(r, &tree);
 	spawn_terminate(r->srv, r->child, &tree, 0, r->script.path);
+}
+
+/* --slow-log: the script still runs past it; said once, while it runs. */
+static void
+request_slow_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct request	*r = arg;
+	long long	 ms = request_now_ms() - r->begin_ms;
+
+	(void)fd;
+	(void)ev;
+	if (r->ended || r->state != R_RUN)
+		return;
+	r->srv->stats.slow++;
+	log_warnx("slow: %s[%d]: running for %lld.%03lld s (--slow-log %d)",
+	    r->script.path, (int)r->pid, ms / 1000, ms % 1000,
+	    r->srv->cfg->slow_log);
 }
 
 /*
@@ -1204,6 +1299,7 @@ request_expire(struct request *r, const char *what, int limit, long long now)
 	long long		 ms = now - r->start_ms;
 
 	r->timed_out = 1;
+	r->srv->stats.timeouts++;
 	request_warm_cancel(r);
 	if (!r->resp.done && !r->resp.bad) {
 		request_error_body(r, 504);
@@ -1219,6 +1315,7 @@ request_expire(struct request *r, const char *what, int limit, long long now)
 		request_tree(r, &tree);
 		spawn_terminate(r->srv, r->child, &tree, cfg->kill_grace,
 		    r->script.path);
+		r->srv->stats.kills++;
 		r->killed = 1;
 	} else
 		log_warnx("%s: %s %d s passed before its warm start (%s)",

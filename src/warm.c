@@ -61,6 +61,12 @@
 
 enum zygote_state { Z_LOADING, Z_READY, Z_FAILED };
 
+/* What the status page shows of a script's entry. */
+struct warm_counts {
+	uint64_t		 warm, exec, starts, fallbacks;
+	char			 why[96];	/* the last fallback's cause */
+};
+
 struct zygote {
 	RB_ENTRY(zygote)	 entry;
 	TAILQ_ENTRY(zygote)	 lru;
@@ -90,6 +96,7 @@ struct zygote {
 	unsigned int		 window_n;	/* exits reported since */
 	unsigned int		 window_next;	/* look at /proc then */
 	int			 have_base;
+	struct warm_counts	 counts;	/* kept across its zygotes */
 };
 RB_HEAD(zygote_tree, zygote);
 TAILQ_HEAD(zygote_list, zygote);
@@ -686,6 +693,7 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 	struct zygote	 key, *z;
 	struct warm_interp in;
 	struct cost	 learnt;
+	struct warm_counts counts;
 	const char	*pathvar = warm_envp_path(envp);
 	size_t		 i;
 	int		 changed;
@@ -699,8 +707,11 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 	strlcpy(key.path, sc->path, sizeof(key.path));
 	z = RB_FIND(zygote_tree, &w->tree, &key);
 	cost_init(&learnt);
-	if (z != NULL)
+	memset(&counts, 0, sizeof(counts));
+	if (z != NULL) {
 		learnt = z->cost;
+		counts = z->counts;
+	}
 	if (z != NULL && (z->dev != sc->st.st_dev ||
 	    z->ino != sc->st.st_ino || z->size != sc->st.st_size ||
 	    z->mtime.tv_sec != sc->st.st_mtim.tv_sec ||
@@ -726,6 +737,7 @@ warm_launch(struct server *srv, const struct cgi_script *sc, char *const *argv,
 			return -1;
 		/* What the old version cost is the best guess for the new. */
 		z->cost = learnt;
+		z->counts = counts;
 		(void)cost_choose(&z->cost, &changed);
 		if (cost_keep_warm(&z->cost) || cfg->warm == WARM_ALWAYS)
 			zygote_start(z, sc);
@@ -791,6 +803,7 @@ warm_note_exec(struct server *srv, const struct cgi_script *sc,
 	    z->mtime.tv_sec != sc->st.st_mtim.tv_sec ||
 	    z->mtime.tv_nsec != sc->st.st_mtim.tv_nsec)
 		return;
+	z->counts.exec++;
 	us = (double)ru->ru_utime.tv_sec * 1e6 + ru->ru_utime.tv_usec +
 	    (double)ru->ru_stime.tv_sec * 1e6 + ru->ru_stime.tv_usec;
 	cost_note_exec(&z->cost, us, (double)ru->ru_minflt);
@@ -1018,6 +1031,7 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 	z->child->slot = 0;	/* a zygote takes no script slot */
 	srv->nchildren--;
 	z->pid = z->child->pid;
+	z->counts.starts++;
 	z->gen = ++w->gens;
 	TAILQ_INSERT_TAIL(&w->procs, z, procs);
 	z->fd_ctl = fds[0];
@@ -1135,6 +1149,7 @@ zygote_successor(struct zygote *z)
 	nz->backoff = z->backoff;
 	nz->last_used = z->last_used;
 	nz->cost = z->cost;
+	nz->counts = z->counts;
 	TAILQ_INSERT_BEFORE(z, nz, lru);
 	zygote_retire(z, NULL);
 	RB_INSERT(zygote_tree, &w->tree, nz);
@@ -1365,6 +1380,7 @@ warm_conn_open(struct zygote *z, char *const *argv, char *const *envp,
 	out->fd_err = fd[1];
 	out->via = z->gen;
 	z->served++;
+	z->counts.warm++;
 	return 0;
 fail:
 	if (payload != NULL)
@@ -1391,9 +1407,51 @@ warm_report_failure(struct server *srv, const char *path, uint64_t gen,
 	if (srv->warm == NULL)
 		return;
 	strlcpy(key.path, path, sizeof(key.path));
-	if ((z = RB_FIND(zygote_tree, &srv->warm->tree, &key)) != NULL &&
-	    z->state == Z_READY && z->gen == gen)
+	if ((z = RB_FIND(zygote_tree, &srv->warm->tree, &key)) == NULL)
+		return;
+	/* Counted as warm when it connected; it was served by exec. */
+	if (z->counts.warm > 0)
+		z->counts.warm--;
+	z->counts.fallbacks++;
+	strlcpy(z->counts.why, why, sizeof(z->counts.why));
+	if (z->state == Z_READY && z->gen == gen)
 		zygote_fail(z, why);
+}
+
+/* Each pool entry, most recently used first, for the status page. */
+void
+warm_each(struct server *srv, warm_info_cb cb, void *arg)
+{
+	static const char *const states[] = { "loading", "ready", "failed" };
+	struct warm_info	 wi;
+	struct zygote		*z;
+
+	if (srv->warm == NULL)
+		return;
+	TAILQ_FOREACH(z, &srv->warm->lru, lru) {
+		memset(&wi, 0, sizeof(wi));
+		wi.script = z->path;
+		wi.interp = z->interp.path[0] != '\0' ? z->interp.path :
+		    z->interp.shebang;
+		/* Without a process: never started, stopped, or failed. */
+		if (z->interp.lang == LANG_NONE)
+			wi.state = "cold";
+		else if (z->child == NULL)
+			wi.state = "none";
+		else
+			wi.state = states[z->state];
+		wi.why_cold = z->interp.lang == LANG_NONE &&
+		    z->interp.why != NULL ? z->interp.why : "";
+		wi.pid = z->child != NULL ? z->pid : 0;
+		wi.rss = wi.pid != 0 ? zygote_rss(z->pid) : -1;
+		wi.warm = z->counts.warm;
+		wi.exec = z->counts.exec;
+		wi.starts = z->counts.starts;
+		wi.fallbacks = z->counts.fallbacks;
+		wi.fallback_why = z->counts.why;
+		wi.cost = &z->cost;
+		cb(&wi, arg);
+	}
 }
 
 /* Whether the zygote process of that generation still runs. */

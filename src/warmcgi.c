@@ -137,6 +137,8 @@ main_signal_cb(evutil_socket_t sig, short ev, void *arg)
 		main_shutdown(srv);
 		break;
 	case SIGHUP:
+		/* Logs are reopened (rotation); counters stay as they are. */
+		accesslog_reopen(srv);
 		break;
 	}
 }
@@ -270,6 +272,7 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&srv.listeners);
 	TAILQ_INIT(&srv.conns);
 	TAILQ_INIT(&srv.waitq);
+	status_init(&srv.stats);
 	spawn_init(&srv);
 	if (spawn_limits_init(&srv, nofile) == -1) {
 		if (pfh != NULL)
@@ -293,7 +296,7 @@ main(int argc, char *argv[])
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	if (request_queue_init(&srv) == -1)
 		fatalx("out of memory");
-	if (listen_open(&srv) == -1)
+	if (listen_open(&srv) == -1 || accesslog_open(&srv) == -1)
 		goto fail;
 	/* The warm sockets' directory is made as the user zygotes run as. */
 	main_priv_drop(&cfg);
@@ -310,6 +313,7 @@ fail:
 	spawn_reap(&srv);
 	request_queue_free(&srv);
 	spawn_free(&srv);
+	accesslog_close(&srv);
 	for (i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	if (srv.ev_grace != NULL)

@@ -160,6 +160,13 @@ struct config {
 	struct handler	 *handlers;	/* --handler */
 	size_t		  nhandlers;
 	long long	  buffer_body;	/* --buffer-body: bytes; 0: stream */
+	const char	 *status_path;	/* --status-path, or NULL */
+	const char	 *ping_path;	/* --ping-path, or NULL */
+	char		**status_allow;	/* --status-allow REMOTE_ADDR prefixes */
+	size_t		  nstatus_allow;
+	const char	 *access_log;	/* FILE, "syslog", "-", or NULL */
+	int		  access_log_json; /* --access-log-format json */
+	int		  slow_log;	/* --slow-log seconds; 0: none */
 };
 
 /*
@@ -200,8 +207,10 @@ void	fatal(const char *, ...)
 void	fatalx(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
-/* status.c: counters a status page can read. */
+/* status.c: counters, the status page and ping. */
 struct stats {
+	time_t		start_time;		/* wall clock, for the page */
+	struct timespec	start_mono;		/* for the uptime */
 	uint64_t	conns_total;
 	uint64_t	requests_total;
 	uint64_t	requests_by_class[6];	/* 0 unknown, 1xx .. 5xx */
@@ -213,11 +222,22 @@ struct stats {
 	uint64_t	bytes_in;		/* FCGI_STDIN to scripts */
 	uint64_t	bytes_out;		/* FCGI_STDOUT to servers */
 	uint64_t	spilled_bytes;
+	uint64_t	queued_max;		/* most waiting at once */
+	uint64_t	slots_full;		/* a request found -c reached */
+	uint64_t	timeouts;		/* -t or --idle-timeout passed */
+	uint64_t	kills;			/* scripts we terminated */
+	uint64_t	warm_fallbacks;		/* warm starts run by exec */
+	uint64_t	slow;			/* past --slow-log */
 };
 
-void	status_count_response(struct stats *, int);
-
+struct cgi_env;
 struct server;
+
+void	status_init(struct stats *);
+void	status_count_response(struct stats *, int);
+int	status_answer(struct server *, const struct cgi_env *,
+	    struct evbuffer *);
+void	status_json_string(struct evbuffer *, const char *);
 
 /* spawn.c: starting, tracking, killing and reaping child processes. */
 struct child;
@@ -459,6 +479,23 @@ int	body_add(struct body *, struct evbuffer *, const void *, size_t,
 	    const struct config *, const char **);
 int	body_refill(struct body *, struct evbuffer *, size_t);
 void	body_free(struct body *);
+/* One pool entry as the status page shows it (warm_each). */
+struct warm_info {
+	const char	*script;
+	const char	*interp;	/* what its #! line runs */
+	const char	*state;		/* loading, ready, failed, cold */
+	const char	*why_cold;	/* cold: why it is not kept warm */
+	pid_t		 pid;		/* its zygote, or 0 */
+	long long	 rss;		/* the zygote's, bytes; -1 unknown */
+	uint64_t	 warm;		/* requests served warm */
+	uint64_t	 exec;		/* ... and by exec (cold starts) */
+	uint64_t	 starts;	/* zygotes started */
+	uint64_t	 fallbacks;	/* warm starts that fell back to exec */
+	const char	*fallback_why;	/* the last one's cause, or "" */
+	const struct cost *cost;	/* what each way costs (cost.c) */
+};
+typedef void (*warm_info_cb)(const struct warm_info *, void *);
+void	warm_each(struct server *, warm_info_cb, void *);
 
 /* conn.c: one FastCGI connection. */
 struct request;
@@ -543,6 +580,7 @@ struct request {
 	int			 ended;
 	int			 warm;		/* served by a zygote */
 	int			 warm_pending;	/* its P<pid> line not yet read */
+	int			 out_wait_pid;	/* stdout ended before it */
 	uint64_t		 warm_via;	/* the zygote that forked it */
 	int			 warm_tried;	/* fell back: exec from now on */
 	size_t			 prelude_left;	/* preamble bytes still to send */
@@ -556,6 +594,16 @@ struct request {
 	long long		 start_ms;	/* the script started */
 	long long		 io_ms;		/* it last read or wrote */
 	int			 timed_out;	/* SIGTERM sent: draining */
+	uint64_t		 bytes_in;	/* FCGI_STDIN bytes */
+	uint64_t		 bytes_out;	/* FCGI_STDOUT bytes */
+	long long		 begin_ms;	/* BEGIN_REQUEST came */
+	long long		 end_ms;	/* END_REQUEST sent, or 0 */
+	int			 exited;	/* wait status below is known */
+	int			 wstatus;
+	int			 have_usage;	/* usage is the script's */
+	struct rusage		 usage;
+	int			 ran;		/* a script was started */
+	struct event		*ev_slow;	/* --slow-log */
 };
 TAILQ_HEAD(request_list, request);
 
@@ -570,6 +618,13 @@ void		 request_out_ready(struct request *);
 void		 request_free(struct request *);
 int		 request_queue_init(struct server *);
 void		 request_queue_free(struct server *);
+
+/* accesslog.c: one line per request, to a file, syslog or stdout. */
+struct accesslog;
+int	accesslog_open(struct server *);
+void	accesslog_reopen(struct server *);
+void	accesslog_close(struct server *);
+void	accesslog_write(struct server *, const struct request *);
 
 /* listen.c: listening sockets. */
 struct listener {
@@ -604,6 +659,7 @@ struct server {
 	struct warm		*warm;
 	struct spawn_term_list	 terms;		/* SIGKILL pending */
 	struct stats		 stats;
+	struct accesslog	*alog;		/* --access-log, or NULL */
 	int			 stopping;
 	int			 deadline_passed;
 	struct timespec		 stop_start;

@@ -672,6 +672,37 @@ START_TEST(test_handlers)
 }
 END_TEST
 
+START_TEST(test_status_options)
+{
+	struct config	 cfg;
+
+	config_init(&cfg);
+	ck_assert_ptr_null(cfg.status_path);
+	ck_assert_ptr_null(cfg.ping_path);
+	ck_assert_ptr_null(cfg.access_log);
+	ck_assert_int_eq(cfg.slow_log, 0);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--status-path", "/st", "--ping-path",
+	    "/ping", "--status-allow", "10.1.", "--status-allow", "any",
+	    "--access-log", "syslog", "--access-log-format", "json",
+	    "--slow-log", "5"), CONFIG_OK);
+	ck_assert_str_eq(cfg.status_path, "/st");
+	ck_assert_str_eq(cfg.ping_path, "/ping");
+	ck_assert_uint_eq(cfg.nstatus_allow, 2);
+	ck_assert_str_eq(cfg.status_allow[1], "any");
+	ck_assert_str_eq(cfg.access_log, "syslog");
+	ck_assert_int_eq(cfg.access_log_json, 1);
+	ck_assert_int_eq(cfg.slow_log, 5);
+	config_free(&cfg);
+	BAD("--status-path", "st");
+	BAD("--ping-path", "");
+	BAD("--status-allow", "");
+	BAD("--access-log", "");
+	BAD("--access-log-format", "xml");
+	BAD("--slow-log", "-1");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -703,6 +734,7 @@ config_suite(void)
 	tcase_add_test(tc, test_allow_from);
 	tcase_add_test(tc, test_web_server_addrs);
 	tcase_add_test(tc, test_handlers);
+	tcase_add_test(tc, test_status_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
