@@ -972,8 +972,10 @@ run_one() {	# scenario slot
 			# requests in flight; a Python request process then
 			# logs a BrokenPipeError in its set-up: at most one
 			# per connection, not counted as a problem.
+			# --warm auto's decisions are news, not problems.
 			warmlog=$(run_log "$off" | grep -F 'warm: ' |
-			    grep -v -E 'zygote pid [0-9]+ (ready|loading)')
+			    grep -v -E 'zygote pid [0-9]+ (ready|loading)' |
+			    grep -v -E ' by exec: serving it (warm|by exec)$|: exec is cheaper$')
 			k=$(echo "$warmlog" | grep -c 'request set-up: BrokenPipeError')
 			if [ "$k" -gt 0 ] && [ "$k" -le "$CONNS" ]; then
 				warmlog=$(echo "$warmlog" |
