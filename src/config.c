@@ -42,7 +42,10 @@ enum {
 	OPT_ISINDEX_ARGV,
 	OPT_IDLE_TIMEOUT,
 	OPT_KILL_GRACE,
-	OPT_CONN_TIMEOUT
+	OPT_CONN_TIMEOUT,
+	OPT_CHECK,
+	OPT_COMPILE,
+	OPT_JSON
 };
 
 static const struct option config_longopts[] = {
@@ -84,6 +87,9 @@ static const struct option config_longopts[] = {
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "kill-grace",		required_argument, NULL, OPT_KILL_GRACE },
 	{ "conn-timeout",	required_argument, NULL, OPT_CONN_TIMEOUT },
+	{ "check",		no_argument,	   NULL, OPT_CHECK },
+	{ "compile",		no_argument,	   NULL, OPT_COMPILE },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -134,6 +140,7 @@ config_free(struct config *cfg)
 		for (i = 0; i < cfg->nroots; i++)
 			free(cfg->roots[i]);
 	free(cfg->roots);
+	free(cfg->check_args);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -145,6 +152,7 @@ config_usage(int to_stderr)
 	fprintf(f,
 "usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [-t seconds]\n"
 "               [options]\n"
+"       warmcgi --check [--compile] [--json] [options] dir|script ...\n"
 "  -s, --socket SPEC        listen on unix:/path, tcp:ADDR:PORT or\n"
 "                           tcp6:[ADDR]:PORT (default: fd 0 or systemd)\n"
 "  -c, --children N         scripts running at once (%d)\n"
@@ -192,7 +200,13 @@ config_usage(int to_stderr)
 "      --kill-grace SEC     from SIGTERM to SIGKILL (%d)\n"
 "      --conn-timeout SEC   close a connection whose web server sends\n"
 "                           nothing this long while no script runs (%d)\n"
-"                           0 turns each of these off.\n",
+"                           0 turns each of these off.\n"
+"      --check              read these scripts or directories and say\n"
+"                           how each would run under the options given;\n"
+"                           runs nothing, serves nothing\n"
+"      --compile            ... and compile Perl and Python ones (runs\n"
+"                           BEGIN blocks and use)\n"
+"      --json               ... the report as JSON\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -264,6 +278,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 
 	optind = 0;	/* glibc: full reinitialisation, for the tests */
 	opterr = 1;
+again:
 	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhVu:g:r:t:", config_longopts,
 	    &idx)) != -1) {
 		switch (ch) {
@@ -473,8 +488,39 @@ config_parse(struct config *cfg, int argc, char **argv)
 				return CONFIG_ERROR;
 			cfg->conn_timeout = (int)n;
 			break;
+		case OPT_CHECK:
+			cfg->check = 1;
+			break;
+		case OPT_COMPILE:
+			cfg->check_compile = 1;
+			break;
+		case OPT_JSON:
+			cfg->check_json = 1;
+			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");
+			return CONFIG_ERROR;
+		}
+	}
+	if (cfg->check && optind < argc) {
+		/* "+": getopt stopped at an argument; options may follow. */
+		for (; optind < argc; optind++) {
+			if (argv[optind][0] == '-' && argv[optind][1] != '\0')
+				goto again;
+			if (config_append(&cfg->check_args,
+			    &cfg->ncheck_args, argv[optind]) == -1)
+				return CONFIG_ERROR;
+		}
+	}
+	if ((cfg->check_compile || cfg->check_json) && !cfg->check) {
+		fprintf(stderr, "warmcgi: --compile and --json go with "
+		    "--check\n");
+		return CONFIG_ERROR;
+	}
+	if (cfg->check) {
+		if (cfg->ncheck_args == 0) {
+			fprintf(stderr, "warmcgi: --check needs a directory "
+			    "or a script\n");
 			return CONFIG_ERROR;
 		}
 	}

@@ -215,6 +215,12 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 1;
 	}
+	if (cfg.check) {
+		/* Reads scripts, runs nothing, serves nothing. */
+		rc = check_main(&cfg);
+		config_free(&cfg);
+		return rc;
+	}
 	log_init(cfg.verbose, cfg.syslog, "warmcgi");
 	main_priv_check(&cfg);
 	main_fds_sane();

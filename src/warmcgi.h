@@ -120,6 +120,11 @@ struct config {
 	int		  idle_timeout;	/* seconds; 0: none */
 	int		  kill_grace;	/* seconds from SIGTERM to SIGKILL */
 	int		  conn_timeout;	/* seconds; 0: none */
+	int		  check;	/* --check: check.c, then exit */
+	int		  check_compile; /* --compile */
+	int		  check_json;	/* --json */
+	char		**check_args;	/* its DIR|SCRIPT arguments */
+	size_t		  ncheck_args;
 };
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
@@ -128,6 +133,9 @@ void	config_init(struct config *);
 int	config_parse(struct config *, int, char **);
 void	config_free(struct config *);
 void	config_usage(int);
+
+/* check.c: the migration check (--check): reads a cgi-bin, runs nothing. */
+int	check_main(struct config *);
 
 /* buf.c */
 ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
@@ -357,6 +365,8 @@ struct warm_interp {
 
 enum warm_lang warm_eligible(const struct config *, const char *,
 	    const char *, struct warm_interp *);
+enum warm_lang warm_lang_of(const char *);
+int	warm_helpers_find(const struct config *, char *, size_t);
 int	warm_init(struct server *);
 void	warm_shutdown(struct server *);
 void	warm_free(struct server *);
