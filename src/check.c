@@ -100,7 +100,7 @@ static void	check_json_str(const char *);
 
 /* The exit status: 0 if every file would run, else 1. */
 int
-check_main(struct config *cfg)
+check_run(struct config *cfg)
 {
 	struct check	 ck;
 	size_t		 i;

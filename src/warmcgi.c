@@ -217,7 +217,7 @@ main(int argc, char *argv[])
 	}
 	if (cfg.check) {
 		/* Reads scripts, runs nothing, serves nothing. */
-		rc = check_main(&cfg);
+		rc = check_run(&cfg);
 		config_free(&cfg);
 		return rc;
 	}

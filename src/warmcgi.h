@@ -135,7 +135,7 @@ void	config_free(struct config *);
 void	config_usage(int);
 
 /* check.c: the migration check (--check): reads a cgi-bin, runs nothing. */
-int	check_main(struct config *);
+int	check_run(struct config *);
 
 /* buf.c */
 ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
