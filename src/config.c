@@ -61,7 +61,10 @@ enum {
 	OPT_STATUS_ALLOW,
 	OPT_ACCESS_LOG,
 	OPT_ACCESS_LOG_FORMAT,
-	OPT_SLOW_LOG
+	OPT_SLOW_LOG,
+	OPT_CHECK,
+	OPT_COMPILE,
+	OPT_JSON
 };
 
 static const struct option config_longopts[] = {
@@ -117,6 +120,9 @@ static const struct option config_longopts[] = {
 	{ "access-log",		required_argument, NULL, OPT_ACCESS_LOG },
 	{ "access-log-format",	required_argument, NULL, OPT_ACCESS_LOG_FORMAT },
 	{ "slow-log",		required_argument, NULL, OPT_SLOW_LOG },
+	{ "check",		no_argument,	   NULL, OPT_CHECK },
+	{ "compile",		no_argument,	   NULL, OPT_COMPILE },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -183,6 +189,7 @@ config_free(struct config *cfg)
 	free(cfg->roots);
 	free(cfg->allow_from);
 	free(cfg->status_allow);
+	free(cfg->check_args);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -194,6 +201,7 @@ config_usage(int to_stderr)
 	fprintf(f,
 "usage: warmcgi [-fhVv] [-c children] [-p path] [-s socket] [-t seconds]\n"
 "               [options]\n"
+"       warmcgi --check [--compile] [--json] [options] dir|script ...\n"
 "  -s, --socket SPEC        listen on unix:/path, tcp:ADDR:PORT or\n"
 "                           tcp6:[ADDR]:PORT (default: fd 0 or systemd)\n"
 "  -c, --children N         scripts running at once (%d)\n"
@@ -267,7 +275,13 @@ config_usage(int to_stderr)
 "                           (repeatable; default 127. and ::1)\n"
 "      --access-log FILE|syslog|-  a line per request (reopened on SIGHUP)\n"
 "      --access-log-format text|json  (text)\n"
-"      --slow-log SEC       log requests still running after SEC (0: off)\n",
+"      --slow-log SEC       log requests still running after SEC (0: off)\n"
+"      --check              read these scripts or directories and say\n"
+"                           how each would run under the options given;\n"
+"                           runs nothing, serves nothing\n"
+"      --compile            ... and compile Perl and Python ones (runs\n"
+"                           BEGIN blocks and use)\n"
+"      --json               ... the report as JSON\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -340,6 +354,7 @@ config_parse(struct config *cfg, int argc, char **argv)
 
 	optind = 0;	/* glibc: full reinitialisation, for the tests */
 	opterr = 1;
+again:
 	while ((ch = getopt_long(argc, argv, "+s:c:fp:vhVu:g:r:t:", config_longopts,
 	    &idx)) != -1) {
 		switch (ch) {
@@ -637,8 +652,39 @@ config_parse(struct config *cfg, int argc, char **argv)
 				return CONFIG_ERROR;
 			cfg->slow_log = (int)n;
 			break;
+		case OPT_CHECK:
+			cfg->check = 1;
+			break;
+		case OPT_COMPILE:
+			cfg->check_compile = 1;
+			break;
+		case OPT_JSON:
+			cfg->check_json = 1;
+			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");
+			return CONFIG_ERROR;
+		}
+	}
+	if (cfg->check && optind < argc) {
+		/* "+": getopt stopped at an argument; options may follow. */
+		for (; optind < argc; optind++) {
+			if (argv[optind][0] == '-' && argv[optind][1] != '\0')
+				goto again;
+			if (config_append(&cfg->check_args,
+			    &cfg->ncheck_args, argv[optind]) == -1)
+				return CONFIG_ERROR;
+		}
+	}
+	if ((cfg->check_compile || cfg->check_json) && !cfg->check) {
+		fprintf(stderr, "warmcgi: --compile and --json go with "
+		    "--check\n");
+		return CONFIG_ERROR;
+	}
+	if (cfg->check) {
+		if (cfg->ncheck_args == 0) {
+			fprintf(stderr, "warmcgi: --check needs a directory "
+			    "or a script\n");
 			return CONFIG_ERROR;
 		}
 	}

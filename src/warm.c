@@ -119,7 +119,6 @@ int		zygote_cmp(struct zygote *, struct zygote *);
 RB_PROTOTYPE(zygote_tree, zygote, entry, zygote_cmp)
 RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
 
-static int	warm_helpers_find(const struct config *, char *, size_t);
 static int	warm_helpers_ok(const char *);
 static void	warm_sweep(const char *);
 static void	warm_sweep_one(const char *, int, const char *);
@@ -130,7 +129,6 @@ static void	warm_interp_resolve(const struct config *, const char *,
 		    const char *, struct warm_interp *);
 static int	warm_env_lookup(const char *, const char *, const char *,
 		    struct warm_interp *);
-static enum warm_lang warm_lang_of(const char *);
 static int	warm_flags_ok(enum warm_lang, const char *);
 static int	warm_allowed(char *const *, size_t, const char *);
 static const char *warm_envp_path(char *const *);
@@ -223,7 +221,7 @@ warm_init(struct server *srv)
  * made, the source tree's src/warm (a VPATH build); then the installed
  * directory.  0, or -1 with one log line saying warm mode is off.
  */
-static int
+int
 warm_helpers_find(const struct config *cfg, char *dir, size_t len)
 {
 	char		 exe[PATH_MAX], real[PATH_MAX], beside[PATH_MAX];
@@ -617,7 +615,7 @@ warm_env_lookup(const char *script, const char *name, const char *pathvar,
 }
 
 /* perl, perl5.36.0; python3, python3.11. */
-static enum warm_lang
+enum warm_lang
 warm_lang_of(const char *path)
 {
 	const char	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 :

@@ -221,6 +221,12 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 1;
 	}
+	if (cfg.check) {
+		/* Reads scripts, runs nothing, serves nothing. */
+		rc = check_run(&cfg);
+		config_free(&cfg);
+		return rc;
+	}
 	if (config_env(&cfg) == -1) {
 		config_free(&cfg);
 		return 1;

@@ -167,6 +167,11 @@ struct config {
 	const char	 *access_log;	/* FILE, "syslog", "-", or NULL */
 	int		  access_log_json; /* --access-log-format json */
 	int		  slow_log;	/* --slow-log seconds; 0: none */
+	int		  check;	/* --check: check.c, then exit */
+	int		  check_compile; /* --compile */
+	int		  check_json;	/* --json */
+	char		**check_args;	/* its DIR|SCRIPT arguments */
+	size_t		  ncheck_args;
 };
 
 /*
@@ -191,6 +196,9 @@ int	config_addr_match(const struct config_addr *, size_t,
 	    const struct sockaddr *);
 int	config_env(struct config *);
 extern const char *const config_rlimit_names[RL_N];
+
+/* check.c: the migration check (--check): reads a cgi-bin, runs nothing. */
+int	check_run(struct config *);
 
 /* buf.c */
 ssize_t	buf_read_fd(struct evbuffer *, int, size_t);
@@ -456,6 +464,8 @@ struct warm_interp {
 
 enum warm_lang warm_eligible(const struct config *, const char *,
 	    const char *, struct warm_interp *);
+enum warm_lang warm_lang_of(const char *);
+int	warm_helpers_find(const struct config *, char *, size_t);
 int	warm_init(struct server *);
 void	warm_shutdown(struct server *);
 void	warm_free(struct server *);

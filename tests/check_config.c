@@ -703,6 +703,36 @@ START_TEST(test_status_options)
 }
 END_TEST
 
+/* --check: its arguments, options before and after them, and misuse. */
+START_TEST(test_check)
+{
+	struct config	 cfg;
+
+	ck_assert_int_eq(PARSE(&cfg, "--check", "/a", "b", "--strict", "-r",
+	    "/srv", "c", "--json"), CONFIG_OK);
+	ck_assert_int_eq(cfg.check, 1);
+	ck_assert_int_eq(cfg.check_json, 1);
+	ck_assert_int_eq(cfg.check_compile, 0);
+	ck_assert_int_eq(cfg.strict, 1);
+	ck_assert_uint_eq(cfg.nroots, 1);
+	ck_assert_uint_eq(cfg.ncheck_args, 3);
+	ck_assert_str_eq(cfg.check_args[0], "/a");
+	ck_assert_str_eq(cfg.check_args[1], "b");
+	ck_assert_str_eq(cfg.check_args[2], "c");
+	ck_assert_ptr_null(cfg.check_args[3]);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--compile", "--check", "-"), CONFIG_OK);
+	ck_assert_int_eq(cfg.check_compile, 1);
+	ck_assert_str_eq(cfg.check_args[0], "-");
+	config_free(&cfg);
+	BAD("--check");
+	BAD("--check", "--json");
+	BAD("--json", "/a");
+	BAD("--compile");
+	BAD("/a", "--check");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -735,6 +765,7 @@ config_suite(void)
 	tcase_add_test(tc, test_web_server_addrs);
 	tcase_add_test(tc, test_handlers);
 	tcase_add_test(tc, test_status_options);
+	tcase_add_test(tc, test_check);
 	suite_add_tcase(s, tc);
 	return s;
 }
