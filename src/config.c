@@ -42,7 +42,9 @@ enum {
 	OPT_ISINDEX_ARGV,
 	OPT_IDLE_TIMEOUT,
 	OPT_KILL_GRACE,
-	OPT_CONN_TIMEOUT
+	OPT_CONN_TIMEOUT,
+	OPT_AUTHORIZER,
+	OPT_LOCAL_REDIRECT
 };
 
 static const struct option config_longopts[] = {
@@ -84,6 +86,8 @@ static const struct option config_longopts[] = {
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "kill-grace",		required_argument, NULL, OPT_KILL_GRACE },
 	{ "conn-timeout",	required_argument, NULL, OPT_CONN_TIMEOUT },
+	{ "authorizer",		required_argument, NULL, OPT_AUTHORIZER },
+	{ "local-redirect",	required_argument, NULL, OPT_LOCAL_REDIRECT },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -192,7 +196,12 @@ config_usage(int to_stderr)
 "      --kill-grace SEC     from SIGTERM to SIGKILL (%d)\n"
 "      --conn-timeout SEC   close a connection whose web server sends\n"
 "                           nothing this long while no script runs (%d)\n"
-"                           0 turns each of these off.\n",
+"                           0 turns each of these off.\n"
+"      --authorizer PATH    serve the FastCGI AUTHORIZER role with this\n"
+"                           script (refused without it)\n"
+"      --local-redirect pass|accel|sendfile\n"
+"                           a bare \"Location: /path\": as it is (pass),\n"
+"                           as X-Accel-Redirect (nginx) or X-Sendfile\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -472,6 +481,28 @@ config_parse(struct config *cfg, int argc, char **argv)
 			    86400 * 365, &n) == -1)
 				return CONFIG_ERROR;
 			cfg->conn_timeout = (int)n;
+			break;
+		case OPT_AUTHORIZER:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "warmcgi: --authorizer: \"%s\" "
+				    "is not an absolute path\n", optarg);
+				return CONFIG_ERROR;
+			}
+			cfg->authorizer = optarg;
+			break;
+		case OPT_LOCAL_REDIRECT:
+			if (strcmp(optarg, "pass") == 0)
+				cfg->local_redirect = REDIRECT_PASS;
+			else if (strcmp(optarg, "accel") == 0)
+				cfg->local_redirect = REDIRECT_ACCEL;
+			else if (strcmp(optarg, "sendfile") == 0)
+				cfg->local_redirect = REDIRECT_SENDFILE;
+			else {
+				fprintf(stderr, "warmcgi: --local-redirect: "
+				    "\"%s\" is not pass, accel or sendfile\n",
+				    optarg);
+				return CONFIG_ERROR;
+			}
 			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");

@@ -52,6 +52,7 @@ struct evconnlistener;
 #endif
 
 #define HEADER_MAX		(64 * 1024)	/* a script's header block */
+#define HEADER_LINE_MAX		8192		/* one line of it, as Apache's */
 #define ARGV_MAX		256		/* RFC 3875 4.4 argv words */
 #define STDERR_LINE_MAX		4096		/* logged stderr line */
 #define READ_CHUNK		(64 * 1024)	/* one read from a pipe */
@@ -120,7 +121,14 @@ struct config {
 	int		  idle_timeout;	/* seconds; 0: none */
 	int		  kill_grace;	/* seconds from SIGTERM to SIGKILL */
 	int		  conn_timeout;	/* seconds; 0: none */
+	const char	 *authorizer;	/* --authorizer: the AUTHORIZER script */
+	int		  local_redirect; /* --local-redirect: REDIRECT_* */
 };
+
+/* --local-redirect: what a bare "Location: /path" becomes (response.c). */
+#define REDIRECT_PASS		0	/* itself: the server decides */
+#define REDIRECT_ACCEL		1	/* X-Accel-Redirect: /path (nginx) */
+#define REDIRECT_SENDFILE	2	/* X-Sendfile: DOCUMENT_ROOT/path */
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
 
@@ -290,6 +298,8 @@ struct response_scan {
 	int		 maybe_nph;	/* the first line may be HTTP/1.x */
 	int		 nph;
 	int		 cgi_field;	/* Content-Type, Location or Status */
+	int		 authorizer;	/* set by the caller: no CGI field needed */
+	int		 too_long;	/* a line past HEADER_LINE_MAX */
 	int		 rc;		/* enum response_rc, once judged */
 	char		 name[13];	/* the start of the field name */
 };
@@ -300,6 +310,14 @@ struct response {
 	int			 done;		/* checked and sent on */
 	int			 bad;		/* refused: 502 */
 	int			 status;	/* HTTP status it stands for */
+	/* Set by the caller after response_init(): */
+	int			 authorizer;	/* FCGI_AUTHORIZER: allow or deny */
+	int			 redirect;	/* REDIRECT_* for a local Location */
+	const char		*docroot;	/* ... REDIRECT_SENDFILE's root */
+	/* Set by response_feed(), for the caller to log: */
+	int			 drop;		/* send no body (authorizer 200) */
+	int			 ndup;		/* earlier duplicates dropped */
+	const char		*note;		/* a redirect left as it was: why */
 };
 
 void	response_scan_init(struct response_scan *);
@@ -422,6 +440,7 @@ struct request {
 	struct server		*srv;
 	uint16_t		 id;
 	uint8_t			 flags;
+	uint16_t		 role;		/* FCGI_RESPONDER or _AUTHORIZER */
 	enum request_state	 state;
 	struct evbuffer		*params;
 	struct cgi_env		 env;
@@ -461,7 +480,7 @@ struct request {
 };
 TAILQ_HEAD(request_list, request);
 
-struct request	*request_new(struct conn *, uint16_t, uint8_t);
+struct request	*request_new(struct conn *, uint16_t, uint8_t, uint16_t);
 int		 request_params(struct request *, const uint8_t *, size_t,
 		    const char **);
 int		 request_stdin(struct request *, const uint8_t *, size_t,
