@@ -518,6 +518,8 @@ response_rewrite(struct response *resp, const char **why)
 	if (hname != NULL)
 		status = 200;	/* the server answers from elsewhere */
 	resp->drop = resp->authorizer && status == 200;
+	if (resp->drop && evbuffer_add_printf(out, "Status: 200 OK\r\n") == -1)
+		goto fail;
 	for (i = 0; i <= n; i++) {
 		l = &ln[i];
 		if (i < n && l->field != F_OTHER && l->field != F_VARIABLE &&
@@ -525,9 +527,6 @@ response_rewrite(struct response *resp, const char **why)
 			continue;	/* a later one says it */
 		if (resp->drop && i < n && l->field != F_VARIABLE)
 			continue;
-		if (resp->drop && i == n &&
-		    evbuffer_add_printf(out, "Status: 200 OK\r\n") == -1)
-			goto fail;
 		if (i < n && l->field == F_STATUS) {
 			if (rlen == 0 && (reason = response_reason(code)) !=
 			    NULL)

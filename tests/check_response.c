@@ -848,10 +848,10 @@ START_TEST(test_rewrite_authorizer)
 	char		*out;
 
 	rewrite_ok("Variable-USER: alice\r\n\r\nignored", 1, 0, NULL,
-	    "Variable-USER: alice\r\nStatus: 200 OK\r\n\r\n", 200);
+	    "Status: 200 OK\r\nVariable-USER: alice\r\n\r\n", 200);
 	rewrite_ok("Status: 200\nContent-Type: text/plain\nX-A: 1\n"
 	    "variable-Auth_Method: db lookup\n\nbody", 1, 0, NULL,
-	    "variable-Auth_Method: db lookup\nStatus: 200 OK\r\n\n", 200);
+	    "Status: 200 OK\r\nvariable-Auth_Method: db lookup\n\n", 200);
 	rewrite_ok("Content-Type: text/html\r\n\r\n<p>ok</p>", 1, 0, NULL,
 	    "Status: 200 OK\r\n\r\n", 200);
 	rewrite_ok("Status: 403 Go away\r\nContent-Type: text/plain\r\n"
