@@ -43,6 +43,7 @@ static void	 request_coalesce_cb(evutil_socket_t, short, void *);
 static void	 request_stderr_cb(evutil_socket_t, short, void *);
 static void	 request_header(struct request *);
 static void	 request_bad_header(struct request *, const char *);
+static void	 request_authz_flush(struct request *);
 static void	 request_stderr_log(struct request *);
 static void	 request_child_exit(struct child *, int, void *);
 static void	 request_check_end(struct request *);
@@ -693,6 +694,13 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	r->srv->stats.bytes_out += (uint64_t)n;
 	r->out_total += (uint64_t)n;
+	if (r->authz_hold) {
+		evbuffer_add_buffer(r->resp.hdr, r->chunk);
+		if (evbuffer_get_length(r->resp.hdr) < HEADER_MAX)
+			return;
+		request_authz_flush(r);
+		return;
+	}
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
 	if (r->stdin_done && !conn_out_room(r->conn)) {
 		event_del(r->ev_out);
@@ -747,6 +755,26 @@ request_header(struct request *r)
 		log_debug("%s[%d]: %s (%d)", r->script.path, (int)r->pid,
 		    r->status == 200 ? "authorized" : "denied", r->status);
 	r->srv->stats.bytes_out += evbuffer_get_length(r->resp.hdr);
+	if (r->role == FCGI_AUTHORIZER && !r->resp.drop) {
+		/*
+		 * A denial: Apache's mod_authnz_fcgi shows the client only
+		 * the body that came in the records up to the end of the
+		 * header block, so block and body go in one record (up to
+		 * HEADER_MAX; it keeps 8 KiB).
+		 */
+		r->authz_hold = 1;
+		return;
+	}
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->resp.hdr);
+}
+
+/* Send a denial held by request_header(), and stream what follows. */
+static void
+request_authz_flush(struct request *r)
+{
+	if (!r->authz_hold)
+		return;
+	r->authz_hold = 0;
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->resp.hdr);
 }
 
@@ -952,6 +980,7 @@ request_check_end(struct request *r)
 		return;
 	if (r->child != NULL && !request_exit_wait(r))
 		return;
+	request_authz_flush(r);
 	r->ended = 1;
 	status_count_response(&r->srv->stats, r->status);
 	/* An empty record ends each stream sent (spec 3.3, 5.3). */

@@ -441,6 +441,7 @@ struct request {
 	uint16_t		 id;
 	uint8_t			 flags;
 	uint16_t		 role;		/* FCGI_RESPONDER or _AUTHORIZER */
+	int			 authz_hold;	/* a denial held in resp.hdr */
 	enum request_state	 state;
 	struct evbuffer		*params;
 	struct cgi_env		 env;
