@@ -64,7 +64,9 @@ enum {
 	OPT_SLOW_LOG,
 	OPT_CHECK,
 	OPT_COMPILE,
-	OPT_JSON
+	OPT_JSON,
+	OPT_AUTHORIZER,
+	OPT_LOCAL_REDIRECT
 };
 
 static const struct option config_longopts[] = {
@@ -123,6 +125,8 @@ static const struct option config_longopts[] = {
 	{ "check",		no_argument,	   NULL, OPT_CHECK },
 	{ "compile",		no_argument,	   NULL, OPT_COMPILE },
 	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "authorizer",		required_argument, NULL, OPT_AUTHORIZER },
+	{ "local-redirect",	required_argument, NULL, OPT_LOCAL_REDIRECT },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -281,7 +285,12 @@ config_usage(int to_stderr)
 "                           runs nothing, serves nothing\n"
 "      --compile            ... and compile Perl and Python ones (runs\n"
 "                           BEGIN blocks and use)\n"
-"      --json               ... the report as JSON\n",
+"      --json               ... the report as JSON\n"
+"      --authorizer PATH    serve the FastCGI AUTHORIZER role with this\n"
+"                           script (refused without it)\n"
+"      --local-redirect pass|accel|sendfile\n"
+"                           a bare \"Location: /path\": as it is (pass),\n"
+"                           as X-Accel-Redirect (nginx) or X-Sendfile\n",
 	    DEFAULT_MAX_CHILDREN, DEFAULT_SOCKET_MODE, DEFAULT_QUEUE_MAX,
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
@@ -660,6 +669,28 @@ again:
 			break;
 		case OPT_JSON:
 			cfg->check_json = 1;
+			break;
+		case OPT_AUTHORIZER:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "warmcgi: --authorizer: \"%s\" "
+				    "is not an absolute path\n", optarg);
+				return CONFIG_ERROR;
+			}
+			cfg->authorizer = optarg;
+			break;
+		case OPT_LOCAL_REDIRECT:
+			if (strcmp(optarg, "pass") == 0)
+				cfg->local_redirect = REDIRECT_PASS;
+			else if (strcmp(optarg, "accel") == 0)
+				cfg->local_redirect = REDIRECT_ACCEL;
+			else if (strcmp(optarg, "sendfile") == 0)
+				cfg->local_redirect = REDIRECT_SENDFILE;
+			else {
+				fprintf(stderr, "warmcgi: --local-redirect: "
+				    "\"%s\" is not pass, accel or sendfile\n",
+				    optarg);
+				return CONFIG_ERROR;
+			}
 			break;
 		default:
 			fprintf(stderr, "warmcgi: -h lists the options\n");

@@ -358,13 +358,15 @@ conn_begin(struct conn *c, const struct fcgi_record *rec)
 		return;
 	}
 	c->keep = (flags & FCGI_KEEP_CONN) != 0;
-	if (role != FCGI_RESPONDER) {
-		log_warnx("%s: role %d is not supported", c->peer, role);
+	if (role != FCGI_RESPONDER && (role != FCGI_AUTHORIZER ||
+	    c->srv->cfg->authorizer == NULL)) {
+		log_warnx("%s: role %d is not supported%s", c->peer, role,
+		    role == FCGI_AUTHORIZER ? " without --authorizer" : "");
 		conn_end_direct(c, id, FCGI_UNKNOWN_ROLE);
 	} else if (c->srv->stopping) {
 		conn_end_direct(c, id, FCGI_OVERLOADED);
 		c->keep = 0;
-	} else if ((c->req = request_new(c, id, flags)) == NULL) {
+	} else if ((c->req = request_new(c, id, flags, role)) == NULL) {
 		log_warnx("%s: out of memory", c->peer);
 		conn_end_direct(c, id, FCGI_OVERLOADED);
 	}

@@ -1,5 +1,6 @@
 /*
- * One FastCGI request in the RESPONDER role: gather the params, find and
+ * One FastCGI request in the RESPONDER or AUTHORIZER role (the script of
+ * --authorizer, which gets no body: spec 6.3): gather the params, find and
  * check the script, wait for a slot, run it, stream FCGI_STDIN to it and
  * its stdout/stderr back, check its header block, and send END_REQUEST
  * only once stdout and stderr are at EOF and the script has been reaped.
@@ -31,6 +32,7 @@ static void	 request_prepare(struct request *);
 static int	 request_body_wanted(struct request *);
 static void	 request_body_end(struct request *);
 static void	 request_enqueue(struct request *);
+static int	 request_authorizer(struct request *, const char **);
 static void	 request_dispatch_cb(evutil_socket_t, short, void *);
 static void	 request_start(struct request *);
 static void	 request_respond(struct request *, int);
@@ -44,6 +46,7 @@ static void	 request_coalesce_cb(evutil_socket_t, short, void *);
 static void	 request_stderr_cb(evutil_socket_t, short, void *);
 static void	 request_header(struct request *);
 static void	 request_bad_header(struct request *, const char *);
+static void	 request_authz_flush(struct request *);
 static void	 request_stderr_log(struct request *);
 static void	 request_child_exit(struct child *, int, void *);
 static void	 request_check_end(struct request *);
@@ -69,7 +72,7 @@ static int	 request_own(struct request *);
 static void	 request_slow_cb(evutil_socket_t, short, void *);
 
 struct request *
-request_new(struct conn *c, uint16_t id, uint8_t flags)
+request_new(struct conn *c, uint16_t id, uint8_t flags, uint16_t role)
 {
 	struct request	*r;
 
@@ -79,6 +82,7 @@ request_new(struct conn *c, uint16_t id, uint8_t flags)
 	r->srv = c->srv;
 	r->id = id;
 	r->flags = flags;
+	r->role = role;
 	r->state = R_PARAMS;
 	r->fd_in = r->fd_out = r->fd_err = -1;
 	body_init(&r->body);
@@ -91,6 +95,9 @@ request_new(struct conn *c, uint16_t id, uint8_t flags)
 		request_free(r);
 		return NULL;
 	}
+	r->resp.authorizer = r->resp.scan.authorizer =
+	    role == FCGI_AUTHORIZER;
+	r->resp.redirect = r->srv->cfg->local_redirect;
 	r->srv->stats.requests_total++;
 	r->begin_ms = request_now_ms();
 	conn_hold(c, 1);
@@ -145,8 +152,46 @@ request_params_end(struct request *r, const char **why)
 		return -1;
 	evbuffer_free(r->params);
 	r->params = NULL;
+	if (r->role == FCGI_AUTHORIZER && !r->stdin_done) {
+		/*
+		 * An authorizer gets no body (spec 6.3), and Apache's
+		 * mod_authnz_fcgi sends not even the empty FCGI_STDIN: its
+		 * input ends with the params.  Any FCGI_STDIN is ignored.
+		 */
+		r->stdin_done = r->stdin_discard = 1;
+		evbuffer_drain(r->stdin_q, evbuffer_get_length(r->stdin_q));
+		conn_hold(r->conn, 0);
+	}
 	request_prepare(r);
 	return 0;
+}
+
+/*
+ * The script of --authorizer, whatever the params name: they describe the
+ * request being authorized.  FCGI_ROLE tells the script its role, as the
+ * spec's own library does; a server that sent it is believed.
+ */
+static int
+request_authorizer(struct request *r, const char **why)
+{
+	struct cgi_env	 env;
+	int		 status;
+
+	memset(&env, 0, sizeof(env));
+	if (cgi_env_set(&env, "SCRIPT_FILENAME", r->srv->cfg->authorizer) ==
+	    -1 || (cgi_env_get(&r->env, "FCGI_ROLE") == NULL &&
+	    cgi_env_set(&r->env, "FCGI_ROLE", "AUTHORIZER") == -1)) {
+		cgi_env_free(&env);
+		*why = "out of memory";
+		return 500;
+	}
+	status = cgi_script_find(r->srv->cfg, &env, &r->script, why);
+	cgi_env_free(&env);
+	if (status == 0 && r->script.split) {
+		*why = "no such file";
+		return 404;
+	}
+	return status;
 }
 
 /* Find and check the script, then run it, queue it or refuse it. */
@@ -163,7 +208,8 @@ request_prepare(struct request *r)
 	if ((srv->cfg->status_path != NULL || srv->cfg->ping_path != NULL) &&
 	    request_own(r))
 		return;
-	if ((status = cgi_script_find(srv->cfg, &r->env, &r->script,
+	if ((status = r->role == FCGI_AUTHORIZER ? request_authorizer(r,
+	    &why) : cgi_script_find(srv->cfg, &r->env, &r->script,
 	    &why)) != 0) {
 		log_warnx("%s: %s (%d)", request_name(r), why, status);
 		request_respond(r, status);
@@ -180,6 +226,7 @@ request_prepare(struct request *r)
 		request_respond(r, status);
 		return;
 	}
+	r->resp.docroot = cgi_env_get(&r->env, "DOCUMENT_ROOT");
 	if (r->env.ndropped > 0)
 		log_warnx("%s: %zu variables a peer may not set dropped "
 		    "(first: %s)", r->script.path, r->env.ndropped,
@@ -808,8 +855,8 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		request_check_end(r);
 		return;
 	}
-	if (r->resp.bad) {
-		evbuffer_drain(r->chunk, (size_t)n);
+	if (r->resp.bad || r->resp.drop) {
+		evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
 		return;
 	}
 	if (!r->resp.done) {
@@ -819,6 +866,13 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 	r->srv->stats.bytes_out += (uint64_t)n;
 	r->bytes_out += (uint64_t)n;
 	r->out_total += (uint64_t)n;
+	if (r->authz_hold) {
+		evbuffer_add_buffer(r->resp.hdr, r->chunk);
+		if (evbuffer_get_length(r->resp.hdr) < HEADER_MAX)
+			return;
+		request_authz_flush(r);
+		return;
+	}
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
 	if (!conn_out_room(r->conn) && (r->stdin_done ||
 	    conn_held_full(r->conn))) {
@@ -863,8 +917,39 @@ request_header(struct request *r)
 		return;
 	}
 	r->status = r->resp.status;
+	if (r->resp.ndup > 0)
+		log_warnx("%s[%d]: printed Status, Content-Type, Location or "
+		    "Content-Length more than once: the last of each kept, %d "
+		    "line%s dropped", r->script.path, (int)r->pid, r->resp.ndup,
+		    r->resp.ndup == 1 ? "" : "s");
+	if (r->resp.note != NULL)
+		log_debug("%s[%d]: local redirect passed as it is: %s",
+		    r->script.path, (int)r->pid, r->resp.note);
+	if (r->role == FCGI_AUTHORIZER)
+		log_debug("%s[%d]: %s (%d)", r->script.path, (int)r->pid,
+		    r->status == 200 ? "authorized" : "denied", r->status);
 	r->srv->stats.bytes_out += evbuffer_get_length(r->resp.hdr);
 	r->bytes_out += evbuffer_get_length(r->resp.hdr);
+	if (r->role == FCGI_AUTHORIZER && !r->resp.drop) {
+		/*
+		 * A denial: Apache's mod_authnz_fcgi shows the client only
+		 * the body that came in the records up to the end of the
+		 * header block, so block and body go in one record (up to
+		 * HEADER_MAX; it keeps 8 KiB).
+		 */
+		r->authz_hold = 1;
+		return;
+	}
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->resp.hdr);
+}
+
+/* Send a denial held by request_header(), and stream what follows. */
+static void
+request_authz_flush(struct request *r)
+{
+	if (!r->authz_hold)
+		return;
+	r->authz_hold = 0;
 	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->resp.hdr);
 }
 
@@ -1076,6 +1161,7 @@ request_check_end(struct request *r)
 		return;
 	if (r->child != NULL && !request_exit_wait(r))
 		return;
+	request_authz_flush(r);
 	r->ended = 1;
 	r->end_ms = request_now_ms();
 	status_count_response(&r->srv->stats, r->status);

@@ -55,6 +55,7 @@ struct sockaddr;
 #endif
 
 #define HEADER_MAX		(64 * 1024)	/* a script's header block */
+#define HEADER_LINE_MAX		8192		/* one line of it, as Apache's */
 #define ARGV_MAX		256		/* RFC 3875 4.4 argv words */
 #define STDERR_LINE_MAX		4096		/* logged stderr line */
 #define READ_CHUNK		(64 * 1024)	/* one read from a pipe */
@@ -172,6 +173,8 @@ struct config {
 	int		  check_json;	/* --json */
 	char		**check_args;	/* its DIR|SCRIPT arguments */
 	size_t		  ncheck_args;
+	const char	 *authorizer;	/* --authorizer: the AUTHORIZER script */
+	int		  local_redirect; /* --local-redirect: REDIRECT_* */
 };
 
 /*
@@ -184,6 +187,11 @@ struct handler {
 	size_t		  argc;
 	int		  php;		/* php-cgi: REDIRECT_STATUS, no words */
 };
+
+/* --local-redirect: what a bare "Location: /path" becomes (response.c). */
+#define REDIRECT_PASS		0	/* itself: the server decides */
+#define REDIRECT_ACCEL		1	/* X-Accel-Redirect: /path (nginx) */
+#define REDIRECT_SENDFILE	2	/* X-Sendfile: DOCUMENT_ROOT/path */
 
 enum config_rc { CONFIG_OK, CONFIG_EXIT, CONFIG_ERROR };
 
@@ -393,6 +401,8 @@ struct response_scan {
 	int		 maybe_nph;	/* the first line may be HTTP/1.x */
 	int		 nph;
 	int		 cgi_field;	/* Content-Type, Location or Status */
+	int		 authorizer;	/* set by the caller: no CGI field needed */
+	int		 too_long;	/* a line past HEADER_LINE_MAX */
 	int		 rc;		/* enum response_rc, once judged */
 	char		 name[13];	/* the start of the field name */
 };
@@ -403,6 +413,14 @@ struct response {
 	int			 done;		/* checked and sent on */
 	int			 bad;		/* refused: 502 */
 	int			 status;	/* HTTP status it stands for */
+	/* Set by the caller after response_init(): */
+	int			 authorizer;	/* FCGI_AUTHORIZER: allow or deny */
+	int			 redirect;	/* REDIRECT_* for a local Location */
+	const char		*docroot;	/* ... REDIRECT_SENDFILE's root */
+	/* Set by response_feed(), for the caller to log: */
+	int			 drop;		/* send no body (authorizer 200) */
+	int			 ndup;		/* earlier duplicates dropped */
+	const char		*note;		/* a redirect left as it was: why */
 };
 
 void	response_scan_init(struct response_scan *);
@@ -566,6 +584,8 @@ struct request {
 	struct server		*srv;
 	uint16_t		 id;
 	uint8_t			 flags;
+	uint16_t		 role;		/* FCGI_RESPONDER or _AUTHORIZER */
+	int			 authz_hold;	/* a denial held in resp.hdr */
 	enum request_state	 state;
 	struct evbuffer		*params;
 	struct cgi_env		 env;
@@ -617,7 +637,7 @@ struct request {
 };
 TAILQ_HEAD(request_list, request);
 
-struct request	*request_new(struct conn *, uint16_t, uint8_t);
+struct request	*request_new(struct conn *, uint16_t, uint8_t, uint16_t);
 int		 request_params(struct request *, const uint8_t *, size_t,
 		    const char **);
 int		 request_stdin(struct request *, const uint8_t *, size_t,

@@ -6,9 +6,12 @@
  * length; the 64 KiB limit; the first bytes kept for the log.
  */
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <event2/buffer.h>
@@ -461,6 +464,8 @@ big_block(size_t len)
 	n = sizeof(head) - 1;
 	for (i = 0; i < len / 2; i++)
 		s[n++] = 'v';
+	for (i = 4000; i < n; i += 4000)
+		memcpy(s + i, "\r\nX-L: ", 7);	/* lines under 8 KiB */
 	while (n + 8 < len) {
 		memcpy(s + n, "\r\nX: y", 6);
 		n += 6;
@@ -539,8 +544,8 @@ feed(struct response *resp, const char *s, size_t len, size_t n,
  */
 START_TEST(test_feed_nph_long)
 {
-	static const size_t	 lens[] = { 4, 5, 200, 244, 245, 246, 247,
-	    300, 1000, 20000 };
+	static const size_t	 lens[] = { 5, 200, 244, 245, 246, 247,
+	    300, 1000, HEADER_LINE_MAX - 9 };
 	static const size_t	 pieces[] = { 1, 7, 100000 };
 	static const char	 rest[] = "\r\nX-Next: intact\r\n"
 	    "Content-Type: text/plain\r\n\r\n";
@@ -579,6 +584,13 @@ START_TEST(test_feed_nph_long)
 		free(want);
 	}
 
+	/* Spaces after the status go; it has no reason phrase then. */
+	rc = feed(&resp, "HTTP/1.1 299 \r\n\r\n", 17, 1, &why, &out, &outlen);
+	ck_assert_int_eq(rc, RESPONSE_OK);
+	ck_assert_str_eq(out, "Status: 299\r\n\r\n");
+	free(out);
+	response_free(&resp);
+
 	/* Bare LFs: the Status line gets a CRLF, the rest is unchanged. */
 	rc = feed(&resp, "HTTP/1.0 200 OK\n\nx", 18, 18, &why, &out, &outlen);
 	ck_assert_int_eq(rc, RESPONSE_OK);
@@ -588,18 +600,23 @@ START_TEST(test_feed_nph_long)
 }
 END_TEST
 
-/* The block may fill 64 KiB exactly; one byte more and it is refused. */
+/*
+ * The block may fill 64 KiB exactly (in lines of 4000 bytes); one byte
+ * more and it is refused.
+ */
 START_TEST(test_feed_limit)
 {
 	struct response	 resp;
 	const char	*why;
 	char		*s, *out;
-	size_t		 len, outlen;
+	size_t		 len, outlen, i;
 
 	s = malloc(HEADER_MAX + 2);
 	ck_assert_ptr_nonnull(s);
 	memcpy(s, "Content-Type: x\r\nX: ", 20);
 	memset(s + 20, 'a', HEADER_MAX - 24);
+	for (i = 4000; i + 5 < HEADER_MAX - 4; i += 4000)
+		memcpy(s + i, "\r\nX: ", 5);
 	memcpy(s + HEADER_MAX - 4, "\r\n\r\n", 5);
 	len = strlen(s);
 	ck_assert_uint_eq(len, HEADER_MAX);
@@ -668,6 +685,257 @@ START_TEST(test_feed_reject)
 }
 END_TEST
 
+/* The block fed in pieces of n bytes with these options; 0: whole. */
+static int
+rewrite(struct response *resp, const char *s, int authorizer, int redirect,
+    const char *docroot, size_t n, const char **why, char **out)
+{
+	struct evbuffer	*in;
+	size_t		 len = strlen(s), off, outlen;
+	int		 rc = RESPONSE_INCOMPLETE;
+
+	ck_assert_int_eq(response_init(resp), 0);
+	resp->authorizer = resp->scan.authorizer = authorizer;
+	resp->redirect = redirect;
+	resp->docroot = docroot;
+	if (n == 0)
+		n = len;
+	ck_assert_ptr_nonnull(in = evbuffer_new());
+	*why = NULL;
+	for (off = 0; off < len && rc == RESPONSE_INCOMPLETE; off += n) {
+		evbuffer_add(in, s + off, n < len - off ? n : len - off);
+		rc = response_feed(resp, in, why);
+	}
+	/* What request.c sends after the block, unless it drops it. */
+	if (rc == RESPONSE_OK && off < len && !resp->drop)
+		evbuffer_add(resp->hdr, s + off, len - off);
+	evbuffer_free(in);
+	outlen = evbuffer_get_length(resp->hdr);
+	ck_assert_ptr_nonnull(*out = malloc(outlen + 1));
+	evbuffer_copyout(resp->hdr, *out, outlen);
+	(*out)[outlen] = '\0';
+	return rc;
+}
+
+/* rewrite() must give want (and status), fed whole and a byte at a time. */
+static void
+rewrite_ok(const char *s, int authorizer, int redirect, const char *docroot,
+    const char *want, int status)
+{
+	struct response	 resp;
+	const char	*why;
+	char		*out;
+	size_t		 n;
+
+	for (n = 0; n < 2; n++) {
+		ck_assert_msg(rewrite(&resp, s, authorizer, redirect, docroot,
+		    n, &why, &out) == RESPONSE_OK, "%s: %s", s, why);
+		ck_assert_str_eq(out, want);
+		ck_assert_int_eq(resp.status, status);
+		free(out);
+		response_free(&resp);
+	}
+}
+
+static void
+rewrite_bad(const char *s, const char *want_why)
+{
+	struct response	 resp;
+	const char	*why;
+	char		*out;
+
+	ck_assert_int_eq(rewrite(&resp, s, 0, REDIRECT_PASS, NULL, 0, &why,
+	    &out), RESPONSE_BAD);
+	ck_assert_str_eq(why, want_why);
+	free(out);
+	response_free(&resp);
+}
+
+/* Status lines as Apache's mod_cgi reads them (util_script.c). */
+START_TEST(test_rewrite_status)
+{
+	/* Spaces before and after, tabs, none after the colon. */
+	rewrite_ok("Status:404 Not Found\r\n\r\nx", 0, 0, NULL,
+	    "Status: 404 Not Found\r\n\r\nx", 404);
+	rewrite_ok("Status: \t 404   Gone away  \t\r\n\r\n", 0, 0, NULL,
+	    "Status: 404 Gone away\r\n\r\n", 404);
+	/* No reason phrase: the standard one. */
+	rewrite_ok("Status: 404\r\nContent-Type: text/plain\n\n", 0, 0, NULL,
+	    "Status: 404 Not Found\r\nContent-Type: text/plain\n\n", 404);
+	rewrite_ok("status: 201 \r\n\r\n", 0, 0, NULL,
+	    "Status: 201 Created\r\n\r\n", 201);
+	/* A code with no standard phrase keeps none. */
+	rewrite_ok("Status: 299\r\n\r\n", 0, 0, NULL, "Status: 299\r\n\r\n",
+	    299);
+	/* Digits then text: the digits are the status, as atoi(). */
+	rewrite_ok("Status: 200OK\r\n\r\n", 0, 0, NULL,
+	    "Status: 200 OK\r\n\r\n", 200);
+	/* No number, or none that is a status: refused (mod_cgi: 500). */
+	rewrite_bad("Status: OK\r\n\r\n", "printed an invalid Status line");
+	rewrite_bad("Status:\r\nContent-Type: x\r\n\r\n",
+	    "printed an invalid Status line");
+	rewrite_bad("Status: 99 Low\r\n\r\n", "printed an invalid Status line");
+	rewrite_bad("Status: 600 High\r\n\r\n",
+	    "printed an invalid Status line");
+	rewrite_bad("Status: 2000000000000\r\n\r\n",
+	    "printed an invalid Status line");
+	rewrite_bad("HTTP/1.1 999 Odd\r\n\r\n", "printed an invalid Status line");
+	/* Any other line goes on byte for byte. */
+	rewrite_ok("Content-Type:text/plain  \r\nX-A:  b \n\r\nbody", 0, 0,
+	    NULL, "Content-Type:text/plain  \r\nX-A:  b \n\r\nbody", 200);
+}
+END_TEST
+
+/* Of duplicate single-valued fields the last is kept, as mod_cgi does. */
+START_TEST(test_rewrite_dup)
+{
+	struct response	 resp;
+	const char	*why;
+	char		*out;
+
+	rewrite_ok("Status: 200 OK\r\nContent-Type: a/b\r\nStatus: 404\r\n"
+	    "Content-Type: c/d\r\nContent-Length: 1\r\nContent-Length: 2\r\n"
+	    "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nab", 0, 0, NULL,
+	    "Status: 404 Not Found\r\nContent-Type: c/d\r\nContent-Length: 2"
+	    "\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nab", 404);
+	ck_assert_int_eq(rewrite(&resp, "Location: /a\r\nLOCATION: http://x/"
+	    "\r\n\r\n", 0, 0, NULL, 0, &why, &out), RESPONSE_OK);
+	ck_assert_str_eq(out, "LOCATION: http://x/\r\n\r\n");
+	ck_assert_int_eq(resp.ndup, 1);
+	ck_assert_int_eq(resp.status, 302);
+	free(out);
+	response_free(&resp);
+	/* An NPH line is a Status line: a later Status says more. */
+	rewrite_ok("HTTP/1.0 200 OK\r\nStatus: 403\r\n\r\n", 0, 0, NULL,
+	    "Status: 403 Forbidden\r\n\r\n", 403);
+}
+END_TEST
+
+/* A line past 8 KiB is refused, as Apache refuses it; 8 KiB is fine. */
+START_TEST(test_rewrite_long_line)
+{
+	struct response	 resp;
+	const char	*why;
+	char		*s, *out;
+	size_t		 n;
+
+	for (n = HEADER_LINE_MAX - 1; n <= HEADER_LINE_MAX + 100; n += 101) {
+		ck_assert_ptr_nonnull(s = malloc(n + 32));
+		memcpy(s, "X-Long: ", 8);
+		memset(s + 8, 'a', n - 8);
+		strcpy(s + n, "\r\nContent-Type: x\r\n\r\n");
+		ck_assert_int_eq(rewrite(&resp, s, 0, 0, NULL, 1000, &why,
+		    &out), n < HEADER_LINE_MAX ? RESPONSE_OK : RESPONSE_BAD);
+		if (n >= HEADER_LINE_MAX)
+			ck_assert_str_eq(why, "printed a header line longer "
+			    "than 8192 bytes");
+		free(out);
+		free(s);
+		response_free(&resp);
+	}
+}
+END_TEST
+
+/*
+ * AUTHORIZER: a block of Variable- headers alone is one; a 200 sends the
+ * Status and Variable- headers only, and no body; any other status goes
+ * on whole.
+ */
+START_TEST(test_rewrite_authorizer)
+{
+	struct response	 resp;
+	const char	*why;
+	char		*out;
+
+	rewrite_ok("Variable-USER: alice\r\n\r\nignored", 1, 0, NULL,
+	    "Status: 200 OK\r\nVariable-USER: alice\r\n\r\n", 200);
+	rewrite_ok("Status: 200\nContent-Type: text/plain\nX-A: 1\n"
+	    "variable-Auth_Method: db lookup\n\nbody", 1, 0, NULL,
+	    "Status: 200 OK\r\nvariable-Auth_Method: db lookup\n\n", 200);
+	rewrite_ok("Content-Type: text/html\r\n\r\n<p>ok</p>", 1, 0, NULL,
+	    "Status: 200 OK\r\n\r\n", 200);
+	rewrite_ok("Status: 403 Go away\r\nContent-Type: text/plain\r\n"
+	    "Variable-USER: x\r\n\r\nno\n", 1, 0, NULL, "Status: 403 Go away"
+	    "\r\nContent-Type: text/plain\r\nVariable-USER: x\r\n\r\nno\n", 403);
+	ck_assert_int_eq(rewrite(&resp, "Variable-A: 1\r\n\r\nx", 1, 0, NULL,
+	    0, &why, &out), RESPONSE_OK);
+	ck_assert_int_eq(resp.drop, 1);
+	free(out);
+	response_free(&resp);
+	/* A responder still needs a CGI field. */
+	ck_assert_int_eq(rewrite(&resp, "Variable-A: 1\r\n\r\n", 0, 0, NULL,
+	    0, &why, &out), RESPONSE_BAD);
+	free(out);
+	response_free(&resp);
+	/* Nothing at all is no answer for an authorizer either. */
+	ck_assert_int_eq(rewrite(&resp, "\r\n", 1, 0, NULL, 0, &why, &out),
+	    RESPONSE_BAD);
+	free(out);
+	response_free(&resp);
+}
+END_TEST
+
+/* --local-redirect: a bare local Location, and only that, is turned. */
+START_TEST(test_rewrite_local_redirect)
+{
+	struct response	 resp;
+	const char	*why;
+	char		 dir[] = "/tmp/check_response.XXXXXX", f[64], x[64];
+	char		 want[160], *out;
+	FILE		*fp;
+
+	/* pass: as it is. */
+	rewrite_ok("Location: /a?b=1\r\n\r\n", 0, REDIRECT_PASS, NULL,
+	    "Location: /a?b=1\r\n\r\n", 302);
+	/* accel: nginx's internal redirect, query and all. */
+	rewrite_ok("Location:  /a/b?c=1 \r\nX-A: 1\r\n\r\n", 0, REDIRECT_ACCEL,
+	    NULL, "X-Accel-Redirect: /a/b?c=1\r\nX-A: 1\r\n\r\n", 200);
+	/* With a Status, or to another site, it is a real redirect. */
+	rewrite_ok("Status: 301\r\nLocation: /a\r\n\r\n", 0, REDIRECT_ACCEL,
+	    NULL, "Status: 301 Moved Permanently\r\nLocation: /a\r\n\r\n", 301);
+	rewrite_ok("Location: http://x/a\r\n\r\n", 0, REDIRECT_ACCEL, NULL,
+	    "Location: http://x/a\r\n\r\n", 302);
+	rewrite_ok("Location: //x/a\r\n\r\n", 0, REDIRECT_ACCEL, NULL,
+	    "Location: //x/a\r\n\r\n", 302);
+
+	/* sendfile: a plain, non-executable file under DOCUMENT_ROOT. */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(f, sizeof(f), "%s/a b.txt", dir);
+	snprintf(x, sizeof(x), "%s/run.cgi", dir);
+	ck_assert_ptr_nonnull(fp = fopen(f, "w"));
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(x, "w"));
+	fclose(fp);
+	ck_assert_int_eq(chmod(x, 0755), 0);
+	snprintf(want, sizeof(want), "X-Sendfile: %s\r\n\r\n", f);
+	rewrite_ok("Location: /a%20b.txt\r\n\r\n", 0, REDIRECT_SENDFILE, dir,
+	    want, 200);
+	/* Not a file, executable, a query, "..": Location as it was. */
+	ck_assert_int_eq(rewrite(&resp, "Location: /run.cgi\r\n\r\n", 0,
+	    REDIRECT_SENDFILE, dir, 0, &why, &out), RESPONSE_OK);
+	ck_assert_str_eq(out, "Location: /run.cgi\r\n\r\n");
+	ck_assert_str_eq(resp.note, "the file is executable");
+	free(out);
+	response_free(&resp);
+	rewrite_ok("Location: /a%20b.txt?x\r\n\r\n", 0, REDIRECT_SENDFILE, dir,
+	    "Location: /a%20b.txt?x\r\n\r\n", 302);
+	rewrite_ok("Location: /x/../a%20b.txt\r\n\r\n", 0, REDIRECT_SENDFILE,
+	    dir, "Location: /x/../a%20b.txt\r\n\r\n", 302);
+	rewrite_ok("Location: /x/%2e%2E/a%20b.txt\r\n\r\n", 0,
+	    REDIRECT_SENDFILE, dir, "Location: /x/%2e%2E/a%20b.txt\r\n\r\n",
+	    302);
+	rewrite_ok("Location: /\r\n\r\n", 0, REDIRECT_SENDFILE, dir,
+	    "Location: /\r\n\r\n", 302);
+	rewrite_ok("Location: /a%00b\r\n\r\n", 0, REDIRECT_SENDFILE, dir,
+	    "Location: /a%00b\r\n\r\n", 302);
+	rewrite_ok("Location: /a%20b.txt\r\n\r\n", 0, REDIRECT_SENDFILE, NULL,
+	    "Location: /a%20b.txt\r\n\r\n", 302);
+	unlink(f);
+	unlink(x);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *
 response_suite(void)
 {
@@ -696,6 +964,11 @@ response_suite(void)
 	tcase_add_test(tc, test_feed_nph_long);
 	tcase_add_test(tc, test_feed_limit);
 	tcase_add_test(tc, test_feed_reject);
+	tcase_add_test(tc, test_rewrite_status);
+	tcase_add_test(tc, test_rewrite_dup);
+	tcase_add_test(tc, test_rewrite_long_line);
+	tcase_add_test(tc, test_rewrite_authorizer);
+	tcase_add_test(tc, test_rewrite_local_redirect);
 	suite_add_tcase(s, tc);
 	return s;
 }

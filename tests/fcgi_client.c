@@ -5,7 +5,7 @@
  * BEGIN_REQUEST while one is active, an FCGI_ABORT_REQUEST.  Records are
  * built and decoded with the daemon's own codec (src/fcgi.h).
  *
- * usage: fcgi_client [-Ekr] [-c count] [-i file] [-n count] [-t sec]
+ * usage: fcgi_client [-AEkr] [-c count] [-i file] [-n count] [-t sec]
  *            socket mode [args ...]
  *
  * socket is unix:/path or tcp:HOST:PORT.  Modes:
@@ -18,6 +18,8 @@
  *                            STDERR to stderr (-r: one line per record to
  *                            stdout instead), then "fcgi_client: end app=N
  *                            proto=N" to stderr for each END_REQUEST.
+ *                            -A: in the AUTHORIZER role, with no
+ *                            FCGI_STDIN at all, as Apache sends it.
  *   raw HEX|@file ...        Send these bytes, then print every record that
  *                            comes back, one line each.
  *   get-values               Ask for FCGI_MAX_CONNS, FCGI_MAX_REQS and
@@ -106,7 +108,7 @@ static uint8_t	*file_read(const char *, size_t *);
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fcgi_client [-Ekr] [-c count] [-i file] "
+	fprintf(stderr, "usage: fcgi_client [-AEkr] [-c count] [-i file] "
 	    "[-n count] [-t sec] socket mode [args ...]\n"
 	    "modes: request NAME=VALUE ... | raw HEX|@file ... | "
 	    "get-values |\n"
@@ -599,11 +601,14 @@ main(int argc, char *argv[])
 	long long	 ms;
 	unsigned int	 seed;
 	int		 ch, keep = 0, count = 1, timeout = CLIENT_TIMEOUT_SEC;
-	int		 early = 0;
+	int		 early = 0, authorizer = 0;
 	int		 i, j, n, rc;
 
-	while ((ch = getopt(argc, argv, "+Ec:i:kn:rt:")) != -1) {
+	while ((ch = getopt(argc, argv, "+AEc:i:kn:rt:")) != -1) {
 		switch (ch) {
+		case 'A':
+			authorizer = 1;
+			break;
 		case 'E':
 			early = 1;
 			break;
@@ -654,10 +659,12 @@ main(int argc, char *argv[])
 		for (i = 1; i <= count; i++) {
 			cl.want_id = (uint16_t)i;
 			cl.ended = 0;
-			out_begin(&cl, (uint16_t)i, FCGI_RESPONDER,
+			out_begin(&cl, (uint16_t)i, authorizer ?
+			    FCGI_AUTHORIZER : FCGI_RESPONDER,
 			    keep || i < count ? FCGI_KEEP_CONN : 0);
 			out_params(&cl, (uint16_t)i, argc, argv, !early);
-			out_file(&cl, (uint16_t)i, stdin_file);
+			if (!authorizer)
+				out_file(&cl, (uint16_t)i, stdin_file);
 			if (early)
 				out_record(&cl, FCGI_PARAMS, (uint16_t)i,
 				    NULL, 0);

@@ -91,6 +91,8 @@ start_warmcgi idle "$T/w-idle.sock" -v --idle-timeout 2 --kill-grace 1 ||
 # 1000 connections and its own descriptors: above the usual soft 1024.
 ulimit -Sn 4096 2>/dev/null
 start_warmcgi ct "$T/w-ct.sock" -v --conn-timeout 2 --warm off || exit 99
+start_warmcgi lr "$T/w-lr.sock" -v --local-redirect accel || exit 99
+start_warmcgi az "$T/w-az.sock" -v --authorizer "$CGI/authz.sh" || exit 99
 start_nginx || exit 99
 
 # ---------------------------------------------------------------- tests
@@ -645,12 +647,88 @@ t_fuzz()
 	w1_serves
 }
 
+# Without --authorizer the role is refused (FCGI_UNKNOWN_ROLE).
 t_authorizer()
 {
 	fcgi "unix:$W1" raw "01010001000800000002000000000000"
 	expect_eq "reply" "$(tr '\n' ' ' <"$T/fc.out")" \
 	    "END_REQUEST id=1 app=0 proto=3 eof " || return 1
 	w1_serves
+}
+
+# With it, az runs authz.sh for AUTHORIZER requests, which send no
+# FCGI_STDIN at all (as Apache's mod_authnz_fcgi): a 200 goes back as its
+# Status and Variable- headers alone, a 403 whole; responders still work.
+t_authorizer_served()
+{
+	fcgi -A "unix:$T/w-az.sock" request REQUEST_METHOD=GET \
+	    SCRIPT_FILENAME=/protected/file "QUERY_STRING=let-in"
+	expect_eq "allow rc" "$fc_rc" 0 || return 1
+	expect_eq "allow reply" "$(tr '\r\n' '|~' <"$T/fc.out")" \
+	    'Status: 200 OK|~Variable-USER: alice|~|~' || return 1
+	expect_grep "allow end" "$T/fc.err" 'end app=0 proto=0' || return 1
+	fcgi -A "unix:$T/w-az.sock" request REQUEST_METHOD=POST \
+	    SCRIPT_FILENAME=/protected/file
+	expect_eq "deny rc" "$fc_rc" 0 || return 1
+	expect_grep "deny status" "$T/fc.out" '^Status: 403 Keep Out' ||
+	    return 1
+	expect_grep "deny header" "$T/fc.out" '^X-Authz: no' || return 1
+	expect_grep "deny body" "$T/fc.out" \
+	    '^denied by authz.sh \(role AUTHORIZER, body length ""\)$' ||
+	    return 1
+	fcgi "unix:$T/w-az.sock" request REQUEST_METHOD=GET \
+	    "SCRIPT_FILENAME=$CGI/hello.sh"
+	expect_grep "responder" "$T/fc.out" '^hello$'
+}
+
+# Header blocks as Apache's mod_cgi reads them, through nginx.
+t_hdr_cases()
+{
+	local code
+	code=$(http '/cgi-bin/hdrcase.sh?c=spaces')
+	expect_eq "spaces status" "$code" 404 || return 1
+	expect_grep "spaces line" "$T/hdr" '^HTTP/1.1 404 Not Here.$' ||
+	    return 1
+	code=$(http '/cgi-bin/hdrcase.sh?c=noreason')
+	expect_eq "no reason" "$code" 404 || return 1
+	expect_grep "no reason line" "$T/hdr" '^HTTP/1.1 404 Not Found.$' ||
+	    return 1
+	code=$(http '/cgi-bin/hdrcase.sh?c=badstatus')
+	expect_eq "bad status" "$code" 502 || return 1
+	expect_grep "bad status log" "${WLOG[w1]}" \
+	    'hdrcase.sh\[[0-9]+\]: printed an invalid Status line \(502\)' ||
+	    return 1
+	code=$(http '/cgi-bin/hdrcase.sh?c=dup')
+	expect_eq "dup status" "$code" 403 || return 1
+	expect_eq "dup type" "$(hdr Content-Type)" text/html || return 1
+	expect_eq "dup X-Dup" "$(grep -ci '^X-Dup:' "$T/hdr")" 2 || return 1
+	expect_eq "dup body" "$(cat "$T/body")" dup || return 1
+	expect_grep "dup log" "${WLOG[w1]}" 'hdrcase.sh\[[0-9]+\]: printed Status, Content-Type, Location or Content-Length more than once: the last of each kept, 2 lines dropped' ||
+	    return 1
+	code=$(http '/cgi-bin/hdrcase.sh?c=long')
+	expect_eq "long line" "$code" 502 || return 1
+	expect_grep "long line log" "${WLOG[w1]}" \
+	    'hdrcase.sh\[[0-9]+\]: printed a header line longer than 8192 bytes \(502\)' ||
+	    return 1
+	code=$(http '/cgi-bin/hdrcase.sh?c=tiny')
+	expect_eq "tiny writes" "$code" 202 || return 1
+	expect_eq "tiny type" "$(hdr Content-Type)" text/plain || return 1
+	expect_eq "tiny body" "$(cat "$T/body")" tiny
+}
+
+# A local redirect (RFC 3875 6.2.2): nginx's own way by default (a 302
+# to the client), an internal redirect with --local-redirect accel.
+t_local_redirect()
+{
+	local code
+	code=$(http '/cgi-bin/hdrcase.sh?c=local')
+	expect_eq "pass status" "$code" 302 || return 1
+	expect_eq "pass location" "$(hdr Location)" /cgi-bin/hello.sh ||
+	    return 1
+	code=$(http '/lr/cgi-bin/hdrcase.sh?c=local')
+	expect_eq "accel status" "$code" 200 || return 1
+	expect_eq "accel body" "$(cat "$T/body")" hello || return 1
+	expect_eq "accel no X-Accel" "$(hdr X-Accel-Redirect)" ""
 }
 
 # FCGI_MAX_REQS: requests run or queued at once (-c plus --queue), but
@@ -1162,6 +1240,9 @@ run params-too-big t_params_too_big
 run garbage t_garbage
 run fuzz-records t_fuzz
 run role-authorizer t_authorizer
+run role-authorizer-served t_authorizer_served
+run header-cases t_hdr_cases
+run local-redirect t_local_redirect
 run get-values t_get_values
 run unknown-type t_unknown_type
 run cant-mpx-conn t_cant_mpx

@@ -312,7 +312,7 @@ nginx_conf()
 			fastcgi_pass unix:$T/w1.sock;
 		}
 EOF
-	for loc in p f q t; do
+	for loc in p f q t lr; do
 		cat <<EOF
 		location /$loc/ {
 			rewrite ^/$loc(/.*)\$ \$1 break;
