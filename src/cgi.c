@@ -367,11 +367,14 @@ cgi_script_find(const struct cgi_env *env, struct cgi_script *sc,
 		return 403;
 	}
 	/*
-	 * A directory and a PATH_INFO: Caddy without split_path sends its root
-	 * as SCRIPT_FILENAME and the whole URL path as PATH_INFO.  The script
-	 * is then found along the two joined.
+	 * A directory, no SCRIPT_NAME and a PATH_INFO: Caddy without
+	 * split_path sends its root as SCRIPT_FILENAME and the whole URL path
+	 * as PATH_INFO.  The script is then found along the two joined.  A
+	 * server that named a script (SCRIPT_NAME) named a directory: 403.
 	 */
-	if ((pi = cgi_env_get(env, "PATH_INFO")) != NULL && *pi == '/' &&
+	if (((name = cgi_env_get(env, "SCRIPT_NAME")) == NULL ||
+	    *name == '\0') &&
+	    (pi = cgi_env_get(env, "PATH_INFO")) != NULL && *pi == '/' &&
 	    stat(sc->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (cgi_has_dotdot(pi)) {
 			*why = "PATH_INFO has a .. component";

@@ -830,6 +830,9 @@ START_TEST(test_find_dir_path_info)
 	    "hello.cgi", NULL), 403);
 	ck_assert_int_eq(find_pi(&sc, root, NULL, "/cgi-bin/./hello.cgi",
 	    NULL), 403);
+	/* A server that sent a SCRIPT_NAME named a directory. */
+	ck_assert_int_eq(find_pi(&sc, root, "/cgi-bin", "/hello.cgi", NULL),
+	    403);
 	/* A file's PATH_INFO is never joined to it. */
 	ck_assert_int_eq(find_pi(&sc, script, NULL, "/x", NULL), 0);
 	ck_assert_uint_eq(sc.pi_used, 0);
