@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "warmcgi.h"
@@ -29,6 +30,7 @@ static int	cgi_var_cmp(const void *, const void *);
 static int	cgi_env_push(struct cgi_env *, char *);
 static int	cgi_name_ok(const uint8_t *, uint32_t);
 static int	cgi_name_in(const uint8_t *, uint32_t, const char *const *);
+static int	cgi_digits(const uint8_t *, uint32_t);
 
 /*
  * Names a FastCGI peer may not set: whoever can connect to the socket
@@ -109,6 +111,17 @@ cgi_name_in(const uint8_t *p, uint32_t n, const char *const *list)
 	return 0;
 }
 
+static int
+cgi_digits(const uint8_t *p, uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* A peer may set NAME in a script's environment (see cgi_env_deny). */
 int
 cgi_env_name_allowed(const char *name, int strict)
@@ -153,6 +166,13 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 		    memchr(value, '\0', vlen) != NULL)
 			continue;
 		if (nlen == 10 && memcmp(name, "HTTP_PROXY", 10) == 0)
+			continue;
+		/*
+		 * RFC 3875 4.1.2: CONTENT_LENGTH is decimal digits or absent.
+		 * Caddy sends -1 for a body of unknown length: that is absent.
+		 */
+		if (nlen == 14 && memcmp(name, "CONTENT_LENGTH", 14) == 0 &&
+		    vlen > 0 && !cgi_digits(value, vlen))
 			continue;
 		if (cgi_name_in(name, nlen, cgi_env_deny) || (cfg != NULL &&
 		    cfg->strict && cgi_name_in(name, nlen,
@@ -264,10 +284,50 @@ cgi_env_set(struct cgi_env *env, const char *name, const char *value)
 }
 
 /*
+ * Apache's mod_proxy_fcgi (unless "ProxyFCGIBackendType GENERIC") sends
+ * SCRIPT_FILENAME as "proxy:fcgi://HOST/path", with "?QUERY" after it when
+ * a ProxyPassMatch target carries the query; PHP-FPM takes the path out the
+ * same way.  Returns the path, or NULL when fn has no such prefix; sets
+ * *qlen to the length of a "?QUERY_STRING" suffix to drop.
+ */
+static const char *
+cgi_proxy_path(const char *fn, const char *query, size_t *qlen)
+{
+	static const char	 scheme[] = "proxy:fcgi://";
+	const char		*path;
+	size_t			 len, ql;
+
+	*qlen = 0;
+	if (strncasecmp(fn, scheme, sizeof(scheme) - 1) != 0)
+		return NULL;
+	if ((path = strchr(fn + sizeof(scheme) - 1, '/')) == NULL)
+		return "";
+	len = strlen(path);
+	if (query != NULL && *query != '\0' && (ql = strlen(query)) < len &&
+	    path[len - ql - 1] == '?' && strcmp(path + len - ql, query) == 0)
+		*qlen = ql + 1;
+	return path;
+}
+
+/* A "." or ".." component in path: never looked up from a PATH_INFO. */
+static int
+cgi_has_dotdot(const char *path)
+{
+	const char	*p;
+
+	for (p = path; (p = strstr(p, "/.")) != NULL; p++)
+		if (p[2] == '/' || p[2] == '\0' ||
+		    (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))
+			return 1;
+	return 0;
+}
+
+/*
  * Find the script: SCRIPT_FILENAME, else DOCUMENT_ROOT + SCRIPT_NAME.  When
  * the whole path does not exist, walk back one component at a time until a
- * regular file is found; what was cut off is the PATH_INFO.  A script a
- * --handler of cfg (which may be NULL) runs need only be readable, else
+ * regular file is found; what was cut off is the PATH_INFO.  A path that
+ * names a directory is looked along with PATH_INFO joined to it.  A script
+ * a --handler of cfg (which may be NULL) runs need only be readable, else
  * it must be executable.  Returns 0, or the HTTP status to answer with and
  * *why.
  */
@@ -275,16 +335,22 @@ int
 cgi_script_find(const struct config *cfg, const struct cgi_env *env,
     struct cgi_script *sc, const char **why)
 {
-	const char	*fn, *root, *name;
+	const char	*fn, *root, *name, *pp, *pi;
 	struct stat	 st;
 	char		*p, full[sizeof(sc->path)];
-	size_t		 cut = 0;
+	size_t		 cut = 0, qlen, len;
 	int		 n, first = 1;
 
 	memset(sc, 0, sizeof(*sc));
-	if ((fn = cgi_env_get(env, "SCRIPT_FILENAME")) != NULL && *fn != '\0')
-		n = snprintf(sc->path, sizeof(sc->path), "%s", fn);
-	else {
+	if ((fn = cgi_env_get(env, "SCRIPT_FILENAME")) != NULL && *fn != '\0') {
+		if ((pp = cgi_proxy_path(fn,
+		    cgi_env_get(env, "QUERY_STRING"), &qlen)) != NULL) {
+			sc->rewritten = 1;
+			n = snprintf(sc->path, sizeof(sc->path), "%.*s",
+			    (int)(strlen(pp) - qlen), pp);
+		} else
+			n = snprintf(sc->path, sizeof(sc->path), "%s", fn);
+	} else {
 		root = cgi_env_get(env, "DOCUMENT_ROOT");
 		name = cgi_env_get(env, "SCRIPT_NAME");
 		if (root == NULL || name == NULL) {
@@ -302,6 +368,30 @@ cgi_script_find(const struct config *cfg, const struct cgi_env *env,
 	if (sc->path[0] != '/') {
 		*why = "script path is not absolute";
 		return 403;
+	}
+	/*
+	 * A directory, no SCRIPT_NAME and a PATH_INFO: Caddy without
+	 * split_path sends its root as SCRIPT_FILENAME and the whole URL path
+	 * as PATH_INFO.  The script is then found along the two joined.  A
+	 * server that named a script (SCRIPT_NAME) named a directory: 403.
+	 */
+	if (((name = cgi_env_get(env, "SCRIPT_NAME")) == NULL ||
+	    *name == '\0') &&
+	    (pi = cgi_env_get(env, "PATH_INFO")) != NULL && *pi == '/' &&
+	    stat(sc->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (cgi_has_dotdot(pi)) {
+			*why = "PATH_INFO has a .. component";
+			return 403;
+		}
+		len = strlen(sc->path);
+		while (len > 0 && sc->path[len - 1] == '/')
+			sc->path[--len] = '\0';
+		if (strlcat(sc->path, pi, sizeof(sc->path)) >=
+		    sizeof(sc->path)) {
+			*why = "script path too long";
+			return 404;
+		}
+		sc->pi_used = strlen(pi);
 	}
 	strlcpy(full, sc->path, sizeof(full));
 	for (;;) {

@@ -33,6 +33,7 @@ static int	 request_body_wanted(struct request *);
 static void	 request_body_end(struct request *);
 static void	 request_enqueue(struct request *);
 static int	 request_authorizer(struct request *, const char **);
+static int	 request_pi_used(struct request *);
 static void	 request_dispatch_cb(evutil_socket_t, short, void *);
 static void	 request_start(struct request *);
 static void	 request_respond(struct request *, int);
@@ -194,6 +195,34 @@ request_authorizer(struct request *r, const char **why)
 	return status;
 }
 
+/*
+ * The script was found along PATH_INFO (cgi_script_find): the part of it
+ * that named the script moves to the end of SCRIPT_NAME, the rest stays.
+ */
+static int
+request_pi_used(struct request *r)
+{
+	const char	*pi, *sn;
+	char		*name;
+	size_t		 used;
+	int		 rc;
+
+	if ((pi = cgi_env_get(&r->env, "PATH_INFO")) == NULL ||
+	    strlen(pi) != r->script.pi_used)
+		return -1;
+	used = r->script.pi_used - strlen(r->script.path_info);
+	if ((sn = cgi_env_get(&r->env, "SCRIPT_NAME")) == NULL)
+		sn = "";
+	if (asprintf(&name, "%s%.*s", sn, (int)used, pi) == -1)
+		return -1;
+	rc = cgi_env_set(&r->env, "SCRIPT_NAME", name);
+	free(name);
+	if (rc == -1 || cgi_env_set(&r->env, "PATH_INFO",
+	    r->script.path_info) == -1)
+		return -1;
+	return 0;
+}
+
 /* Find and check the script, then run it, queue it or refuse it. */
 static void
 request_prepare(struct request *r)
@@ -243,10 +272,16 @@ request_prepare(struct request *r)
 			free(trimmed);
 		}
 		if (cgi_env_set(&r->env, "PATH_INFO", r->script.path_info) ==
-		    -1 || cgi_env_set(&r->env, "SCRIPT_FILENAME",
-		    r->script.path) == -1)
+		    -1)
 			status = 500;
 	}
+	if (r->script.pi_used > 0 && request_pi_used(r) == -1)
+		status = 500;
+	/* The script's SCRIPT_FILENAME names the script, whatever was sent. */
+	if (status == 0 && (r->script.split || r->script.rewritten ||
+	    r->script.pi_used > 0) &&
+	    cgi_env_set(&r->env, "SCRIPT_FILENAME", r->script.path) == -1)
+		status = 500;
 	if (status == 0 && cgi_handler_env(&r->env, &r->script) == -1)
 		status = 500;
 	if (status == 0)

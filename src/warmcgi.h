@@ -359,6 +359,8 @@ struct cgi_script {
 	char		 dir[4096];	/* its directory: the cwd */
 	char		 path_info[4096]; /* split off by the walk */
 	int		 split;		/* path_info was split off */
+	int		 rewritten;	/* SCRIPT_FILENAME was not a path */
+	size_t		 pi_used;	/* PATH_INFO's length, if joined */
 	struct stat	 st;		/* identity, for the warm pools */
 	const struct handler *handler;	/* --handler that runs it, or NULL */
 };

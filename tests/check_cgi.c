@@ -171,6 +171,35 @@ START_TEST(test_env_sent_kept)
 }
 END_TEST
 
+/* Caddy's CONTENT_LENGTH -1 (a body of unknown length) is no length. */
+START_TEST(test_env_content_length)
+{
+	static const struct tpair	 bad[] = {
+		{ "CONTENT_LENGTH", 0, "-1", 0 },
+		{ "REQUEST_METHOD", 0, "POST", 0 },
+	};
+	static const struct tpair	 good[] = {
+		{ "CONTENT_LENGTH", 0, "5242880", 0 },
+	};
+	static const struct tpair	 empty[] = {
+		{ "CONTENT_LENGTH", 0, "", 0 },
+	};
+	struct cgi_env			 env;
+
+	ck_assert_int_eq(env_build(&env, bad, 2, NULL), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "CONTENT_LENGTH"));
+	ck_assert_str_eq(cgi_env_get(&env, "REQUEST_METHOD"), "POST");
+	cgi_env_free(&env);
+	ck_assert_int_eq(env_build(&env, good, 1, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "CONTENT_LENGTH"), "5242880");
+	cgi_env_free(&env);
+	/* nginx's empty one for a GET is left as it is. */
+	ck_assert_int_eq(env_build(&env, empty, 1, NULL), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "CONTENT_LENGTH"), "");
+	cgi_env_free(&env);
+}
+END_TEST
+
 START_TEST(test_env_httpoxy)
 {
 	static const struct tpair	 pv[] = {
@@ -834,6 +863,104 @@ START_TEST(test_find_path_info)
 }
 END_TEST
 
+/* cgi_script_find with PATH_INFO and QUERY_STRING too. */
+static int
+find_pi(struct cgi_script *sc, const char *filename, const char *name,
+    const char *pi, const char *query)
+{
+	struct cgi_env	 env;
+	const char	*why = NULL;
+	int		 rc;
+
+	memset(&env, 0, sizeof(env));
+	ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_FILENAME", filename), 0);
+	if (name != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_NAME", name), 0);
+	if (pi != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "PATH_INFO", pi), 0);
+	if (query != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "QUERY_STRING", query), 0);
+	rc = cgi_script_find(&env, sc, &why);
+	if (rc != 0)
+		ck_assert_ptr_nonnull(why);
+	cgi_env_free(&env);
+	return rc;
+}
+
+/* Apache mod_proxy_fcgi's "proxy:fcgi://HOST/path" SCRIPT_FILENAME. */
+START_TEST(test_find_proxy_fcgi)
+{
+	struct cgi_script	 sc;
+	char			 p[PATH_MAX + 64], script[PATH_MAX];
+
+	tree_path(script, sizeof(script), "/cgi-bin/hello.cgi");
+	snprintf(p, sizeof(p), "proxy:fcgi://localhost%s", script);
+	ck_assert_int_eq(find_pi(&sc, p, NULL, NULL, NULL), 0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_int_eq(sc.rewritten, 1);
+	ck_assert_int_eq(sc.split, 0);
+
+	/* With a port, path info and the query string after it. */
+	snprintf(p, sizeof(p), "PROXY:FCGI://127.0.0.1:9000%s/a/b?x=1&y",
+	    script);
+	ck_assert_int_eq(find_pi(&sc, p, NULL, NULL, "x=1&y"), 0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_str_eq(sc.path_info, "/a/b");
+	/* A '?' that is not the query string is part of the path. */
+	ck_assert_int_eq(find_pi(&sc, p, NULL, NULL, "other"), 0);
+	ck_assert_str_eq(sc.path_info, "/a/b?x=1&y");
+
+	/* No path after the host, another scheme: not absolute. */
+	ck_assert_int_eq(find_pi(&sc, "proxy:fcgi://localhost", NULL, NULL,
+	    NULL), 403);
+	snprintf(p, sizeof(p), "proxy:balancer://x%s", script);
+	ck_assert_int_eq(find_pi(&sc, p, NULL, NULL, NULL), 403);
+	tree_path(p, sizeof(p), "/cgi-bin/hello.cgi");
+	ck_assert_int_eq(find_pi(&sc, p, NULL, NULL, NULL), 0);
+	ck_assert_int_eq(sc.rewritten, 0);
+}
+END_TEST
+
+/* Caddy without split_path: SCRIPT_FILENAME is its root, all is PATH_INFO. */
+START_TEST(test_find_dir_path_info)
+{
+	struct cgi_script	 sc;
+	char			 script[PATH_MAX], root[PATH_MAX];
+
+	tree_path(script, sizeof(script), "/cgi-bin/hello.cgi");
+	tree_path(root, sizeof(root), "");
+	ck_assert_int_eq(find_pi(&sc, root, "", "/cgi-bin/hello.cgi/x/y",
+	    NULL), 0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_str_eq(sc.path_info, "/x/y");
+	ck_assert_uint_eq(sc.pi_used, strlen("/cgi-bin/hello.cgi/x/y"));
+
+	/* A trailing slash on the root, no path info left. */
+	tree_path(root, sizeof(root), "/");
+	ck_assert_int_eq(find_pi(&sc, root, NULL, "/cgi-bin/hello.cgi",
+	    NULL), 0);
+	ck_assert_str_eq(sc.path, script);
+	ck_assert_str_eq(sc.path_info, "");
+	ck_assert_int_eq(sc.split, 0);
+
+	/* Nothing there, a directory, no PATH_INFO, a ".." in it. */
+	ck_assert_int_eq(find_pi(&sc, root, NULL, "/cgi-bin/nope.cgi/x",
+	    NULL), 404);
+	ck_assert_int_eq(find_pi(&sc, root, NULL, "/cgi-bin/sub", NULL), 403);
+	ck_assert_int_eq(find_pi(&sc, root, NULL, NULL, NULL), 403);
+	ck_assert_int_eq(find_pi(&sc, root, NULL, "/cgi-bin/../cgi-bin/"
+	    "hello.cgi", NULL), 403);
+	ck_assert_int_eq(find_pi(&sc, root, NULL, "/cgi-bin/./hello.cgi",
+	    NULL), 403);
+	/* A server that sent a SCRIPT_NAME named a directory. */
+	ck_assert_int_eq(find_pi(&sc, root, "/cgi-bin", "/hello.cgi", NULL),
+	    403);
+	/* A file's PATH_INFO is never joined to it. */
+	ck_assert_int_eq(find_pi(&sc, script, NULL, "/x", NULL), 0);
+	ck_assert_uint_eq(sc.pi_used, 0);
+}
+END_TEST
+
 START_TEST(test_script_allowed)
 {
 	struct config	 cfg;
@@ -1214,6 +1341,7 @@ cgi_suite(void)
 	tcase_add_test(tc, test_env_get_set);
 	tcase_add_test(tc, test_env_denied);
 	tcase_add_test(tc, test_env_denied_pass_env);
+	tcase_add_test(tc, test_env_content_length);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("script");
@@ -1226,6 +1354,8 @@ cgi_suite(void)
 	tcase_add_test(tc, test_find_relative);
 	tcase_add_test(tc, test_find_handler);
 	tcase_add_test(tc, test_find_path_info);
+	tcase_add_test(tc, test_find_proxy_fcgi);
+	tcase_add_test(tc, test_find_dir_path_info);
 	tcase_add_test(tc, test_script_allowed);
 	suite_add_tcase(s, tc);
 
