@@ -880,7 +880,7 @@ find_pi(struct cgi_script *sc, const char *filename, const char *name,
 		ck_assert_int_eq(cgi_env_set(&env, "PATH_INFO", pi), 0);
 	if (query != NULL)
 		ck_assert_int_eq(cgi_env_set(&env, "QUERY_STRING", query), 0);
-	rc = cgi_script_find(&env, sc, &why);
+	rc = cgi_script_find(NULL, &env, sc, &why);
 	if (rc != 0)
 		ck_assert_ptr_nonnull(why);
 	cgi_env_free(&env);
