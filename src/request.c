@@ -896,6 +896,11 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (!r->resp.done) {
 		request_header(r);
+		/* What came with the header block counts as a read too. */
+		if (r->ev_out != NULL && r->resp.done &&
+		    !conn_out_room(r->conn) && (r->stdin_done ||
+		    conn_held_full(r->conn)))
+			event_del(r->ev_out);
 		return;
 	}
 	r->srv->stats.bytes_out += (uint64_t)n;

@@ -232,16 +232,16 @@ spill_size()
 	done
 }
 
-# Held output: A's body stays open while its script prints 3 MB; all
+# Held output: A's body stays open while its script prints 4 MB; all
 # connections together may hold 64 kB in memory (A alone could hold 1
 # MiB), so the rest goes to a spill file.  Once that has reached
 # --spill-total (100 kB), A's output is no longer read (its script waits
-# in its write: 3 MB is more than the pipe, the spill file and one more
+# in its write: 4 MB is more than the pipe, the spill file and one more
 # read) and a new request gets 503.  When A's body ends it gets all of its
 # output.
 t_held_totals()
 {
-	local pid=${WPID[g]} hold i n=3000000 size=
+	local pid=${WPID[g]} hold i n=4000000 size=
 	rm -f "$T/release"
 	timeout 90 python3 "$T/hold.py" "$T/g.sock" "$CGI/big.sh" \
 	    "$T/release" n=$n >"$T/hold.out" 2>&1 &
