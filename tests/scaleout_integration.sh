@@ -4,9 +4,10 @@
 # fastcgi_next_upstream; while clients keep sending idempotent GETs, one
 # instance gets SIGTERM: it finishes what it has, nginx sends the rest to
 # the other, and no request fails.  Then the stopped one is started again
-# and gets requests again: a rolling restart.
+# and gets requests again: a rolling restart.  Each instance's status page
+# counts its own share.
 #
-# Needs: WARMCGI, TESTS_SRCDIR; nginx, curl.
+# Needs: WARMCGI, FCGI_CLIENT, TESTS_SRCDIR; nginx, curl, python3.
 
 set -u
 . "${TESTS_SRCDIR:?}/lib.sh"
@@ -36,12 +37,13 @@ start_tcp()
 {
 	local name=$1 port=${2:-} try pid
 	for try in 1 2 3 4 5 6 7 8 9 10; do
-		[ -n "${2:-}" ] || port=$((20000 + RANDOM % 20000))
+		[ -n "${2:-}" ] || port=$((20000 + RANDOM % 12000))
 		port_free "$port" || continue
 		WLOG[$name]=$T/$name.$try.log
 		INSTANCE=$name ASAN_OPTIONS=$WARMCGI_ASAN_OPTIONS \
 		    "$WARMCGI" -s "tcp:127.0.0.1:$port" --pass-env INSTANCE \
 		    "${ALLOW[@]}" $WARMCGI_ROOT_OPT -v \
+		    --status-path /warmcgi-status \
 		    >"${WLOG[$name]}" 2>&1 </dev/null &
 		pid=$!
 		PIDS="$PIDS $pid"
@@ -141,7 +143,19 @@ t_rolling()
 	[ "$((a_after - a_before))" -le "$CLIENTS" ] ||
 	    { why="a answered $((a_after - a_before)) after SIGTERM"; return 1; }
 	expect_eq "b's share" "$(served b)" "$((want - a_after))" || return 1
+	expect_eq "b's share on its status page" "$(answered_2xx b)" \
+	    "$(served b)" || return 1
 	expect_grep "a shut down cleanly" "${WLOG[a]}" 'stopped$'
+}
+
+# answered_2xx NAME: the 2xx answers NAME's status page counts (the page
+# itself is counted once it has ended, so not in its own figure).
+answered_2xx()
+{
+	timeout 90 "$FCGI_CLIENT" -t 60 "tcp:127.0.0.1:${WPORT[$1]}" request \
+	    SCRIPT_NAME=/warmcgi-status QUERY_STRING=json \
+	    REMOTE_ADDR=127.0.0.1 2>/dev/null | sed '1,/^\r*$/d' |
+	    python3 -c 'import json, sys; print(json.load(sys.stdin)["responses"]["2xx"])'
 }
 
 got_a()
@@ -157,6 +171,8 @@ t_restart()
 	RN=0
 	start_tcp a "${WPORT[a]}" || { why="a did not restart"; return 1; }
 	poll got_a || { why="no request reached the restarted a"; return 1; }
+	# The new a has answered exactly the one request that reached it.
+	expect_eq "a's share on its status page" "$(answered_2xx a)" 1
 }
 
 t_sanitizers()
