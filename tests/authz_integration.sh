@@ -50,7 +50,7 @@ free_port()
 {
 	local try
 	for try in $(seq 1 50); do
-		FREE_PORT=$((20000 + RANDOM % 20000))
+		FREE_PORT=$((20000 + RANDOM % 12000))
 		port_free "$FREE_PORT" && return 0
 	done
 	return 1

@@ -268,7 +268,7 @@ start_apache()
 	    return 1
 	mkdir -p "$T/apache"
 	for try in 1 2 3 4 5 6 7 8 9 10; do
-		port=$((20000 + RANDOM % 20000))
+		port=$((20000 + RANDOM % 12000))
 		port_free "$port" || continue
 		cat >"$T/apache.conf" <<EOF
 ServerRoot $T/apache

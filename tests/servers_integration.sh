@@ -235,7 +235,7 @@ free_port()
 {
 	local port
 	while :; do
-		port=$((20000 + RANDOM % 20000))
+		port=$((20000 + RANDOM % 12000))
 		port_free "$port" && { echo "$port"; return; }
 	done
 }
