@@ -44,8 +44,8 @@ fi
 REQUESTS=${SOAK_REQUESTS:-20000}
 WARMUP=2000		# requests before the figures are taken
 PAR=8			# clients at once
-HANG_AT_ONCE=8		# hanging requests at once, in the hang phase
-HANG_ROUNDS=5
+HANG_AT_ONCE=10		# hanging requests at once, beside the soak
+HANG_ROUNDS=4
 FUZZ_RUNS=100		# fcgi_client runs of random records
 RSS_GROWTH_KB=1024
 
@@ -76,12 +76,12 @@ nginx_conf()
 EOF
 }
 
-# -t 4: a hang ends after 4 s, 504; --kill-grace 1: one that ignores
+# -t 10: a hang ends after 10 s, 504; --kill-grace 1: one that ignores
 # SIGTERM gets SIGKILL a second later.  A good request is answered in
-# milliseconds, so even a loaded machine leaves it far from 4 s.
+# milliseconds, so even a loaded machine leaves it far from 10 s.
 mkdir -p "$T/tmp"
 TMPDIR=$T/tmp start_warmcgi soak "$SOCK" --warm always \
-    --warm-helpers "$HELPERS" --warm-idle 3600 -t 4 --kill-grace 1 ||
+    --warm-helpers "$HELPERS" --warm-idle 3600 -t 10 --kill-grace 1 ||
     exit 99
 start_nginx || exit 99
 PID=${WPID[soak]}
@@ -244,7 +244,7 @@ t_rss()
 t_log()
 {
 	check_sanitizers "${WLOG[soak]}" || return 1
-	expect_grep log "${WLOG[soak]}" 'hang\.(sh|pl|py)\[[0-9]+\]: --timeout 4 s passed' ||
+	expect_grep log "${WLOG[soak]}" 'hang\.(sh|pl|py)\[[0-9]+\]: --timeout 10 s passed' ||
 	    return 1
 	expect_grep log "${WLOG[soak]}" 'still running 1 s after SIGTERM \(--kill-grace\): SIGKILL'
 }
