@@ -53,8 +53,8 @@ fuzz_feed(const char *p, size_t len, size_t piece, int rc, size_t end,
 	switch (frc) {
 	case RESPONSE_OK:
 		hlen = evbuffer_get_length(resp.hdr);
-		if (!resp.done || resp.status < 0 || (nph_len == 0 &&
-		    hlen != off) || (nph_len > 0 && hlen > off + 8))
+		if (!resp.done || resp.status < 0 || resp.status > 999 ||
+		    (nph_len == 0 && hlen != off) || hlen > off)
 			abort();
 		if (nph_len > 0 && ((hdr = (const char *)evbuffer_pullup(
 		    resp.hdr, 8)) == NULL || memcmp(hdr, "Status: ", 8) != 0))
@@ -91,7 +91,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == RESPONSE_OK) {
 		if (end == 0 || end > len || nph_len >= end)
 			abort();
-		(void)response_status(p, end);
+		n = (size_t)response_status(p, end);
+		if (n > 999)
+			abort();
 	}
 
 	/* The same bytes in pieces: the same answer. */
