@@ -32,6 +32,7 @@
 enum { SCAN_NAME, SCAN_VALUE, SCAN_NPH };
 
 static int	response_tchar(int);
+static int	response_code(const char *, const char *);
 static int	response_byte(struct response_scan *, unsigned char);
 static int	response_line_end(struct response_scan *);
 static const char *response_reason(int);
@@ -214,6 +215,23 @@ response_check(const char *buf, size_t len, size_t *end, size_t *nph_len)
 }
 
 /*
+ * A status code: three digits after blanks (RFC 3875 6.3.3), else 0.
+ * Not atoi: a script may print any number of digits, and an int that
+ * overflows is undefined.
+ */
+static int
+response_code(const char *p, const char *end)
+{
+	int	 code = 0, n = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	for (; p < end && n < 4 && isdigit((unsigned char)*p); p++, n++)
+		code = code * 10 + (*p - '0');
+	return n == 3 ? code : 0;
+}
+
+/*
  * The HTTP status a checked header block stands for, for the counters:
  * an NPH status line, a Status header, 302 for a bare Location, else 200.
  */
@@ -224,12 +242,12 @@ response_status(const char *buf, size_t len)
 	int		 status = 200, location = 0;
 
 	if (len > NPH_MIN && strncmp(buf, NPH_PREFIX, 7) == 0)
-		return atoi(buf + 9);
+		return response_code(buf + 9, end);
 	while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		if (nl - p > 7 && strncasecmp(p, "Status:", 7) == 0)
-			return atoi(p + 7);
+			return response_code(p + 7, nl);
 		if (nl - p > 9 && strncasecmp(p, "Location:", 9) == 0)
 			location = 1;
 		p = nl + 1;

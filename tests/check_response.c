@@ -311,6 +311,10 @@ START_TEST(test_hdr_status)
 		{ "Status: 303 See Other\r\nLocation: /x\r\n\r\n", 303 },
 		{ "Content-Type: text/html\r\n\r\n", 200 },
 		{ "X-Status: 500\r\nContent-Type: a\r\n\r\n", 200 },
+		/* Found by tests/fuzz_response.c: atoi overflowed. */
+		{ "Status:11111111111111111111+1\n\r\n", 0 },
+		{ "Status: 4040 Big\r\n\r\n", 0 },
+		{ "Status:\t200\n\n", 200 },
 	};
 	size_t	 i;
 

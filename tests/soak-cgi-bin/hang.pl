@@ -1,0 +1,3 @@
+#!/usr/bin/perl
+# Warm: never ends, prints nothing.
+select(undef, undef, undef, 1000) while 1;
