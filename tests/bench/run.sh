@@ -1,7 +1,8 @@
 #!/bin/bash
 #
-# warmcgi benchmark: nginx + wrk/curl in front of warmcgi and of Debian's
-# fcgiwrap (-c 1, -c 4, -c 32), side by side in one run, interleaved
+# warmcgi benchmark: a web server (nginx by default; lighttpd, Apache or
+# Caddy) + wrk/curl in front of warmcgi and of Debian's fcgiwrap (-c 1,
+# -c 4, -c 32), side by side in one run, interleaved
 # (for each scenario every wrapper in turn, each freshly started).
 # warmcgi runs in exec mode (--warm off) and, for the Perl and Python
 # scenarios, also warm (its zygotes), warmed up before it is measured.
@@ -37,14 +38,19 @@
 #                         around each wrapper: auto, v1, v2 or off (auto)
 #   BENCH_GITWEB          gitweb.cgi (/usr/share/gitweb/gitweb.cgi)
 #   BENCH_FCGIWRAP_C      fcgiwrap -c settings ("1 4 32")
+#   BENCH_SERVER          the web server in front: nginx, lighttpd, apache
+#                         or caddy (nginx)
+#   BENCH_WARMCGI_OPTS    options for one more warmcgi, rows "warmcgi+opts"
+#                         exec and warm beside the plain ones; @CGI@ in
+#                         them is the scripts' directory (none)
 #   BENCH_NGINX_WORKERS   nginx worker_processes (1)
-#   BENCH_PORT            loopback port for nginx (default: a free one)
+#   BENCH_PORT            loopback port for the server (default: a free one)
 #   BENCH_KEEP=1          keep the temporary directory (logs, wrk output)
 #
-# Needs: nginx, wrk, curl, cc, perl, spawn-fcgi, fcgiwrap; for the issue 3
+# Needs: the server, wrk, curl, cc, perl, spawn-fcgi, fcgiwrap; for the issue 3
 # scenarios also CGI.pm (libcgi-pm-perl), gitweb, git and python3.  Run as
-# root or as any user (nginx's `user` line is only written when running as
-# root).
+# root or as any user (the server's user line is only written when running
+# as root).
 
 set -u
 export LC_ALL=C
@@ -59,6 +65,8 @@ CONNS=${BENCH_CONNS:-16}
 GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-1}
+SERVER=${BENCH_SERVER:-nginx}
+WC_OPTS=${BENCH_WARMCGI_OPTS:-}
 ROUNDS=${BENCH_ROUNDS:-1}
 COSTS=${BENCH_COSTS:-auto}
 
@@ -78,9 +86,20 @@ fi
 	die "warmcgi not found: build it or set WARMCGI"
 WARMCGI=$(cd "$(dirname "$WARMCGI")" && pwd)/$(basename "$WARMCGI")
 FCGIWRAP=$(command -v fcgiwrap) || die "fcgiwrap not in PATH"
-for t in nginx wrk curl cc perl spawn-fcgi setsid awk; do
+case $SERVER in
+nginx)	SERVER_BIN=nginx ;;
+lighttpd) SERVER_BIN=lighttpd ;;
+apache)	SERVER_BIN=apache2
+	APACHE_MODS=/usr/lib/apache2/modules
+	[ -r "$APACHE_MODS/mod_proxy_fcgi.so" ] ||
+		die "apache needs $APACHE_MODS/mod_proxy_fcgi.so"
+	;;
+caddy)	SERVER_BIN=caddy ;;
+*)	die "BENCH_SERVER: nginx, lighttpd, apache or caddy" ;;
+esac
+for t in "$SERVER_BIN" wrk curl cc perl spawn-fcgi setsid awk; do
 	command -v "$t" >/dev/null || die "$t not found (apt-get install -y" \
-	    "wrk nginx-light fcgiwrap spawn-fcgi curl)"
+	    "wrk nginx-light fcgiwrap spawn-fcgi curl, or the server)"
 done
 case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS$ROUNDS" in
 *[!0-9]*) die "BENCH_* numbers must be integers" ;;
@@ -148,7 +167,10 @@ fi
 # ---------------------------------------------------------------- state
 T=$(mktemp -d /tmp/warmcgi-bench.XXXXXX) || die "mktemp failed"
 mkdir -p "$T/cgi-bin" "$T/sock" "$T/log" "$T/wrk" "$T/nginx" "$T/tmp" \
-    "$T/pages" || die "mkdir"
+    "$T/pages" "$T/www" || die "mkdir"
+SERVER_LOG=$T/log/server-error.log
+# The extra warmcgi's options may name the scripts' directory.
+WC_OPTS=${WC_OPTS//@CGI@/$T/cgi-bin}
 GROUPS_STARTED=""	# session leaders we started (setsid), for cleanup
 NGINX_PID=""
 WRK_PID=""
@@ -456,21 +478,37 @@ esac
 chmod 755 "$T"/cgi-bin/*
 cc -O2 -o "$T/cgi-bin/hello-c" "$HERE/hello.c" || die "cc hello.c failed"
 head -c "$IN_BYTES" /dev/urandom >"$T/body" || die "body file"
+# Apache started as root serves as nobody, who must reach the sockets.
+SOCK_OWNER=""
+if [ "$SERVER" = apache ] && [ "$(id -u)" = 0 ]; then
+	SOCK_OWNER=nobody:nogroup
+	chmod 711 "$T" "$T/sock" || die "chmod"
+fi
 
 # Wrappers, by slot name: wc (warmcgi exec mode, --warm off, default -c),
 # wcw (warmcgi warm mode, --warm auto with our helpers; Perl and Python
 # scenarios), wc256 (warmcgi --warm off -c 256, sleep scenario only), fwN
 # (fcgiwrap -c N under spawn-fcgi); with WARMCGI_BASE, wb, wbw and wb256
-# run it as wc, wcw and wc256 run WARMCGI.
+# run it as wc, wcw and wc256 run WARMCGI; with BENCH_WARMCGI_OPTS, wco
+# and wcow run WARMCGI as wc and wcw do, plus those options.
 FW_SLOTS=""
 for n in $FW_CS; do FW_SLOTS="$FW_SLOTS fw$n"; done
 ALL_SLOTS="wcw wc wc256$FW_SLOTS"
 [ -n "${WARMCGI_BASE:-}" ] && ALL_SLOTS="$ALL_SLOTS wbw wb wb256"
+[ -n "$WC_OPTS" ] && ALL_SLOTS="$ALL_SLOTS wcow wco"
+
+# Warm slots: warmcgi --warm auto.
+is_warm() {
+	case $1 in wcw|wbw|wcow) return 0 ;; esac
+	return 1
+}
 
 label() {
 	case $1 in
 	wc) echo "warmcgi exec" ;;
 	wcw) echo "warmcgi warm" ;;
+	wco) echo "warmcgi+opts exec" ;;
+	wcow) echo "warmcgi+opts warm" ;;
 	wc256) echo "warmcgi -c 256" ;;
 	wb) echo "warmcgi-base exec" ;;
 	wbw) echo "warmcgi-base warm" ;;
@@ -487,7 +525,7 @@ write_nginx_conf() {
 worker_processes $NGX_WORKERS;
 daemon off;
 pid $T/nginx/nginx.pid;
-error_log $T/log/nginx-error.log warn;
+error_log $SERVER_LOG warn;
 worker_rlimit_nofile 16384;
 events { worker_connections 4096; }
 http {
@@ -550,8 +588,159 @@ port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-start_nginx() {
-	local try port i
+# lighttpd (mod_fastcgi): a prefix per slot, aliased to the scripts'
+# directory so that SCRIPT_FILENAME names the script; its body and
+# response streamed as nginx's are (stream-*-body 2: no temporary files).
+write_lighttpd_conf() {
+	local port=$1 s first=1
+	{
+		cat <<EOF
+server.document-root = "$T/www"
+server.bind = "127.0.0.1"
+server.port = $port
+server.errorlog = "$SERVER_LOG"
+server.upload-dirs = ( "$T/nginx" )
+server.max-keep-alive-requests = 1000000
+server.max-keep-alive-idle = 60
+server.max-connections = 4096
+server.stream-request-body = 2
+server.stream-response-body = 2
+server.modules += ( "mod_alias", "mod_setenv", "mod_fastcgi" )
+setenv.add-environment = ( "GITWEB_CONFIG" => "$T/gitweb.conf" )
+EOF
+		for s in $ALL_SLOTS; do
+			echo "alias.url += ( \"/$s/\" => \"$T/cgi-bin/\" )"
+		done
+		echo "fastcgi.server = ("
+		for s in $ALL_SLOTS; do
+			[ -n "$first" ] || echo "	,"
+			first=""
+			cat <<EOF
+	"/$s/" => (( "socket" => "$T/sock/$s.sock",
+	    "check-local" => "disable" ))
+EOF
+		done
+		echo ")"
+	} >"$T/nginx/server.conf"
+}
+
+# Apache 2.4 (mpm_event, mod_proxy_fcgi): a ProxyPassMatch per slot, as
+# examples/apache/warmcgi.conf; SCRIPT_FILENAME set to the plain path
+# (mod_proxy_fcgi sends "proxy:fcgi://HOST/PATH", which warmcgi
+# drops but fcgiwrap does not understand), for every slot alike.  Each
+# slot's URL names its own host: Apache shares one backend worker between
+# URLs of the same scheme and host, whatever their unix sockets.
+write_apache_conf() {
+	local port=$1 s mod
+	{
+		cat <<EOF
+ServerRoot $T/nginx
+ServerName localhost
+DefaultRuntimeDir $T/nginx
+PidFile $T/nginx/httpd.pid
+Mutex file:$T/nginx default
+ErrorLog $SERVER_LOG
+LogLevel warn
+DocumentRoot $T/www
+Listen 127.0.0.1:$port
+ListenBacklog 4096
+KeepAlive On
+MaxKeepAliveRequests 0
+KeepAliveTimeout 60
+Timeout 120
+LimitRequestBody 0
+EOF
+		[ "$(id -u)" = 0 ] && printf 'User nobody\nGroup nogroup\n'
+		for mod in mpm_event authz_core proxy proxy_fcgi; do
+			echo "LoadModule ${mod}_module $APACHE_MODS/mod_$mod.so"
+		done
+		for s in $ALL_SLOTS; do
+			cat <<EOF
+ProxyPassMatch "^/$s/([a-z0-9.-]+)\$" "unix:$T/sock/$s.sock|fcgi://$s$T/cgi-bin/\$1"
+<LocationMatch "^/$s/(?<script>[a-z0-9.-]+)\$">
+	ProxyFCGISetEnvIf "true" SCRIPT_FILENAME "$T/cgi-bin/%{reqenv:MATCH_SCRIPT}"
+	ProxyFCGISetEnvIf "true" GITWEB_CONFIG "$T/gitweb.conf"
+</LocationMatch>
+EOF
+		done
+	} >"$T/nginx/server.conf"
+}
+
+# Caddy 2 (reverse_proxy, transport fastcgi): a handle_path per slot;
+# SCRIPT_FILENAME and SCRIPT_NAME given explicitly (without split_path
+# Caddy sends its root as SCRIPT_FILENAME, which warmcgi walks along
+# PATH_INFO but fcgiwrap does not), for every slot alike.
+write_caddy_conf() {
+	local port=$1 s
+	{
+		cat <<EOF
+{
+	admin off
+	auto_https off
+	storage file_system $T/nginx/caddy
+}
+http://127.0.0.1:$port {
+	handle /ping {
+		respond "pong"
+	}
+EOF
+		for s in $ALL_SLOTS; do
+			cat <<EOF
+	handle_path /$s/* {
+		reverse_proxy unix/$T/sock/$s.sock {
+			transport fastcgi {
+				root $T/cgi-bin
+				env SCRIPT_FILENAME $T/cgi-bin{http.request.uri.path}
+				env SCRIPT_NAME /$s{http.request.uri.path}
+				env PATH_INFO ""
+				env GITWEB_CONFIG $T/gitweb.conf
+				read_timeout 120s
+				write_timeout 120s
+			}
+		}
+	}
+EOF
+		done
+		echo "}"
+	} >"$T/nginx/server.conf"
+}
+
+# SERVER_CMD: the server in the foreground with its configuration.
+write_server_conf() {	# port
+	case $SERVER in
+	nginx)
+		write_nginx_conf "$1"
+		nginx -t -q -p "$T/nginx" -e "$SERVER_LOG" \
+		    -c "$T/nginx/nginx.conf" || die "bad nginx config"
+		SERVER_CMD=(nginx -p "$T/nginx" -e "$SERVER_LOG"
+		    -c "$T/nginx/nginx.conf")
+		;;
+	lighttpd)
+		write_lighttpd_conf "$1"
+		lighttpd -tt -f "$T/nginx/server.conf" >>"$T/log/server.out" 2>&1 ||
+			{ tail -5 "$T/log/server.out" >&2; die "bad lighttpd config"; }
+		SERVER_CMD=(lighttpd -D -f "$T/nginx/server.conf")
+		;;
+	apache)
+		write_apache_conf "$1"
+		apache2 -t -f "$T/nginx/server.conf" >>"$T/log/server.out" 2>&1 ||
+			{ tail -5 "$T/log/server.out" >&2; die "bad apache config"; }
+		SERVER_CMD=(apache2 -f "$T/nginx/server.conf" -DFOREGROUND)
+		;;
+	caddy)
+		write_caddy_conf "$1"
+		mkdir -p "$T/nginx/caddy"
+		# Its own HOME and XDG directories: nothing outside $T.
+		SERVER_CMD=(env HOME="$T/nginx/caddy" XDG_DATA_HOME="$T/nginx/caddy"
+		    XDG_CONFIG_HOME="$T/nginx/caddy" caddy run --adapter caddyfile
+		    --config "$T/nginx/server.conf")
+		;;
+	esac
+}
+
+# The server is up when it answers /ping with any HTTP status.
+start_server() {
+	local try port i code
 	for ((try = 0; try < 10; try++)); do
 		if [ -n "${BENCH_PORT:-}" ]; then
 			port=$BENCH_PORT
@@ -559,16 +748,14 @@ start_nginx() {
 			port=$((20000 + RANDOM % 12000))
 			port_busy "$port" && continue
 		fi
-		write_nginx_conf "$port"
-		nginx -t -q -p "$T/nginx" -e "$T/log/nginx-error.log" \
-		    -c "$T/nginx/nginx.conf" || die "bad nginx config"
-		setsid nginx -p "$T/nginx" -e "$T/log/nginx-error.log" \
-		    -c "$T/nginx/nginx.conf" </dev/null \
-		    >>"$T/log/nginx.out" 2>&1 &
+		write_server_conf "$port"
+		setsid "${SERVER_CMD[@]}" </dev/null \
+		    >>"$T/log/server.out" 2>&1 &
 		NGINX_PID=$!
-		for ((i = 0; i < 50; i++)); do
-			if curl -sf -o /dev/null --max-time 1 \
-			    "http://127.0.0.1:$port/ping"; then
+		for ((i = 0; i < 100; i++)); do
+			code=$(curl -s -o /dev/null -w '%{http_code}' \
+			    --max-time 1 "http://127.0.0.1:$port/ping")
+			if [ -n "$code" ] && [ "$code" != 000 ]; then
 				PORT=$port
 				return 0
 			fi
@@ -580,8 +767,8 @@ start_nginx() {
 		NGINX_PID=""
 		[ -n "${BENCH_PORT:-}" ] && break
 	done
-	cat "$T/log/nginx-error.log" >&2 2>/dev/null
-	die "nginx did not start"
+	cat "$SERVER_LOG" "$T/log/server.out" >&2 2>/dev/null
+	die "$SERVER did not start"
 }
 
 # Start the wrapper of SLOT on its socket, in fresh cgroups (cg_make):
@@ -596,19 +783,26 @@ start_wrapper() {
 	rm -f "$sock"
 	cg_make "$slot"
 	case $slot in
-	wc|wcw|wc256|wb|wbw|wb256)
+	wc|wcw|wc256|wb|wbw|wb256|wco|wcow)
 		case $slot in
 		wb*) bin=$WARMCGI_BASE helpers=$BASE_HELPERS ;;
 		esac
-		local copt="--warm off"
+		local copt="--warm off" hlp
 		case $slot in *256) copt="--warm off -c 256" ;; esac
 		# Warm: its zygotes' sockets go in our temporary directory.
-		case $slot in
-		w?w)
+		if is_warm "$slot"; then
 			copt="--warm auto --warm-helpers $helpers"
 			copt="$copt --tmpdir $T/tmp"
-			;;
-		esac
+		fi
+		case $slot in wco*) copt="$copt $WC_OPTS" ;; esac
+		hlp=$("$bin" -h 2>&1)
+		# The server's user must connect (Apache as root: nobody).
+		if [ -n "$SOCK_OWNER" ]; then
+			case $hlp in
+			*--socket-owner*) copt="$copt --socket-owner $SOCK_OWNER" ;;
+			*) copt="$copt --socket-mode 0666" ;;
+			esac
+		fi
 		# Where this run's log starts (the file is shared by runs).
 		LOG_OFF=$(stat -c %s "$T/log/$slot.log" 2>/dev/null || echo 0)
 		# --grace only shortens shutdown between runs.
@@ -616,7 +810,7 @@ start_wrapper() {
 		# As root, like fcgiwrap beside it: --allow-root, where the
 		# binary knows it (a base from before it does not).
 		if [ "$(id -u)" = 0 ]; then
-			case $("$bin" -h 2>&1) in
+			case $hlp in
 			*--allow-root*)	copt="$copt --allow-root" ;;
 			esac
 		fi
@@ -626,8 +820,12 @@ start_wrapper() {
 		;;
 	fw*)
 		n=${slot#fw}
+		local sopt=""
+		[ -n "$SOCK_OWNER" ] &&
+			sopt="-U ${SOCK_OWNER%:*} -G ${SOCK_OWNER#*:}"
+		# shellcheck disable=SC2086
 		setsid sh -c "$join" sh "$CG_PROCS" \
-		    spawn-fcgi -n -s "$sock" -M 0660 -- "$FCGIWRAP" -c "$n" \
+		    spawn-fcgi -n -s "$sock" -M 0660 $sopt -- "$FCGIWRAP" -c "$n" \
 		    </dev/null >>"$T/log/$slot.log" 2>&1 &
 		;;
 	esac
@@ -898,14 +1096,16 @@ run_stream() {	# slot
 
 # ---------------------------------------------------------------- scenarios
 scenario_slots() {
-	local b=""
+	local b="" o=""
 	case $1 in
 	sleep) [ -n "${WARMCGI_BASE:-}" ] && b=" wb wb256"
 	    echo "wc wc256$b$FW_SLOTS" ;;
 	perl|cgipm|gitweb|python) [ -n "${WARMCGI_BASE:-}" ] && b=" wbw wb"
-	    echo "wcw wc$b$FW_SLOTS" ;;
+	    [ -n "$WC_OPTS" ] && o=" wcow wco"
+	    echo "wcw wc$o$b$FW_SLOTS" ;;
 	*) [ -n "${WARMCGI_BASE:-}" ] && b=" wb"
-	    echo "wc$b$FW_SLOTS" ;;
+	    [ -n "$WC_OPTS" ] && o=" wco"
+	    echo "wc$o$b$FW_SLOTS" ;;
 	esac
 }
 
@@ -934,7 +1134,7 @@ run_one() {	# scenario slot
 			tail -n 8 "$T/log/$SLOT.log" >&2
 			return
 		fi
-		if [ "$SLOT" = wcw ] || [ "$SLOT" = wbw ]; then
+		if is_warm "$SLOT"; then
 			# Warm up: wait for the zygote, a few requests more,
 			# then the page compared with exec's, served warm.
 			if wait_zygote "$url" "$T/cgi-bin/$SCRIPT"; then
@@ -955,7 +1155,7 @@ run_one() {	# scenario slot
 		fi
 		start_sampler
 		run_wrk "$SLOT" "$SCRIPT$QUERY" "$THREADS" "$CONNS" "$DUR"
-		if [ "$SLOT" = wcw ] || [ "$SLOT" = wbw ]; then
+		if is_warm "$SLOT"; then
 			sleep 0.3	# let the last requests exit
 			for p in $(zygote_pids "$T/cgi-bin/$SCRIPT"); do
 				k=$(proc_kib "$p" VmRSS)
@@ -1016,8 +1216,8 @@ run_one() {	# scenario slot
 	stop_wrapper
 	record "$SCEN" "$SLOT" "$WRK_RPS" "$WRK_P99" "$PEAK" "$WRK_ERR"
 	if [ "$WRK_ERR" != none ]; then
-		say "errors: the wrapper's and nginx's last log lines:"
-		tail -n 8 "$T/log/$SLOT.log" "$T/log/nginx-error.log" >&2
+		say "errors: the wrapper's and $SERVER's last log lines:"
+		tail -n 8 "$T/log/$SLOT.log" "$SERVER_LOG" >&2
 	fi
 }
 
@@ -1060,7 +1260,14 @@ print_table() {
 	echo
 	echo "warmcgi benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  $(nproc) CPUs," \
 	    "load at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "warmcgi: $WARMCGI  fcgiwrap: $FCGIWRAP  nginx workers: $NGX_WORKERS"
+	echo "warmcgi: $WARMCGI  fcgiwrap: $FCGIWRAP"
+	case $SERVER in
+	nginx)	echo "server: $(nginx -v 2>&1 | sed 's/.*: //'), workers: $NGX_WORKERS" ;;
+	lighttpd) echo "server: $(lighttpd -v 2>&1 | cut -d' ' -f1)" ;;
+	apache)	echo "server: $(apache2 -v 2>&1 | sed -n 's/^Server version: //p') (mpm_event)" ;;
+	caddy)	echo "server: caddy $(caddy version 2>&1 | cut -d' ' -f1)" ;;
+	esac
+	[ -n "$WC_OPTS" ] && echo "warmcgi+opts: $WC_OPTS"
 	[ -n "$WARM_SCENARIOS" ] &&
 		echo "warm helpers: $WARM_HELPERS"
 	[ -n "${WARMCGI_BASE:-}" ] &&
@@ -1105,7 +1312,7 @@ print_table() {
 	echo "flt/req, CPU ms: page faults and CPU time per request (per" \
 	    "transfer or upload for 64 MiB out and 16 MiB in) of everything in"
 	echo "the wrapper's cgroup (it, its scripts, zygotes and request" \
-	    "processes; not nginx or wrk) over the wrk or curl run."
+	    "processes; not $SERVER or wrk) over the wrk or curl run."
 	echo "ratio = warmcgi / best fcgiwrap setting of the same scenario." \
 	    "peak RSS: warmcgi's one process (VmHWM of a fresh start);"
 	echo "fcgiwrap: the sum of its parent and preforked workers" \
@@ -1123,7 +1330,7 @@ print_table() {
 # The page of each warm run against exec's (status, then the body with the
 # slot's URL prefix and gitweb's "N units ago" normalized).
 normalize_page() {
-	sed -E -e 's#/(wcw|wc|wc256|wbw|wb|wb256|fw[0-9]+)/#/SLOT/#g' \
+	sed -E -e 's#/(wcw|wc|wc256|wbw|wb|wb256|wcow|wco|fw[0-9]+)/#/SLOT/#g' \
 	    -e 's/[0-9]+ (sec|min|hours|days|weeks|months|years) ago/AGE ago/g' \
 	    -e 's/right now/AGE ago/g' "$1"
 }
@@ -1131,9 +1338,10 @@ normalize_page() {
 print_checks() {
 	local s a b na nb d x w e n
 	for s in $SCENARIOS; do
-	for x in c b; do
+	for x in c b co; do
 		w=w${x}w e=w$x n=warmcgi
 		[ "$x" = b ] && n=base
+		[ "$x" = co ] && n=+opts
 		[ -n "${CODE[$s|$w]:-}" ] && [ -n "${CODE[$s|$e]:-}" ] ||
 			continue
 		[ -z "${d:-}" ] && { echo; echo "Warm vs exec page (status," \
@@ -1178,6 +1386,34 @@ print_base_compare() {
 			    "$(ratio "${VAL[$s|$m]}" "${VAL[$s|$b]}")" \
 			    "$(unit "$s")" "${FLT[$s|$m]}" "${FLT[$s|$b]}" \
 			    "${CPU[$s|$m]}" "${CPU[$s|$b]}"
+		done
+	done
+	return 0
+}
+
+# warmcgi with BENCH_WARMCGI_OPTS against without, row by row, in the
+# same rounds: req/s ratio (issue 10: within 3 %), and both costs per
+# request.
+print_opts_compare() {
+	local s m o d="" r ok
+	[ -n "$WC_OPTS" ] || return 0
+	for s in $SCENARIOS; do
+		[ "$s" = idle ] && continue
+		for m in wc wcw; do
+			o=wco${m#wc}
+			[ -n "${VAL[$s|$m]:-}" ] && [ -n "${VAL[$s|$o]:-}" ] ||
+				continue
+			[ -z "$d" ] && { echo; echo "warmcgi+opts against" \
+			    "warmcgi (with / without: $WC_OPTS):"; d=1; }
+			r=$(ratio "${VAL[$s|$o]}" "${VAL[$s|$m]}")
+			ok=0
+			ge "${VAL[$s|$o]}" "$(awk -v b="${VAL[$s|$m]}" \
+			    'BEGIN { print 0.97 * b }')" && ok=1
+			verdict "$(scen_name "$s") $(label "$m" | cut -d' ' -f2-): within 3 %" \
+			    "$ok" "$(printf '%s vs %s %s (%s)   flt/req %s vs %s   CPU ms/req %s vs %s' \
+			    "${VAL[$s|$o]}" "${VAL[$s|$m]}" "$(unit "$s")" "$r" \
+			    "${FLT[$s|$o]}" "${FLT[$s|$m]}" \
+			    "${CPU[$s|$o]}" "${CPU[$s|$m]}")"
 		done
 	done
 	return 0
@@ -1283,8 +1519,8 @@ print_verdicts() {
 # ---------------------------------------------------------------- main
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 cg_setup
-start_nginx
-say "nginx on 127.0.0.1:$PORT, temp dir $T"
+start_server
+say "$SERVER on 127.0.0.1:$PORT, temp dir $T"
 for scen in $SCENARIOS; do
 	for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 		for slot in $(scenario_slots "$scen"); do
@@ -1295,6 +1531,7 @@ done
 pick_medians
 print_table
 print_base_compare
+print_opts_compare
 print_checks
 print_verdicts
 exit 0
