@@ -36,6 +36,7 @@ static int	response_code(const char *, const char *);
 static int	response_byte(struct response_scan *, unsigned char);
 static int	response_line_end(struct response_scan *);
 static const char *response_reason(int);
+static int	response_statuses_ok(const char *, const char *, int);
 static int	response_status_parse(const char *, size_t, int *,
 		    const char **, size_t *);
 static int	response_sendfile(const char *, const char *, size_t, char *,
@@ -208,10 +209,43 @@ response_check(const char *buf, size_t len, size_t *end, size_t *nph_len)
 
 	response_scan_init(&s);
 	rc = response_scan(&s, buf, len, &used);
+	/* What response_feed() refuses after the scan, this refuses too. */
+	if (rc == RESPONSE_OK && !response_statuses_ok(buf, buf + s.end,
+	    s.nph_len > 0))
+		rc = RESPONSE_BAD;
 	*nph_len = rc == RESPONSE_OK ? s.nph_len : 0;
 	if (rc == RESPONSE_OK)
 		*end = s.end;
 	return rc;
+}
+
+/* Whether every Status value (and an NPH line's) of a block is valid. */
+static int
+response_statuses_ok(const char *p, const char *end, int nph)
+{
+	const char	*c, *nl, *v, *reason;
+	size_t		 vlen, rlen;
+	int		 code;
+
+	for (c = p; c < end; c = nl + 1) {
+		if ((nl = memchr(c, '\n', (size_t)(end - c))) == NULL)
+			nl = end;
+		if (c == p && nph)
+			v = c + 9;
+		else if (nl - c >= 7 && strncasecmp(c, "Status:", 7) == 0)
+			v = c + 7;
+		else
+			continue;
+		while (v < nl && (*v == ' ' || *v == '\t'))
+			v++;
+		vlen = (size_t)(nl - v);
+		while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
+			vlen--;
+		if (response_status_parse(v, vlen, &code, &reason, &rlen) ==
+		    -1)
+			return 0;
+	}
+	return 1;
 }
 
 /*
