@@ -80,6 +80,8 @@ struct sockaddr;
 #define FDS_PER_CONN		2	/* the socket, a spill file */
 #define FDS_PER_SCRIPT		4	/* 3 pipes (warm: 2 sockets, a dup), pidfd */
 #define FDS_PER_ZYGOTE		4	/* 3 pipes, a learning socket */
+#define FDS_PER_PHP		8	/* 3 pipes each side, a php-cgi worker's
+					   socket and log pipe (php.c) */
 #define FDS_RESERVE		64
 
 /* config.c: --allow-from ADDR[/PREFIX] and FCGI_WEB_SERVER_ADDRS. */
