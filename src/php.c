@@ -95,6 +95,7 @@ struct php_worker {
 	int			 retired;	/* takes no more requests */
 	int			 killed;	/* ended by us: no crash */
 	int			 signalled;	/* SIGKILL sent */
+	int			 broken;	/* writing to it failed */
 	time_t			 last_used;
 };
 
@@ -571,6 +572,10 @@ php_req_in_cb(evutil_socket_t fd, short ev, void *arg)
 		php_fd_close(&pr->in, &pr->ev_in);
 		return;
 	}
+	if (w->broken) {
+		php_fd_close(&pr->in, &pr->ev_in);
+		return;
+	}
 	if (evbuffer_get_length(w->wq) >= PHP_WQ_MAX) {
 		/* Resumed by php_worker_wr_cb() as the queue drains. */
 		event_del(pr->ev_in);
@@ -597,7 +602,17 @@ php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 
 	n = evbuffer_write(w->wq, fd);
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
-		php_worker_lost(w, strerror(errno));
+		/*
+		 * Its reading side has gone, but what it sent before (its
+		 * END_REQUEST, perhaps: a worker may answer and exit without
+		 * reading the empty FCGI_STDIN) is still to be read: the
+		 * read side sees it, then the EOF.
+		 */
+		log_debug("php-cgi[%d]: writing: %s", (int)w->pid,
+		    strerror(errno));
+		evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
+		event_del(w->ev_wr);
+		w->broken = 1;
 		return;
 	}
 	if (evbuffer_get_length(w->wq) == 0)
@@ -749,10 +764,12 @@ php_worker_done(struct php_worker *w)
 	w->last_used = time(NULL);
 	if (w->retired)
 		return;
-	if (pr->sent != pr->cl)
-		why = "a body other than its CONTENT_LENGTH";
-	else if (w->served >= (unsigned int)cfg->php_max_requests)
+	if (w->served >= (unsigned int)cfg->php_max_requests)
 		why = "--php-max-requests served";
+	else if (w->broken)
+		why = "its connection is half closed";
+	else if (pr->sent != pr->cl)
+		why = "a body other than its CONTENT_LENGTH";
 	else if ((rss = php_worker_rss(w->pid)) > cfg->warm_mem)
 		why = "over --warm-memory";
 	else if (w->php->srv->stopping)
