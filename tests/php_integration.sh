@@ -8,7 +8,8 @@
 #
 # Instances: wp (--warm always), wx (the same, --warm off: by exec, the
 # bytes to compare with), wm (--php-max-requests 2, -c 1), wt
-# (--idle-timeout 2).  nginx passes /p/, /x/, /m/ and /t/ to them.
+# (--idle-timeout 2), w1 (--php-max-requests 1).  nginx passes /p/, /x/,
+# /m/, /t/ and /1/ to them.
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
@@ -51,7 +52,7 @@ nginx_conf()
 		listen 127.0.0.1:$1;
 		server_name localhost;
 EOF
-	for loc in p:wp x:wx m:wm t:wt; do
+	for loc in p:wp x:wx m:wm t:wt 1:w1; do
 		cat <<EOF
 		location /${loc%%:*}/ {
 			rewrite ^/${loc%%:*}(/.*)\$ \$1 break;
@@ -74,6 +75,8 @@ start_warmcgi wp "$T/wp.sock" -v -c 4 --warm always --handler "$PHP_H" ||
 start_warmcgi wx "$T/wx.sock" -v -c 4 --warm off --handler "$PHP_H" ||
     exit 99
 start_warmcgi wm "$T/wm.sock" -v -c 1 --warm always --php-max-requests 2 \
+    --handler "$PHP_H" || exit 99
+start_warmcgi w1 "$T/w1.sock" -v -c 1 --warm always --php-max-requests 1 \
     --handler "$PHP_H" || exit 99
 start_warmcgi wt "$T/wt.sock" -v -c 2 --warm always --idle-timeout 2 \
     --kill-grace 1 --handler "$PHP_H" || exit 99
@@ -256,6 +259,19 @@ t_max_requests()
 	expect_grep log "${WLOG[wm]}" 'retired: --php-max-requests served'
 }
 
+# --php-max-requests 1: each worker exits right after its answer, maybe
+# before reading the empty FCGI_STDIN sent after the params: the answer
+# still counts, every request gets its 200.
+t_max_requests_one()
+{
+	local i code
+	for (( i = 0; i < 20; i++ )); do
+		code=$(http "/1/cgi-bin/pid.php?i=$i")
+		expect_eq "request $i" "$code" 200 || return 1
+	done
+	expect_nogrep log "${WLOG[w1]}" '\(502\)'
+}
+
 # Past --idle-timeout: 504, the worker killed (no crash: no back-off),
 # the next request served warm by a new worker.
 t_timeout()
@@ -302,6 +318,7 @@ run php-dash-s t_dash_s
 run php-warm-exec-same-bytes t_same_bytes
 run php-worker-killed-502 t_worker_killed
 run php-max-requests t_max_requests
+run php-max-requests-one t_max_requests_one
 run php-idle-timeout-504 t_timeout
 stop_nginx
 run php-workers-stop t_workers_stop
