@@ -50,6 +50,7 @@
 #define PHP_REQ_ID		1		/* one request per connection */
 #define PHP_WQ_MAX		(256 * 1024)	/* body queued to a worker */
 #define PHP_OUTQ_MAX		(256 * 1024)	/* output queued to a request */
+#define PHP_RSS_EVERY		16		/* requests between RSS looks */
 
 struct php_worker;
 TAILQ_HEAD(php_worker_list, php_worker);
@@ -770,7 +771,8 @@ php_worker_done(struct php_worker *w)
 		why = "its connection is half closed";
 	else if (pr->sent != pr->cl)
 		why = "a body other than its CONTENT_LENGTH";
-	else if ((rss = php_worker_rss(w->pid)) > cfg->warm_mem)
+	else if (w->served % PHP_RSS_EVERY == 0 &&
+	    (rss = php_worker_rss(w->pid)) > cfg->warm_mem)
 		why = "over --warm-memory";
 	else if (w->php->srv->stopping)
 		why = "shutting down";

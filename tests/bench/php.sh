@@ -12,6 +12,8 @@
 #   BENCH_DURATION   seconds per wrk run (5)
 #   BENCH_CHILDREN   -c of warmcgi, php-fpm's pm.max_children (4)
 #   BENCH_CONNS      wrk connections (16)
+#   BENCH_PHP_MAX    warm's --php-max-requests (its default)
+#   BENCH_VERBOSE=1  warm's warmcgi with -v
 #
 # Needs: nginx, wrk, php-cgi; php-fpm for its column.
 
@@ -67,7 +69,8 @@ tree_rss()
 	echo "$sum"
 }
 
-start_warmcgi ww "$T/ww.sock" -c "$KIDS" --warm always \
+start_warmcgi ww "$T/ww.sock" ${BENCH_VERBOSE:+-v} -c "$KIDS" --warm always \
+    ${BENCH_PHP_MAX:+--php-max-requests "$BENCH_PHP_MAX"} \
     --handler ".php=$PHP_CGI" || exit 1
 start_warmcgi we "$T/we.sock" -c "$KIDS" --warm off \
     --handler ".php=$PHP_CGI" || exit 1
@@ -97,7 +100,7 @@ for w in warm exec fpm; do
 	# Warm up: workers started, opcode caches filled.
 	wrk -t 1 -c "$KIDS" -d 1 "http://127.0.0.1:$PORT/$w/cgi-bin/hello.php" \
 	    >/dev/null 2>&1
-	wrk -t 2 -c "$CONNS" -d "$DUR" \
+	wrk -t "$(( CONNS < 2 ? 1 : 2 ))" -c "$CONNS" -d "$DUR" \
 	    "http://127.0.0.1:$PORT/$w/cgi-bin/hello.php" >"$T/wrk.$w" 2>&1
 	case $w in
 	warm)	d=$(rss_kb "${WPID[ww]}")
