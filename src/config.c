@@ -66,7 +66,8 @@ enum {
 	OPT_COMPILE,
 	OPT_JSON,
 	OPT_AUTHORIZER,
-	OPT_LOCAL_REDIRECT
+	OPT_LOCAL_REDIRECT,
+	OPT_PHP_MAX_REQUESTS
 };
 
 static const struct option config_longopts[] = {
@@ -127,6 +128,7 @@ static const struct option config_longopts[] = {
 	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "authorizer",		required_argument, NULL, OPT_AUTHORIZER },
 	{ "local-redirect",	required_argument, NULL, OPT_LOCAL_REDIRECT },
+	{ "php-max-requests",	required_argument, NULL, OPT_PHP_MAX_REQUESTS },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -164,6 +166,7 @@ config_init(struct config *cfg)
 	cfg->warm = WARM_AUTO;
 	cfg->warm_max = DEFAULT_WARM_MAX;
 	cfg->warm_idle = DEFAULT_WARM_IDLE;
+	cfg->php_max_requests = DEFAULT_PHP_MAX_REQUESTS;
 	cfg->warm_mem = DEFAULT_WARM_MEM;
 	cfg->timeout = DEFAULT_TIMEOUT;
 	cfg->idle_timeout = DEFAULT_IDLE_TIMEOUT;
@@ -233,6 +236,8 @@ config_usage(int to_stderr)
 "      --warm-max N         warm interpreters at most (%d)\n"
 "      --warm-idle SEC      retire a warm interpreter idle this long (%d)\n"
 "      --warm-memory BYTES  retire a warm interpreter past this RSS (%lld)\n"
+"      --php-max-requests N a php-cgi worker serves N requests, then is\n"
+"                           replaced (%d)\n"
 "      --warm-helpers DIR   where the zygote helpers are (warm/ beside an\n"
 "                           uninstalled warmcgi, then %s)\n"
 "      --perl PATH|any      a Perl that scripts' #! lines may name and\n"
@@ -295,7 +300,8 @@ config_usage(int to_stderr)
 	    DEFAULT_MAX_CONNS, DEFAULT_GRACE_SEC, DEFAULT_PARAMS_MAX,
 	    DEFAULT_STDIN_BUF, DEFAULT_OUT_BUF, DEFAULT_HOLD_MEM,
 	    (long long)DEFAULT_SPILL_MAX, DEFAULT_WARM_MAX, DEFAULT_WARM_IDLE,
-	    (long long)DEFAULT_WARM_MEM, WARM_HELPERS_DIR, DEFAULT_TIMEOUT,
+	    (long long)DEFAULT_WARM_MEM, DEFAULT_PHP_MAX_REQUESTS,
+	    WARM_HELPERS_DIR, DEFAULT_TIMEOUT,
 	    DEFAULT_IDLE_TIMEOUT, DEFAULT_KILL_GRACE, DEFAULT_CONN_TIMEOUT,
 	    DEFAULT_HOLD_TOTAL, (long long)DEFAULT_SPILL_TOTAL);
 }
@@ -502,6 +508,12 @@ again:
 			    1LL << 50, &n) == -1)
 				return CONFIG_ERROR;
 			cfg->warm_mem = n;
+			break;
+		case OPT_PHP_MAX_REQUESTS:
+			if (config_number("--php-max-requests", optarg, 1,
+			    1000000000, &n) == -1)
+				return CONFIG_ERROR;
+			cfg->php_max_requests = (int)n;
 			break;
 		case OPT_WARM_HELPERS:
 			cfg->warm_helpers = optarg;

@@ -373,6 +373,7 @@ listen_fd_budget(struct config *cfg, unsigned long long *soft)
 {
 	struct rlimit	 rl;
 	long long	 limit, fixed, conns;
+	size_t		 i;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
 		log_warn("getrlimit(RLIMIT_NOFILE)");
@@ -392,6 +393,12 @@ listen_fd_budget(struct config *cfg, unsigned long long *soft)
 	    (long long)rl.rlim_cur;
 	fixed = FDS_RESERVE + (long long)cfg->max_children * FDS_PER_SCRIPT +
 	    (cfg->warm ? (long long)cfg->warm_max * FDS_PER_ZYGOTE : 0);
+	for (i = 0; cfg->warm && i < cfg->nhandlers; i++)
+		if (cfg->handlers[i].php) {
+			fixed += (long long)cfg->max_children *
+			    (FDS_PER_PHP - FDS_PER_SCRIPT);
+			break;
+		}
 	conns = (limit - fixed) / FDS_PER_CONN;
 	if (conns < 1) {
 		log_warnx("descriptor limit %lld is too low for -c %d and "

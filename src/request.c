@@ -56,6 +56,7 @@ static void	 request_exit_wait_cb(evutil_socket_t, short, void *);
 static const char *request_name(struct request *);
 static void	 request_exit_status(struct request *, int);
 static int	 request_run_warm(struct request *);
+static int	 request_run_php(struct request *);
 static int	 request_warm_pidline(struct request *);
 static void	 request_warm_fallback(struct request *, const char *);
 static void	 request_warm_timeout_cb(evutil_socket_t, short, void *);
@@ -69,6 +70,7 @@ static void	 request_expire(struct request *, const char *, int,
 		    long long);
 static void	 request_tree(struct request *, struct spawn_tree *);
 static void	 request_kill(struct request *);
+static void	 request_terminate(struct request *, int);
 static int	 request_own(struct request *);
 static void	 request_slow_cb(evutil_socket_t, short, void *);
 
@@ -460,6 +462,9 @@ request_start(struct request *r)
 		evtimer_add(r->ev_slow, &tv);
 	}
 	r->ran = 1;
+	if (r->script.handler != NULL && r->script.handler->php &&
+	    request_run_php(r) == 0)
+		return;
 	if (!r->warm_tried && request_run_warm(r) == 0)
 		return;
 	/* A --handler's interpreter runs the script, named last in argv. */
@@ -527,6 +532,27 @@ request_run_warm(struct request *r)
 	evtimer_add(r->ev_warm, &tv);
 	request_events(r);
 	log_debug("%s: warm start", r->script.path);
+	return 0;
+}
+
+/*
+ * Through a php-cgi worker (php.c): three pipes as from exec, the
+ * worker's pid for the log lines; no child of the request's own.
+ */
+static int
+request_run_php(struct request *r)
+{
+	int	 fds[3];
+
+	if ((r->php = php_start(r->srv, r->script.handler, r->script.path,
+	    r->env.vars, fds, &r->pid)) == NULL)
+		return -1;
+	r->state = R_RUN;
+	r->fd_in = fds[0];
+	r->fd_out = fds[1];
+	r->fd_err = fds[2];
+	request_events(r);
+	log_debug("%s: to php-cgi worker %d", r->script.path, (int)r->pid);
 	return 0;
 }
 
@@ -1255,6 +1281,7 @@ request_free(struct request *r)
 		request_kill(r);
 	if (r->child != NULL)
 		spawn_disown(r->child);
+	php_req_free(r->php);
 	request_stdin_close(r);
 	request_fd_close(&r->fd_out, &r->ev_out);
 	request_fd_close(&r->fd_err, &r->ev_err);
@@ -1385,11 +1412,22 @@ request_tree(struct request *r, struct spawn_tree *tree)
 static void
 request_kill(struct request *r)
 {
+	r->srv->stats.kills++;
+	request_terminate(r, 0);
+}
+
+/* SIGTERM, SIGKILL grace seconds later; a php-cgi worker is php.c's. */
+static void
+request_terminate(struct request *r, int grace)
+{
 	struct spawn_tree	 tree;
 
-	r->srv->stats.kills++;
+	if (r->php != NULL) {
+		php_kill(r->php, grace);
+		return;
+	}
 	request_tree(r, &tree);
-	spawn_terminate(r->srv, r->child, &tree, 0, r->script.path);
+	spawn_terminate(r->srv, r->child, &tree, grace, r->script.path);
 }
 
 /* --slow-log: the script still runs past it; said once, while it runs. */
@@ -1419,7 +1457,6 @@ static void
 request_expire(struct request *r, const char *what, int limit, long long now)
 {
 	const struct config	*cfg = r->srv->cfg;
-	struct spawn_tree	 tree;
 	struct timeval		 tv = { cfg->kill_grace + REAP_WAIT_SEC, 0 };
 	const char		*cut;
 	long long		 ms = now - r->start_ms;
@@ -1438,9 +1475,7 @@ request_expire(struct request *r, const char *what, int limit, long long now)
 		    "SIGTERM, then SIGKILL after %d s (%s)", r->script.path,
 		    (int)r->pid, what, limit, ms / 1000, ms % 1000 / 100,
 		    cfg->kill_grace, cut);
-		request_tree(r, &tree);
-		spawn_terminate(r->srv, r->child, &tree, cfg->kill_grace,
-		    r->script.path);
+		request_terminate(r, cfg->kill_grace);
 		r->srv->stats.kills++;
 		r->killed = 1;
 	} else

@@ -76,6 +76,8 @@ static void	spawn_orphan(struct server *, pid_t, int, uint64_t);
 static int	spawn_orphan_claim(struct server *, pid_t, uint64_t, int *);
 static void	spawn_orphans_expire(struct server *, time_t);
 static void	spawn_child_free(struct server *, struct child *);
+static struct child *spawn_start(struct server *, const struct spawn_args *,
+		    int, int [3], child_exit_cb, void *);
 static int	spawn_ended(pid_t, int *);
 static void	spawn_exited_usage(struct server *, pid_t, int, uint64_t,
 		    const struct rusage *);
@@ -380,6 +382,33 @@ struct child *
 spawn_child(struct server *srv, const struct spawn_args *a, int fds[3],
     child_exit_cb cb, void *arg)
 {
+	return spawn_start(srv, a, -1, fds, cb, arg);
+}
+
+/*
+ * Start a server process (a php-cgi worker, php.c): fd0 becomes its fd 0,
+ * its stdout and stderr share one pipe whose read end is *errfd.  It takes
+ * no script slot: the requests it serves hold theirs.
+ */
+struct child *
+spawn_server(struct server *srv, const struct spawn_args *a, int fd0,
+    int *errfd, child_exit_cb cb, void *arg)
+{
+	struct child	*ch;
+	int		 fds[3];
+
+	if ((ch = spawn_start(srv, a, fd0, fds, cb, arg)) == NULL)
+		return NULL;
+	ch->slot = 0;
+	srv->nchildren--;
+	*errfd = fds[2];
+	return ch;
+}
+
+static struct child *
+spawn_start(struct server *srv, const struct spawn_args *a, int fd0,
+    int fds[3], child_exit_cb cb, void *arg)
+{
 	struct spawn_exec	 x;
 	struct child		*ch;
 	int			 in[2] = { -1, -1 }, out[2] = { -1, -1 };
@@ -388,14 +417,14 @@ spawn_child(struct server *srv, const struct spawn_args *a, int fds[3],
 
 	if ((ch = calloc(1, sizeof(*ch))) == NULL)
 		return NULL;
-	if (spawn_pipe(in, 1, 1) == -1 || spawn_pipe(out, 0, 1) == -1 ||
-	    spawn_pipe(err, 0, 0) == -1)
+	if ((fd0 == -1 && (spawn_pipe(in, 1, 1) == -1 ||
+	    spawn_pipe(out, 0, 1) == -1)) || spawn_pipe(err, 0, 0) == -1)
 		goto fail;
 
 	memset(&x, 0, sizeof(x));
 	x.a = a;
-	x.fd[0] = in[0];
-	x.fd[1] = out[1];
+	x.fd[0] = fd0 != -1 ? fd0 : in[0];
+	x.fd[1] = fd0 != -1 ? err[1] : out[1];
 	x.fd[2] = err[1];
 	x.fd[3] = a->fd3;
 	x.nfd = a->fd3 != -1 ? 4 : 3;
@@ -410,8 +439,10 @@ spawn_child(struct server *srv, const struct spawn_args *a, int fds[3],
 		errno = x.err;
 		goto fail;
 	}
-	close(in[0]);
-	close(out[1]);
+	if (fd0 == -1) {
+		close(in[0]);
+		close(out[1]);
+	}
 	close(err[1]);
 	fds[0] = in[1];
 	fds[1] = out[0];

@@ -153,6 +153,7 @@ main_shutdown(struct server *srv)
 	clock_gettime(CLOCK_MONOTONIC, &srv->stop_start);
 	listen_close_all(srv);
 	warm_shutdown(srv);
+	php_shutdown(srv);
 	TAILQ_FOREACH_SAFE(c, &srv->conns, entry, next)
 		conn_stop(c);
 	srv->ev_grace = evtimer_new(srv->base, main_shutdown_cb, srv);
@@ -306,7 +307,7 @@ main(int argc, char *argv[])
 		goto fail;
 	/* The warm sockets' directory is made as the user zygotes run as. */
 	main_priv_drop(&cfg);
-	if (warm_init(&srv) == -1)
+	if (warm_init(&srv) == -1 || php_init(&srv) == -1)
 		goto fail;
 	log_info("ready: %d scripts at once, %d waiting at most",
 	    cfg.max_children, cfg.queue_max);
@@ -316,6 +317,7 @@ main(int argc, char *argv[])
 fail:
 	listen_close_all(&srv);
 	warm_free(&srv);
+	php_free(&srv);
 	spawn_reap(&srv);
 	request_queue_free(&srv);
 	spawn_free(&srv);

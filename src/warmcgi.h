@@ -44,6 +44,7 @@ struct sockaddr;
 #define DEFAULT_WARM_MAX	16		/* warm interpreters */
 #define DEFAULT_WARM_IDLE	600		/* seconds unused, then retired */
 #define DEFAULT_WARM_MEM	(512LL * 1024 * 1024) /* RSS cap, bytes */
+#define DEFAULT_PHP_MAX_REQUESTS 500		/* as PHP_FCGI_MAX_REQUESTS */
 #define DEFAULT_TIMEOUT		0		/* -t: s a script may run; 0 none */
 #define DEFAULT_IDLE_TIMEOUT	120		/* s a script may stay silent */
 #define DEFAULT_KILL_GRACE	5		/* s from SIGTERM to SIGKILL */
@@ -79,6 +80,8 @@ struct sockaddr;
 #define FDS_PER_CONN		2	/* the socket, a spill file */
 #define FDS_PER_SCRIPT		4	/* 3 pipes (warm: 2 sockets, a dup), pidfd */
 #define FDS_PER_ZYGOTE		4	/* 3 pipes, a learning socket */
+#define FDS_PER_PHP		8	/* 3 pipes each side, a php-cgi worker's
+					   socket and log pipe (php.c) */
 #define FDS_RESERVE		64
 
 /* config.c: --allow-from ADDR[/PREFIX] and FCGI_WEB_SERVER_ADDRS. */
@@ -127,6 +130,7 @@ struct config {
 	int		  warm_max;
 	int		  warm_idle;
 	long long	  warm_mem;
+	int		  php_max_requests; /* --php-max-requests */
 	const char	 *warm_helpers;	/* NULL: found at start (warm.c) */
 	char		**perl;		/* --perl: allowed warm, or "any" */
 	size_t		  nperl;	/* 0: any Perl */
@@ -327,6 +331,8 @@ TAILQ_HEAD(spawn_term_list, spawn_term);
 
 struct child	*spawn_child(struct server *, const struct spawn_args *,
 		    int [3], child_exit_cb, void *);
+struct child	*spawn_server(struct server *, const struct spawn_args *,
+		    int, int *, child_exit_cb, void *);
 void		 spawn_init(struct server *);
 void		 spawn_free(struct server *);
 void		 spawn_kill(struct child *, int);
@@ -497,6 +503,20 @@ int	warm_gen_alive(struct server *, uint64_t);
 void	warm_note_exec(struct server *, const struct cgi_script *,
 	    const struct rusage *);
 
+/*
+ * php.c: warm PHP, persistent php-cgi workers in FastCGI mode for the
+ * scripts of a php-cgi --handler; a request gets pipes as from exec.
+ */
+struct php;
+struct php_req;
+int		 php_init(struct server *);
+void		 php_shutdown(struct server *);
+void		 php_free(struct server *);
+struct php_req	*php_start(struct server *, const struct handler *,
+		    const char *, char *const *, int [3], pid_t *);
+void		 php_kill(struct php_req *, int);
+void		 php_req_free(struct php_req *);
+
 /* body.c: a body without a length, collected first (--buffer-body). */
 struct body {
 	int		 fd;		/* past --stdin-buffer: a file, or -1 */
@@ -598,6 +618,7 @@ struct request {
 	int			 stdin_discard;	/* the script stopped reading */
 	int			 status;	/* HTTP status, for counters */
 	struct child		*child;		/* until reaped */
+	struct php_req		*php;		/* served by a php-cgi worker */
 	pid_t			 pid;		/* its process group */
 	int			 killed;
 	int			 fd_in, fd_out, fd_err;
@@ -689,6 +710,7 @@ struct server {
 	struct orphan_list	 orphans_age;
 	size_t			 norphans;
 	struct warm		*warm;
+	struct php		*php;		/* warm PHP, or NULL */
 	struct spawn_term_list	 terms;		/* SIGKILL pending */
 	struct stats		 stats;
 	struct accesslog	*alog;		/* --access-log, or NULL */

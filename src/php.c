@@ -1,0 +1,981 @@
+/*
+ * Warm PHP: the scripts of a --handler whose interpreter is php-cgi are
+ * served by php-cgi processes kept running in FastCGI mode, one request
+ * at a time each.  A worker is one process (PHP_FCGI_CHILDREN=0) started
+ * with a listening unix socket as fd 0, which is how php-cgi knows to
+ * speak FastCGI; we connect once, before it starts, unlink the socket's
+ * name (so nothing else can ever connect) and send every request on that
+ * one connection with FCGI_KEEP_CONN.
+ *
+ * php.c is an adapter: a request (request.c) gets three pipes as for an
+ * exec'd script; its body is read from one into FCGI_STDIN records, the
+ * worker's FCGI_STDOUT and FCGI_STDERR are written into the other two,
+ * closed at FCGI_END_REQUEST, so the request ends as a script that exited,
+ * under the same header check, time limits and kill policy.
+ *
+ * A worker holds no script slot; the request it serves holds one (-c)
+ * until the worker is done with it.  Workers of all pools together never
+ * number more than -c.  A worker is retired after --php-max-requests
+ * requests, past --warm-memory RSS, idle past --warm-idle, and killed when
+ * the request it serves is aborted or times out; a new one is started
+ * when a request finds no idle one.  A worker that dies on its own leaves
+ * its request without an answer (502) and holds its pool's starts back
+ * for a pause that doubles with each crash in a row, during which its
+ * scripts run by exec.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "warmcgi.h"
+
+#define PHP_TICK_SEC		5		/* idle checks */
+#define PHP_BACKOFF_MAX		30		/* s between starts, at most */
+#define PHP_REQ_ID		1		/* one request per connection */
+#define PHP_WQ_MAX		(256 * 1024)	/* body queued to a worker */
+#define PHP_OUTQ_MAX		(256 * 1024)	/* output queued to a request */
+#define PHP_RSS_EVERY		16		/* requests between RSS looks */
+
+struct php_worker;
+TAILQ_HEAD(php_worker_list, php_worker);
+
+/* One request's side of the adapter. */
+struct php_req {
+	struct server		*srv;
+	struct php_worker	*w;		/* serving it; NULL once done */
+	int			 in;		/* its body, from request.c */
+	int			 out, err;	/* its stdout and stderr, to it */
+	struct event		*ev_in, *ev_out, *ev_err;
+	struct evbuffer		*outq, *errq;
+	long long		 cl;		/* CONTENT_LENGTH, or 0 */
+	long long		 sent;		/* body bytes sent to the worker */
+};
+
+/* Workers of one --handler: the same interpreter and words. */
+struct php_pool {
+	TAILQ_ENTRY(php_pool)	 entry;
+	const struct handler	*h;
+	struct php_worker_list	 idle;		/* last used first */
+	int			 fails;		/* crashes in a row */
+	time_t			 hold_until;	/* no start before (back-off) */
+};
+
+struct php_worker {
+	TAILQ_ENTRY(php_worker)	 entry;		/* its pool's idle list */
+	TAILQ_ENTRY(php_worker)	 all;		/* until its exit is reaped */
+	struct php		*php;
+	struct php_pool		*pool;
+	struct child		*child;		/* NULL once reaped */
+	pid_t			 pid;
+	int			 fd;		/* our connection to it */
+	int			 logfd;		/* its own stdout and stderr */
+	struct event		*ev_rd, *ev_wr, *ev_log;
+	struct evbuffer		*wq;		/* records to it */
+	struct evbuffer		*rq;		/* read, not yet decoded */
+	struct evbuffer		*logbuf;
+	struct fcgi_decoder	 dec;
+	struct php_req		*req;
+	unsigned int		 served;
+	int			 idle;		/* on its pool's idle list */
+	int			 retired;	/* takes no more requests */
+	int			 killed;	/* ended by us: no crash */
+	int			 signalled;	/* SIGKILL sent */
+	int			 broken;	/* writing to it failed */
+	time_t			 last_used;
+};
+
+struct php {
+	struct server		*srv;
+	TAILQ_HEAD(, php_pool)	 pools;
+	struct php_worker_list	 all;
+	int			 nworkers;	/* not retired */
+	char			 dir[PATH_MAX];	/* sockets, until connected */
+	unsigned int		 seq;
+	struct event		*ev_tick;
+};
+
+static struct php_pool	 *php_pool_get(struct php *, const struct handler *);
+static struct php_worker *php_worker_get(struct php *, struct php_pool *);
+static struct php_worker *php_worker_new(struct php *, struct php_pool *);
+static int	 php_connect(struct php *, int *, int *);
+static void	 php_worker_exit_cb(struct child *, int, void *);
+static void	 php_worker_rd_cb(evutil_socket_t, short, void *);
+static void	 php_worker_wr_cb(evutil_socket_t, short, void *);
+static void	 php_worker_log_cb(evutil_socket_t, short, void *);
+static void	 php_worker_log(struct php_worker *, int);
+static void	 php_worker_record(struct php_worker *,
+		    const struct fcgi_record *);
+static void	 php_worker_done(struct php_worker *);
+static void	 php_worker_lost(struct php_worker *, const char *);
+static void	 php_worker_retire(struct php_worker *, const char *);
+static void	 php_worker_signal(struct php_worker *);
+static void	 php_worker_close(struct php_worker *);
+static void	 php_worker_free(struct php_worker *);
+static long long php_worker_rss(pid_t);
+static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
+static int	 php_params(struct evbuffer *, char *const *);
+static void	 php_req_detach(struct php_req *);
+static void	 php_req_in_cb(evutil_socket_t, short, void *);
+static void	 php_req_out_cb(evutil_socket_t, short, void *);
+static void	 php_req_flush(struct php_req *, struct evbuffer *, int *,
+		    struct event **);
+static void	 php_tick_cb(evutil_socket_t, short, void *);
+static void	 php_fd_close(int *, struct event **);
+
+/* Only with a php-cgi --handler and --warm other than off. */
+int
+php_init(struct server *srv)
+{
+	const struct config	*cfg = srv->cfg;
+	struct php		*p;
+	struct timeval		 tv = { PHP_TICK_SEC, 0 };
+	const char		*tmp = cfg->tmpdir;
+	size_t			 i;
+
+	if (cfg->warm == WARM_OFF)
+		return 0;
+	for (i = 0; i < cfg->nhandlers; i++)
+		if (cfg->handlers[i].php)
+			break;
+	if (i == cfg->nhandlers)
+		return 0;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -1;
+	p->srv = srv;
+	TAILQ_INIT(&p->pools);
+	TAILQ_INIT(&p->all);
+	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
+		tmp = "/tmp";
+	snprintf(p->dir, sizeof(p->dir), "%s/warmcgi-php.%d.XXXXXX", tmp,
+	    (int)getpid());
+	if (mkdtemp(p->dir) == NULL) {
+		log_warn("php: cannot make a directory in %s; PHP runs by "
+		    "exec", tmp);
+		free(p);
+		return 0;
+	}
+	if ((p->ev_tick = event_new(srv->base, -1, EV_PERSIST, php_tick_cb,
+	    p)) == NULL) {
+		rmdir(p->dir);
+		free(p);
+		return -1;
+	}
+	event_add(p->ev_tick, &tv);
+	srv->php = p;
+	return 0;
+}
+
+/* At shutdown: idle workers go now, busy ones after their request. */
+void
+php_shutdown(struct server *srv)
+{
+	struct php		*p = srv->php;
+	struct php_pool		*pool;
+
+	if (p == NULL || p->ev_tick == NULL)
+		return;
+	TAILQ_FOREACH(pool, &p->pools, entry)
+		while (!TAILQ_EMPTY(&pool->idle))
+			php_worker_retire(TAILQ_FIRST(&pool->idle), NULL);
+	event_free(p->ev_tick);
+	p->ev_tick = NULL;
+	if (rmdir(p->dir) == -1 && errno != ENOENT)
+		log_warn("php: rmdir %s", p->dir);
+}
+
+/* Once the loop has ended: what is left is freed, not waited for. */
+void
+php_free(struct server *srv)
+{
+	struct php		*p = srv->php;
+	struct php_pool		*pool;
+	struct php_worker	*w;
+
+	if (p == NULL)
+		return;
+	php_shutdown(srv);
+	while ((w = TAILQ_FIRST(&p->all)) != NULL) {
+		if (w->req != NULL)
+			php_req_detach(w->req);
+		if (w->child != NULL) {
+			spawn_kill(w->child, SIGKILL);
+			spawn_disown(w->child);
+			w->child = NULL;
+		}
+		php_worker_free(w);
+	}
+	while ((pool = TAILQ_FIRST(&p->pools)) != NULL) {
+		TAILQ_REMOVE(&p->pools, pool, entry);
+		free(pool);
+	}
+	srv->php = NULL;
+	free(p);
+}
+
+/*
+ * Hand a request for script (run by handler h, environment envp) to an
+ * idle worker, or a new one.  fds[] gets the request's ends, as
+ * spawn_child() gives them, *pid the worker's.  NULL: run it by exec
+ * (no warm PHP, a --no-warm script, a pool backing off after a crash).
+ */
+struct php_req *
+php_start(struct server *srv, const struct handler *h, const char *script,
+    char *const *envp, int fds[3], pid_t *pid)
+{
+	struct php		*p = srv->php;
+	struct php_pool		*pool;
+	struct php_worker	*w;
+	struct php_req		*pr;
+	const char		*errstr;
+	int			 in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int			 err[2] = { -1, -1 }, i;
+	size_t			 len;
+
+	if (p == NULL || p->ev_tick == NULL || srv->stopping)
+		return NULL;
+	for (i = 0; (size_t)i < srv->cfg->nno_warm; i++)
+		if (fnmatch(srv->cfg->no_warm[i], script, 0) == 0)
+			return NULL;
+	if ((pool = php_pool_get(p, h)) == NULL ||
+	    (w = php_worker_get(p, pool)) == NULL)
+		return NULL;
+	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+		goto fail;
+	pr->srv = srv;
+	pr->in = pr->out = pr->err = -1;
+	if (pipe2(in, O_CLOEXEC | O_NONBLOCK) == -1 ||
+	    pipe2(out, O_CLOEXEC | O_NONBLOCK) == -1 ||
+	    pipe2(err, O_CLOEXEC | O_NONBLOCK) == -1)
+		goto fail;
+	pr->in = in[0];
+	pr->out = out[1];
+	pr->err = err[1];
+	for (i = 0; envp[i] != NULL; i++) {
+		len = sizeof("CONTENT_LENGTH=") - 1;
+		if (strncmp(envp[i], "CONTENT_LENGTH=", len) == 0 &&
+		    envp[i][len] != '\0')
+			pr->cl = strtonum(envp[i] + len, 0, LLONG_MAX, &errstr);
+	}
+	if ((pr->outq = evbuffer_new()) == NULL ||
+	    (pr->errq = evbuffer_new()) == NULL ||
+	    (pr->ev_in = event_new(srv->base, pr->in, EV_READ | EV_PERSIST,
+	    php_req_in_cb, pr)) == NULL ||
+	    (pr->ev_out = event_new(srv->base, pr->out, EV_WRITE,
+	    php_req_out_cb, pr)) == NULL ||
+	    (pr->ev_err = event_new(srv->base, pr->err, EV_WRITE,
+	    php_req_out_cb, pr)) == NULL)
+		goto fail;
+	if (php_params(w->wq, envp) == -1) {
+		evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
+		goto fail;
+	}
+	w->req = pr;
+	pr->w = w;
+	w->last_used = time(NULL);
+	event_add(pr->ev_in, NULL);
+	event_add(w->ev_wr, NULL);
+	fds[0] = in[1];
+	fds[1] = out[0];
+	fds[2] = err[0];
+	*pid = w->pid;
+	srv->nchildren++;	/* the request's slot, until the worker is done */
+	return pr;
+fail:
+	log_warn("php: %s", script);
+	if (pr != NULL) {
+		pr->in = pr->out = pr->err = -1;
+		php_req_free(pr);
+	}
+	for (i = 0; i < 2; i++) {
+		if (in[i] != -1)
+			close(in[i]);
+		if (out[i] != -1)
+			close(out[i]);
+		if (err[i] != -1)
+			close(err[i]);
+	}
+	TAILQ_INSERT_HEAD(&pool->idle, w, entry);
+	w->idle = 1;
+	return NULL;
+}
+
+/*
+ * Kill the worker serving this request (an abort, a time-out): SIGTERM,
+ * SIGKILL grace seconds later (none: at once).  The worker is replaced;
+ * its exit ends the request's output.
+ */
+void
+php_kill(struct php_req *pr, int grace)
+{
+	struct php_worker	*w;
+	struct spawn_tree	 tree;
+
+	if (pr == NULL || (w = pr->w) == NULL || w->child == NULL)
+		return;
+	if (!w->retired)
+		w->php->nworkers--;
+	w->retired = w->killed = 1;
+	memset(&tree, 0, sizeof(tree));
+	tree.pgid = w->pid;
+	spawn_terminate(pr->srv, w->child, &tree, grace, "php-cgi");
+}
+
+/* The request has gone: a worker still serving it is killed. */
+void
+php_req_free(struct php_req *pr)
+{
+	struct php_worker	*w;
+
+	if (pr == NULL)
+		return;
+	if ((w = pr->w) != NULL) {
+		php_kill(pr, 0);
+		w->req = NULL;
+		pr->w = NULL;
+		spawn_slot_free(pr->srv);
+	}
+	php_fd_close(&pr->in, &pr->ev_in);
+	php_fd_close(&pr->out, &pr->ev_out);
+	php_fd_close(&pr->err, &pr->ev_err);
+	if (pr->outq != NULL)
+		evbuffer_free(pr->outq);
+	if (pr->errq != NULL)
+		evbuffer_free(pr->errq);
+	free(pr);
+}
+
+static struct php_pool *
+php_pool_get(struct php *p, const struct handler *h)
+{
+	struct php_pool	*pool;
+
+	TAILQ_FOREACH(pool, &p->pools, entry)
+		if (pool->h == h)
+			return pool;
+	if ((pool = calloc(1, sizeof(*pool))) == NULL)
+		return NULL;
+	pool->h = h;
+	TAILQ_INIT(&pool->idle);
+	TAILQ_INSERT_TAIL(&p->pools, pool, entry);
+	return pool;
+}
+
+/*
+ * The last used idle worker (its caches are the warmest), else a new one
+ * if -c allows it, an idle worker of another pool retiring to make room.
+ */
+static struct php_worker *
+php_worker_get(struct php *p, struct php_pool *pool)
+{
+	struct php_pool		*other;
+	struct php_worker	*w;
+
+	if ((w = TAILQ_FIRST(&pool->idle)) != NULL) {
+		TAILQ_REMOVE(&pool->idle, w, entry);
+		w->idle = 0;
+		return w;
+	}
+	if (time(NULL) < pool->hold_until)
+		return NULL;
+	if (p->nworkers >= p->srv->cfg->max_children) {
+		TAILQ_FOREACH(other, &p->pools, entry)
+			if (!TAILQ_EMPTY(&other->idle))
+				break;
+		if (other == NULL)
+			return NULL;
+		php_worker_retire(TAILQ_LAST(&other->idle, php_worker_list),
+		    "making room for another handler's");
+	}
+	return php_worker_new(p, pool);
+}
+
+/*
+ * A listening socket for a new worker, and our connection to it, made
+ * before the worker runs (the backlog holds it); the name is gone before
+ * anyone else could use it, so the worker only ever talks to us.
+ */
+static int
+php_connect(struct php *p, int *lfd, int *cfd)
+{
+	struct sockaddr_un	 sun;
+
+	*lfd = *cfd = -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/w%u",
+	    p->dir, ++p->seq) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	(void)unlink(sun.sun_path);
+	if ((*lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(*lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(*lfd, 1) == -1 ||
+	    (*cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1 ||
+	    connect(*cfd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int	 saved = errno;
+
+		(void)unlink(sun.sun_path);
+		if (*lfd != -1)
+			close(*lfd);
+		if (*cfd != -1)
+			close(*cfd);
+		*lfd = *cfd = -1;
+		errno = saved;
+		return -1;
+	}
+	(void)unlink(sun.sun_path);
+	return 0;
+}
+
+/* Start a worker: the handler's interpreter and words, FastCGI on fd 0. */
+static struct php_worker *
+php_worker_new(struct php *p, struct php_pool *pool)
+{
+	struct server		*srv = p->srv;
+	struct php_worker	*w;
+	struct spawn_args	 a;
+	char			 maxreq[64];
+	char			*envp[] = { "PATH=" DEFAULT_PATH,
+				    "PHP_FCGI_CHILDREN=0", maxreq, NULL };
+	int			 lfd;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->php = p;
+	w->pool = pool;
+	w->fd = w->logfd = -1;
+	fcgi_decoder_init(&w->dec);
+	snprintf(maxreq, sizeof(maxreq), "PHP_FCGI_MAX_REQUESTS=%d",
+	    srv->cfg->php_max_requests);
+	if ((w->wq = evbuffer_new()) == NULL ||
+	    (w->rq = evbuffer_new()) == NULL ||
+	    (w->logbuf = evbuffer_new()) == NULL ||
+	    php_connect(p, &lfd, &w->fd) == -1) {
+		log_warn("php: %s: cannot start a worker", pool->h->argv[0]);
+		php_worker_free(w);
+		return NULL;
+	}
+	a.path = pool->h->argv[0];
+	a.argv = pool->h->argv;
+	a.envp = envp;
+	a.cwd = "/";
+	a.fd3 = -1;
+	a.lim = &srv->lim_script;
+	w->child = spawn_server(srv, &a, lfd, &w->logfd, php_worker_exit_cb,
+	    w);
+	close(lfd);
+	if (w->child == NULL) {
+		log_warn("php: cannot run %s", a.path);
+		pool->fails++;
+		pool->hold_until = time(NULL) + PHP_BACKOFF_MAX;
+		php_worker_free(w);
+		return NULL;
+	}
+	w->pid = w->child->pid;
+	TAILQ_INSERT_TAIL(&p->all, w, all);
+	p->nworkers++;
+	if ((w->ev_rd = event_new(srv->base, w->fd, EV_READ | EV_PERSIST,
+	    php_worker_rd_cb, w)) == NULL ||
+	    (w->ev_wr = event_new(srv->base, w->fd, EV_WRITE | EV_PERSIST,
+	    php_worker_wr_cb, w)) == NULL ||
+	    (w->ev_log = event_new(srv->base, w->logfd, EV_READ | EV_PERSIST,
+	    php_worker_log_cb, w)) == NULL) {
+		log_warnx("php: out of memory");
+		php_worker_retire(w, NULL);
+		return NULL;
+	}
+	event_add(w->ev_rd, NULL);
+	event_add(w->ev_log, NULL);
+	log_debug("php: %s worker %d started", a.path, (int)w->pid);
+	return w;
+}
+
+/* One record to the worker; content at most FCGI_MAX_CONTENT bytes. */
+static void
+php_record(struct evbuffer *b, uint8_t type, const void *p, size_t len)
+{
+	uint8_t	 h[FCGI_HEADER_LEN];
+
+	fcgi_header_encode(h, type, PHP_REQ_ID, (uint16_t)len, 0);
+	evbuffer_add(b, h, sizeof(h));
+	if (len > 0)
+		evbuffer_add(b, p, len);
+}
+
+/*
+ * BEGIN_REQUEST (keep the connection) and the environment as PARAMS.
+ * php-cgi decodes each PARAMS record on its own, so no pair is split
+ * between two; a pair too long for one record is left out.
+ */
+static int
+php_params(struct evbuffer *b, char *const *envp)
+{
+	static uint8_t	 rec[FCGI_MAX_CONTENT];
+	uint8_t		 begin[FCGI_BEGIN_BODY_LEN] = { 0, FCGI_RESPONDER,
+			    FCGI_KEEP_CONN };
+	const char	*eq;
+	size_t		 used = 0, nlen, vlen, sz;
+	int		 i;
+
+	php_record(b, FCGI_BEGIN_REQUEST, begin, sizeof(begin));
+	for (i = 0; envp[i] != NULL; i++) {
+		if ((eq = strchr(envp[i], '=')) == NULL)
+			continue;
+		nlen = (size_t)(eq - envp[i]);
+		vlen = strlen(eq + 1);
+		if ((sz = fcgi_pair_size((uint32_t)nlen, (uint32_t)vlen)) >
+		    sizeof(rec)) {
+			log_warnx("php: %.*s is longer than a FastCGI record: "
+			    "left out", (int)(nlen > 64 ? 64 : nlen), envp[i]);
+			continue;
+		}
+		if (used + sz > sizeof(rec)) {
+			php_record(b, FCGI_PARAMS, rec, used);
+			used = 0;
+		}
+		used += fcgi_pair_encode(rec + used, envp[i], (uint32_t)nlen,
+		    eq + 1, (uint32_t)vlen);
+	}
+	if (used > 0)
+		php_record(b, FCGI_PARAMS, rec, used);
+	php_record(b, FCGI_PARAMS, NULL, 0);
+	return 0;
+}
+
+/* The request's body, from its pipe into FCGI_STDIN records. */
+static void
+php_req_in_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	static uint8_t		 buf[FCGI_MAX_CONTENT];
+	struct php_req		*pr = arg;
+	struct php_worker	*w = pr->w;
+	ssize_t			 n;
+
+	if (w == NULL || w->fd == -1) {
+		php_fd_close(&pr->in, &pr->ev_in);
+		return;
+	}
+	if (w->broken) {
+		php_fd_close(&pr->in, &pr->ev_in);
+		return;
+	}
+	if (evbuffer_get_length(w->wq) >= PHP_WQ_MAX) {
+		/* Resumed by php_worker_wr_cb() as the queue drains. */
+		event_del(pr->ev_in);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		php_record(w->wq, FCGI_STDIN, buf, (size_t)n);
+		pr->sent += n;
+	} else {
+		php_record(w->wq, FCGI_STDIN, NULL, 0);
+		php_fd_close(&pr->in, &pr->ev_in);
+	}
+	event_add(w->ev_wr, NULL);
+}
+
+static void
+php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct php_worker	*w = arg;
+	int			 n;
+
+	n = evbuffer_write(w->wq, fd);
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		/*
+		 * Its reading side has gone, but what it sent before (its
+		 * END_REQUEST, perhaps: a worker may answer and exit without
+		 * reading the empty FCGI_STDIN) is still to be read: the
+		 * read side sees it, then the EOF.
+		 */
+		log_debug("php-cgi[%d]: writing: %s", (int)w->pid,
+		    strerror(errno));
+		evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
+		event_del(w->ev_wr);
+		w->broken = 1;
+		return;
+	}
+	if (evbuffer_get_length(w->wq) == 0)
+		event_del(w->ev_wr);
+	if (w->req != NULL && w->req->ev_in != NULL &&
+	    evbuffer_get_length(w->wq) < PHP_WQ_MAX)
+		event_add(w->req->ev_in, NULL);
+}
+
+static void
+php_worker_rd_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct php_worker	*w = arg;
+	struct fcgi_record	 rec;
+	const uint8_t		*p;
+	size_t			 len, used;
+	ssize_t			 n;
+	int			 rc;
+
+	n = buf_read_fd(w->rq, fd, READ_CHUNK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		php_worker_lost(w, n == 0 ? "closed its connection" :
+		    strerror(errno));
+		return;
+	}
+	while ((len = evbuffer_get_length(w->rq)) > 0 && w->fd != -1) {
+		if ((p = evbuffer_pullup(w->rq, -1)) == NULL) {
+			php_worker_lost(w, "out of memory");
+			return;
+		}
+		rc = fcgi_decoder_feed(&w->dec, p, len, &used, &rec);
+		evbuffer_drain(w->rq, used);
+		if (rc == FCGI_INCOMPLETE)
+			break;
+		if (rc != FCGI_OK) {
+			php_worker_lost(w, rc == FCGI_NOMEM ? "out of memory" :
+			    "malformed FastCGI record");
+			return;
+		}
+		php_worker_record(w, &rec);
+	}
+	/* Output the request has not taken: read no more for now. */
+	if (w->req != NULL && w->fd != -1 && (evbuffer_get_length(
+	    w->req->outq) >= PHP_OUTQ_MAX || evbuffer_get_length(
+	    w->req->errq) >= PHP_OUTQ_MAX))
+		event_del(w->ev_rd);
+}
+
+static void
+php_worker_record(struct php_worker *w, const struct fcgi_record *rec)
+{
+	struct php_req	*pr = w->req;
+
+	if (rec->hdr.request_id != PHP_REQ_ID || pr == NULL)
+		return;
+	switch (rec->hdr.type) {
+	case FCGI_STDOUT:
+		evbuffer_add(pr->outq, rec->content, rec->hdr.content_length);
+		php_req_flush(pr, pr->outq, &pr->out, &pr->ev_out);
+		break;
+	case FCGI_STDERR:
+		evbuffer_add(pr->errq, rec->content, rec->hdr.content_length);
+		php_req_flush(pr, pr->errq, &pr->err, &pr->ev_err);
+		break;
+	case FCGI_END_REQUEST:
+		php_worker_done(w);
+		break;
+	}
+}
+
+/*
+ * Write what the worker sent into the request's pipe; at the end, and
+ * once written, close it: the request sees the script's EOF.
+ */
+static void
+php_req_flush(struct php_req *pr, struct evbuffer *q, int *fd,
+    struct event **ev)
+{
+	struct php_worker	*w = pr->w;
+	int			 n;
+
+	if (*fd == -1) {
+		evbuffer_drain(q, evbuffer_get_length(q));
+		return;
+	}
+	if (evbuffer_get_length(q) > 0) {
+		n = evbuffer_write(q, *fd);
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			/* The request has stopped reading: drop the rest. */
+			evbuffer_drain(q, evbuffer_get_length(q));
+			php_fd_close(fd, ev);
+			return;
+		}
+	}
+	if (evbuffer_get_length(q) > 0)
+		event_add(*ev, NULL);
+	else if (w == NULL)
+		php_fd_close(fd, ev);
+	if (w != NULL && w->fd != -1 && evbuffer_get_length(pr->outq) <
+	    PHP_OUTQ_MAX && evbuffer_get_length(pr->errq) < PHP_OUTQ_MAX)
+		event_add(w->ev_rd, NULL);
+}
+
+static void
+php_req_out_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct php_req	*pr = arg;
+
+	if (fd == pr->out)
+		php_req_flush(pr, pr->outq, &pr->out, &pr->ev_out);
+	else
+		php_req_flush(pr, pr->errq, &pr->err, &pr->ev_err);
+}
+
+/* The request and its worker part: no more input, output as it drains. */
+static void
+php_req_detach(struct php_req *pr)
+{
+	if (pr->w != NULL) {
+		pr->w->req = NULL;
+		pr->w = NULL;
+		spawn_slot_free(pr->srv);
+	}
+	php_fd_close(&pr->in, &pr->ev_in);
+	php_req_flush(pr, pr->outq, &pr->out, &pr->ev_out);
+	php_req_flush(pr, pr->errq, &pr->err, &pr->ev_err);
+}
+
+/*
+ * FCGI_END_REQUEST: the worker is free again, unless it is due to go.
+ * It is in step for the next request only if it got exactly the body it
+ * was told of (it reads up to CONTENT_LENGTH, and skips the empty
+ * FCGI_STDIN that ends it): any other bytes would be read as the next
+ * request's records.
+ */
+static void
+php_worker_done(struct php_worker *w)
+{
+	const struct config	*cfg = w->php->srv->cfg;
+	struct php_req		*pr = w->req;
+	const char		*why = NULL;
+	long long		 rss;
+
+	php_req_detach(pr);
+	w->served++;
+	w->pool->fails = 0;
+	w->last_used = time(NULL);
+	if (w->retired)
+		return;
+	if (w->served >= (unsigned int)cfg->php_max_requests)
+		why = "--php-max-requests served";
+	else if (w->broken)
+		why = "its connection is half closed";
+	else if (pr->sent != pr->cl)
+		why = "a body other than its CONTENT_LENGTH";
+	else if (w->served % PHP_RSS_EVERY == 0 &&
+	    (rss = php_worker_rss(w->pid)) > cfg->warm_mem)
+		why = "over --warm-memory";
+	else if (w->php->srv->stopping)
+		why = "shutting down";
+	if (why != NULL) {
+		php_worker_retire(w, why);
+		return;
+	}
+	TAILQ_INSERT_HEAD(&w->pool->idle, w, entry);
+	w->idle = 1;
+}
+
+/*
+ * The connection is of no more use (closed, broken, the process gone): a
+ * request it serves ends without more output (502 if none came), and the
+ * process, if it still runs, is killed.  Unless we ended it ourselves,
+ * its exit then counts as a crash (php_worker_exit_cb).
+ */
+static void
+php_worker_lost(struct php_worker *w, const char *why)
+{
+	if (!w->killed && w->fd != -1)
+		log_warnx("php-cgi[%d]: %s%s", (int)w->pid, why,
+		    w->req != NULL ? " while serving a request (502)" : "");
+	if (w->req != NULL)
+		php_req_detach(w->req);
+	if (!w->retired)
+		w->php->nworkers--;
+	w->retired = 1;
+	php_worker_signal(w);
+	php_worker_close(w);
+}
+
+/* Retire a worker: no more requests; it is killed and reaped. */
+static void
+php_worker_retire(struct php_worker *w, const char *why)
+{
+	if (why != NULL)
+		log_debug("php-cgi[%d]: retired: %s", (int)w->pid, why);
+	if (!w->retired)
+		w->php->nworkers--;
+	w->retired = w->killed = 1;
+	php_worker_signal(w);
+	php_worker_close(w);
+}
+
+/*
+ * SIGKILL, once: an idle or retiring php-cgi has nothing to finish, and
+ * one that lost its connection would wait in accept() for ever.
+ */
+static void
+php_worker_signal(struct php_worker *w)
+{
+	if (w->child != NULL && !w->signalled)
+		spawn_kill(w->child, SIGKILL);
+	w->signalled = 1;
+}
+
+/* Off its idle list, its connection closed. */
+static void
+php_worker_close(struct php_worker *w)
+{
+	if (w->idle) {
+		TAILQ_REMOVE(&w->pool->idle, w, entry);
+		w->idle = 0;
+	}
+	if (w->ev_wr != NULL)
+		event_del(w->ev_wr);
+	php_fd_close(&w->fd, &w->ev_rd);
+}
+
+/* Reaped: a death we did not cause holds the pool's starts back. */
+static void
+php_worker_exit_cb(struct child *ch, int status, void *arg)
+{
+	struct php_worker	*w = arg;
+	struct php_pool		*pool = w->pool;
+	int			 pause;
+
+	w->child = NULL;
+	if (!w->killed) {
+		pool->fails++;
+		pause = pool->fails > 5 ? PHP_BACKOFF_MAX :
+		    (1 << (pool->fails - 1));
+		if (pause > PHP_BACKOFF_MAX)
+			pause = PHP_BACKOFF_MAX;
+		pool->hold_until = time(NULL) + pause;
+		if (WIFSIGNALED(status))
+			log_warnx("php-cgi[%d]: killed by %s%s; new workers "
+			    "in %d s, exec meanwhile", (int)w->pid,
+			    spawn_signame(WTERMSIG(status)) != NULL ?
+			    spawn_signame(WTERMSIG(status)) : "a signal",
+			    w->req != NULL ? " while serving a request (502)" :
+			    "", pause);
+		else
+			log_warnx("php-cgi[%d]: exited with status %d%s; new "
+			    "workers in %d s, exec meanwhile", (int)w->pid,
+			    WEXITSTATUS(status), w->req != NULL ? " while "
+			    "serving a request (502)" : "", pause);
+	}
+	w->killed = 1;
+	php_worker_lost(w, "exited");
+	php_worker_log(w, 1);
+	php_worker_free(w);
+}
+
+/* What the worker printed outside any request (start-up warnings). */
+static void
+php_worker_log_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	php_worker_log(arg, 0);
+}
+
+static void
+php_worker_log(struct php_worker *w, int last)
+{
+	char	*line;
+	size_t	 n;
+	ssize_t	 got;
+
+	if (w->logfd == -1)
+		return;
+	got = buf_read_fd(w->logbuf, w->logfd, READ_CHUNK);
+	while ((line = evbuffer_readln(w->logbuf, &n,
+	    EVBUFFER_EOL_CRLF)) != NULL) {
+		log_warnx("php-cgi[%d]: %s", (int)w->pid, line);
+		free(line);
+	}
+	if ((n = evbuffer_get_length(w->logbuf)) >= STDERR_LINE_MAX ||
+	    (n > 0 && (last || got == 0))) {
+		line = (char *)evbuffer_pullup(w->logbuf, (ssize_t)n);
+		log_warnx("php-cgi[%d]: %.*s", (int)w->pid, (int)n, line);
+		evbuffer_drain(w->logbuf, n);
+	}
+	if (got == 0 || (got == -1 && errno != EAGAIN && errno != EINTR))
+		php_fd_close(&w->logfd, &w->ev_log);
+}
+
+static void
+php_worker_free(struct php_worker *w)
+{
+	if (w->idle)
+		TAILQ_REMOVE(&w->pool->idle, w, entry);
+	if (w->pid > 0)
+		TAILQ_REMOVE(&w->php->all, w, all);
+	if (w->ev_wr != NULL)
+		event_free(w->ev_wr);
+	php_fd_close(&w->fd, &w->ev_rd);
+	php_fd_close(&w->logfd, &w->ev_log);
+	if (w->wq != NULL)
+		evbuffer_free(w->wq);
+	if (w->rq != NULL)
+		evbuffer_free(w->rq);
+	if (w->logbuf != NULL)
+		evbuffer_free(w->logbuf);
+	fcgi_decoder_free(&w->dec);
+	free(w);
+}
+
+/* Resident set size in bytes, from /proc; -1 if unknown. */
+static long long
+php_worker_rss(pid_t pid)
+{
+	char		 path[64];
+	long long	 size, rss;
+	FILE		*f;
+	int		 ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	ok = fscanf(f, "%lld %lld", &size, &rss) == 2;
+	fclose(f);
+	return ok ? rss * sysconf(_SC_PAGESIZE) : -1;
+}
+
+/* --warm-idle: idle workers unused this long retire. */
+static void
+php_tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct php		*p = arg;
+	struct php_pool		*pool;
+	struct php_worker	*w, *prev;
+	time_t			 now = time(NULL);
+
+	TAILQ_FOREACH(pool, &p->pools, entry)
+		for (w = TAILQ_LAST(&pool->idle, php_worker_list); w != NULL;
+		    w = prev) {
+			prev = TAILQ_PREV(w, php_worker_list, entry);
+			if (now - w->last_used < p->srv->cfg->warm_idle)
+				break;
+			php_worker_retire(w, "idle past --warm-idle");
+		}
+}
+
+static void
+php_fd_close(int *fd, struct event **ev)
+{
+	if (*ev != NULL) {
+		event_free(*ev);
+		*ev = NULL;
+	}
+	if (*fd != -1) {
+		close(*fd);
+		*fd = -1;
+	}
+}

@@ -1,0 +1,334 @@
+#!/bin/bash
+#
+# Black-box tests of warm PHP (src/php.c): scripts of a php-cgi --handler
+# served by persistent php-cgi workers in FastCGI mode, through a real
+# nginx on 127.0.0.1.  Run by `make check` with WARMCGI, FCGI_CLIENT and
+# TESTS_SRCDIR set; exits 77 (skip) when nginx, curl or php-cgi is
+# missing.
+#
+# Instances: wp (--warm always), wx (the same, --warm off: by exec, the
+# bytes to compare with), wm (--php-max-requests 2, -c 1), wt
+# (--idle-timeout 2), w1 (--php-max-requests 1).  nginx passes /p/, /x/,
+# /m/, /t/ and /1/ to them.
+
+: "${WARMCGI:?set WARMCGI to the daemon}"
+: "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
+
+PHP_CGI=$(command -v php-cgi)
+for tool in nginx curl php-cgi sha256sum; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "php_integration.sh: $tool not found, skipping" \
+		    "(apt-get install nginx curl php-cgi)" >&2
+		exit 77
+	fi
+done
+if [ ! -r /etc/nginx/fastcgi_params ]; then
+	echo "php_integration.sh: /etc/nginx/fastcgi_params missing," \
+	    "skipping" >&2
+	exit 77
+fi
+
+. "$TESTS_SRCDIR/lib.sh"
+
+START_MS=$(date +%s%N)
+lib_init
+
+# Not executable, as a legacy cgi-bin's PHP files often are.
+mkdir -p "$T/cgi-bin" "$T/sess"
+cp "$TESTS_SRCDIR"/php-cgi-bin/*.php "$TESTS_SRCDIR/handler-cgi-bin/form.php" \
+    "$T/cgi-bin/"
+chmod 0644 "$T"/cgi-bin/*
+head -c $((3 * 1024 * 1024)) /dev/urandom >"$T/b3m.bin"
+
+PHP_H=".php=$PHP_CGI -d display_errors=0 -d session.save_path=$T/sess -d upload_max_filesize=16M -d post_max_size=32M"
+
+# nginx_conf PORT: this suite's locations (lib.sh's start_nginx calls it).
+nginx_conf()
+{
+	local loc
+	nginx_conf_head
+	cat <<EOF
+	server {
+		listen 127.0.0.1:$1;
+		server_name localhost;
+EOF
+	for loc in p:wp x:wx m:wm t:wt 1:w1; do
+		cat <<EOF
+		location /${loc%%:*}/ {
+			rewrite ^/${loc%%:*}(/.*)\$ \$1 break;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $T\$fastcgi_script_name;
+			fastcgi_pass unix:$T/${loc#*:}.sock;
+		}
+EOF
+	done
+	cat <<EOF
+	}
+}
+EOF
+}
+
+# ---------------------------------------------------------------- setup
+
+start_warmcgi wp "$T/wp.sock" -v -c 4 --warm always --handler "$PHP_H" ||
+    exit 99
+start_warmcgi wx "$T/wx.sock" -v -c 4 --warm off --handler "$PHP_H" ||
+    exit 99
+start_warmcgi wm "$T/wm.sock" -v -c 1 --warm always --php-max-requests 2 \
+    --handler "$PHP_H" || exit 99
+start_warmcgi w1 "$T/w1.sock" -v -c 1 --warm always --php-max-requests 1 \
+    --handler "$PHP_H" || exit 99
+start_warmcgi wt "$T/wt.sock" -v -c 2 --warm always --idle-timeout 2 \
+    --kill-grace 1 --handler "$PHP_H" || exit 99
+start_nginx || exit 99
+
+sha_of()
+{
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# pids_of PREFIX N: N requests to pid.php; the distinct pids, one a line.
+pids_of()
+{
+	local i
+	for (( i = 0; i < $2; i++ )); do
+		http "/$1/cgi-bin/pid.php?i=$i" >/dev/null
+		sed -n 's/^pid=//p' "$T/body"
+	done | sort -u
+}
+
+# ---------------------------------------------------------------- tests
+
+# Sequential requests are served by one worker: the same pid each time,
+# a php-cgi process that warmcgi started and that is still running.
+t_persistent()
+{
+	local pids n
+	pids=$(pids_of p 6)
+	n=$(printf '%s\n' "$pids" | grep -c .)
+	expect_eq "distinct pids of 6 requests" "$n" 1 || return 1
+	alive "$pids" || { why="worker $pids is not running"; return 1; }
+	expect_eq "its parent" "$(ps -o ppid= -p "$pids" | tr -d ' ')" \
+	    "${WPID[wp]}" || return 1
+	expect_grep log "${WLOG[wp]}" "pid.php: to php-cgi worker $pids\$"
+}
+
+# A urlencoded POST and a multipart upload through a worker.
+t_post_upload()
+{
+	local code
+	code=$(http /p/cgi-bin/form.php -d 'name=warm php&n=2')
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" '^method=POST$' || return 1
+	expect_grep body "$T/body" '^post name=warm php$' || return 1
+	expect_grep body "$T/body" '^post n=2$' || return 1
+	expect_grep body "$T/body" "^script=$T/cgi-bin/form.php\$" || return 1
+	code=$(http /p/cgi-bin/form.php -F "up=@$T/b3m.bin" -F name=x)
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" '^post name=x$' || return 1
+	expect_grep body "$T/body" "^file up error=0 size=$((3 * 1024 * 1024)) sha256=$(sha_of "$T/b3m.bin")\$" ||
+	    return 1
+	# The worker is still in step: the next request is answered.
+	code=$(http /p/cgi-bin/pid.php?after=upload)
+	expect_eq "after the upload" "$code" 200 || return 1
+	expect_grep body "$T/body" '^query=after=upload$'
+}
+
+# session_start() across two requests, the cookie sent back.
+t_session()
+{
+	local code
+	rm -f "$T/jar"
+	code=$(http /p/cgi-bin/session.php -c "$T/jar")
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" '^n=1$' || return 1
+	code=$(http /p/cgi-bin/session.php -b "$T/jar" -c "$T/jar")
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" '^n=2$' || return 1
+	count_files "$T/sess" 1 || { why="no session file in $T/sess"; return 1; }
+}
+
+# A fatal error answers 500; the worker survives it and serves the next.
+t_fatal()
+{
+	local code before after
+	before=$(pids_of p 1)
+	code=$(http /p/cgi-bin/fatal.php)
+	expect_eq status "$code" 500 || return 1
+	code=$(http /p/cgi-bin/pid.php)
+	expect_eq "next request" "$code" 200 || return 1
+	after=$(sed -n 's/^pid=//p' "$T/body")
+	expect_eq "worker after the fatal error" "$after" "$before"
+}
+
+# exit() ends the request, not the worker.
+t_exit()
+{
+	local code before after
+	before=$(pids_of p 1)
+	code=$(http /p/cgi-bin/exit.php)
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" '^before exit$' || return 1
+	expect_nogrep body "$T/body" 'after exit' || return 1
+	after=$(pids_of p 1)
+	expect_eq "worker after exit()" "$after" "$before"
+}
+
+# "?-s" is no option to a worker (CVE-2012-1823): no source shown.
+t_dash_s()
+{
+	local code
+	code=$(http '/p/cgi-bin/pid.php?-s')
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" '^query=-s$' || return 1
+	expect_nogrep body "$T/body" '<code>|<\?php|getmypid'
+}
+
+# The same bytes warm and by exec.
+t_same_bytes()
+{
+	local page code
+	for page in 'hello.php?q=<a&b>' pid.php?x=1 exit.php fatal.php; do
+		code=$(http "/p/cgi-bin/$page")
+		cp "$T/body" "$T/warm.out"
+		sed -i 's/^pid=.*/pid=/' "$T/warm.out"
+		expect_eq "$page warm" "$code" \
+		    "$(http "/x/cgi-bin/$page")" || return 1
+		sed -i 's/^pid=.*/pid=/' "$T/body"
+		cmp -s "$T/warm.out" "$T/body" || {
+			why="$page: warm and exec bodies differ"
+			return 1
+		}
+	done
+	code=$(http /p/cgi-bin/form.php -F "up=@$T/b3m.bin" -F name=y)
+	cp "$T/body" "$T/warm.out"
+	expect_eq "upload warm" "$code" \
+	    "$(http /x/cgi-bin/form.php -F "up=@$T/b3m.bin" -F name=y)" ||
+	    return 1
+	cmp -s "$T/warm.out" "$T/body" || {
+		why="upload: warm and exec bodies differ"
+		return 1
+	}
+	expect_nogrep "exec log" "${WLOG[wx]}" 'to php-cgi worker'
+}
+
+# A worker killed in the middle of a request: 502 for that request, the
+# next one served (by exec while the pool backs off, then warm again).
+t_worker_killed()
+{
+	local code pid
+	rm -f "$T/sleep.pid"
+	http /p/cgi-bin/sleep.php >"$T/sleep.code" &
+	local cpid=$!
+	wait_file "$T/sleep.pid" || { why="sleep.php did not start"; return 1; }
+	pid=$(cat "$T/sleep.pid")
+	kill -KILL "$pid"
+	wait "$cpid"
+	expect_eq "killed request" "$(cat "$T/sleep.code")" 502 || return 1
+	expect_grep log "${WLOG[wp]}" "php-cgi\[$pid\]: .*while serving a request \(502\)" ||
+	    return 1
+	code=$(http /p/cgi-bin/pid.php)
+	expect_eq "next request" "$code" 200 || return 1
+	poll worker_other_than "$pid" || {
+		why="no new worker after the crash"
+		return 1
+	}
+}
+
+# The next request is served by a worker other than $1.
+worker_other_than()
+{
+	local p
+	http /p/cgi-bin/pid.php >/dev/null
+	p=$(sed -n 's/^pid=//p' "$T/body")
+	[ -n "$p" ] && [ "$p" != "$1" ] &&
+	    grep -q "pid.php: to php-cgi worker $p\$" "${WLOG[wp]}"
+}
+
+# --php-max-requests 2 with one worker at most (-c 1): five requests,
+# three workers, each gone once replaced.
+t_max_requests()
+{
+	local pids n p
+	pids=$(pids_of m 5 | sort -n)
+	n=$(printf '%s\n' "$pids" | grep -c .)
+	expect_eq "distinct pids of 5 requests" "$n" 3 || return 1
+	for p in $(head -n 2 <<<"$pids"); do
+		wait_gone "$p" || { why="retired worker $p runs on"; return 1; }
+	done
+	expect_grep log "${WLOG[wm]}" 'retired: --php-max-requests served'
+}
+
+# --php-max-requests 1: each worker exits right after its answer, maybe
+# before reading the empty FCGI_STDIN sent after the params: the answer
+# still counts, every request gets its 200.
+t_max_requests_one()
+{
+	local i code
+	for (( i = 0; i < 20; i++ )); do
+		code=$(http "/1/cgi-bin/pid.php?i=$i")
+		expect_eq "request $i" "$code" 200 || return 1
+	done
+	expect_nogrep log "${WLOG[w1]}" '\(502\)'
+}
+
+# Past --idle-timeout: 504, the worker killed (no crash: no back-off),
+# the next request served warm by a new worker.
+t_timeout()
+{
+	local code pid
+	rm -f "$T/sleep.pid"
+	code=$(http /t/cgi-bin/sleep.php)
+	expect_eq status "$code" 504 || return 1
+	pid=$(cat "$T/sleep.pid")
+	wait_gone "$pid" || { why="worker $pid still running"; return 1; }
+	code=$(http /t/cgi-bin/pid.php)
+	expect_eq "next request" "$code" 200 || return 1
+	expect_grep log "${WLOG[wt]}" "pid.php: to php-cgi worker [0-9]+\$" ||
+	    return 1
+	expect_nogrep log "${WLOG[wt]}" 'exec meanwhile'
+}
+
+# When warmcgi stops, its workers go too.
+t_workers_stop()
+{
+	local pids
+	pids=$(ps -o pid= --ppid "${WPID[wp]}")
+	[ -n "$pids" ] || { why="no worker to see stop"; return 1; }
+	stop_pid "${WPID[wp]}" TERM
+	expect_eq "warmcgi's exit" "$stop_rc" 0 || return 1
+	wait_gone $pids || { why="left running:$gone_left"; return 1; }
+	! ls -d /tmp/warmcgi-php."${WPID[wp]}".* >/dev/null 2>&1 || {
+		why="socket directory left"
+		return 1
+	}
+}
+
+t_sanitizers()
+{
+	check_sanitizers "${WLOG[@]}"
+}
+
+run php-persistent t_persistent
+run php-post-upload t_post_upload
+run php-session t_session
+run php-fatal-500 t_fatal
+run php-exit t_exit
+run php-dash-s t_dash_s
+run php-warm-exec-same-bytes t_same_bytes
+run php-worker-killed-502 t_worker_killed
+run php-max-requests t_max_requests
+run php-max-requests-one t_max_requests_one
+run php-idle-timeout-504 t_timeout
+stop_nginx
+run php-workers-stop t_workers_stop
+for p in "${!WPID[@]}"; do
+	alive "${WPID[$p]}" && stop_pid "${WPID[$p]}" TERM
+done
+run sanitizers t_sanitizers
+
+echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
+[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
+    echo "# logs kept in $T"
+echo "$NPASS passed, $NFAIL failed"
+[ "$NFAIL" -eq 0 ]
