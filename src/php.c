@@ -127,7 +127,6 @@ static void	 php_worker_retire(struct php_worker *, const char *);
 static void	 php_worker_signal(struct php_worker *);
 static void	 php_worker_close(struct php_worker *);
 static void	 php_worker_free(struct php_worker *);
-static long long php_worker_rss(pid_t);
 static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
 static int	 php_params(struct evbuffer *, char *const *);
 static void	 php_req_detach(struct php_req *);
@@ -772,7 +771,7 @@ php_worker_done(struct php_worker *w)
 	else if (pr->sent != pr->cl)
 		why = "a body other than its CONTENT_LENGTH";
 	else if (w->served % PHP_RSS_EVERY == 0 &&
-	    (rss = php_worker_rss(w->pid)) > cfg->warm_mem)
+	    (rss = spawn_rss(w->pid)) > cfg->warm_mem)
 		why = "over --warm-memory";
 	else if (w->php->srv->stopping)
 		why = "shutting down";
@@ -929,23 +928,6 @@ php_worker_free(struct php_worker *w)
 		evbuffer_free(w->logbuf);
 	fcgi_decoder_free(&w->dec);
 	free(w);
-}
-
-/* Resident set size in bytes, from /proc; -1 if unknown. */
-static long long
-php_worker_rss(pid_t pid)
-{
-	char		 path[64];
-	long long	 size, rss;
-	FILE		*f;
-	int		 ok;
-
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	ok = fscanf(f, "%lld %lld", &size, &rss) == 2;
-	fclose(f);
-	return ok ? rss * sysconf(_SC_PAGESIZE) : -1;
 }
 
 /* --warm-idle: idle workers unused this long retire. */

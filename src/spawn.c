@@ -1185,3 +1185,20 @@ spawn_term_free(struct spawn_term *t)
 	free(t->name);
 	free(t);
 }
+
+/* A process's resident set size in bytes, from /proc; -1 if unknown. */
+long long
+spawn_rss(pid_t pid)
+{
+	char		 path[64];
+	long long	 size, rss;
+	FILE		*f;
+	int		 ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	ok = fscanf(f, "%lld %lld", &size, &rss) == 2;
+	fclose(f);
+	return ok ? rss * sysconf(_SC_PAGESIZE) : -1;
+}

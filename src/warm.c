@@ -155,7 +155,6 @@ static int	warm_choose(struct zygote **);
 static void	zygote_window_start(struct zygote *);
 static int	warm_conn_open(struct zygote *, char *const *, char *const *,
 		    const char *, struct warm_conn *);
-static long long zygote_rss(pid_t);
 static void	warm_tick_cb(evutil_socket_t, short, void *);
 
 int
@@ -1441,7 +1440,7 @@ warm_each(struct server *srv, warm_info_cb cb, void *arg)
 		wi.why_cold = z->interp.lang == LANG_NONE &&
 		    z->interp.why != NULL ? z->interp.why : "";
 		wi.pid = z->child != NULL ? z->pid : 0;
-		wi.rss = wi.pid != 0 ? zygote_rss(z->pid) : -1;
+		wi.rss = wi.pid != 0 ? spawn_rss(z->pid) : -1;
 		wi.warm = z->counts.warm;
 		wi.exec = z->counts.exec;
 		wi.starts = z->counts.starts;
@@ -1466,23 +1465,6 @@ warm_gen_alive(struct server *srv, uint64_t gen)
 	return 0;
 }
 
-/* Resident set size in bytes, from /proc; -1 if unknown. */
-static long long
-zygote_rss(pid_t pid)
-{
-	char		 path[64];
-	long long	 size, rss;
-	FILE		*f;
-	int		 ok;
-
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	ok = fscanf(f, "%lld %lld", &size, &rss) == 2;
-	fclose(f);
-	return ok ? rss * sysconf(_SC_PAGESIZE) : -1;
-}
-
 /* Idle expiry, the memory cap and stalled loads. */
 static void
 warm_tick_cb(evutil_socket_t fd, short ev, void *arg)
@@ -1503,7 +1485,7 @@ warm_tick_cb(evutil_socket_t fd, short ev, void *arg)
 		    now - z->started >= WARM_LOAD_TIMEOUT)
 			zygote_fail(z, "zygote did not become ready");
 		else if (z->state == Z_READY &&
-		    (rss = zygote_rss(z->pid)) > cfg->warm_mem)
+		    (rss = spawn_rss(z->pid)) > cfg->warm_mem)
 			zygote_retire(z, "over --warm-memory");
 	}
 }

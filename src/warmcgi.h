@@ -345,6 +345,7 @@ void		 spawn_lost(struct server *, uint64_t);
 void		 spawn_reap(struct server *);
 void		 spawn_kill_all(struct server *, int);
 void		 spawn_slot_free(struct server *);
+long long	 spawn_rss(pid_t);
 int		 spawn_kill_tree(struct server *, struct child *,
 		    const struct spawn_tree *, int);
 void		 spawn_terminate(struct server *, struct child *,

@@ -574,8 +574,8 @@ tree_teardown(void)
 
 /* cgi_script_find with these variables set (NULL: not sent). */
 static int
-find(struct cgi_script *sc, const char *filename, const char *root,
-    const char *name)
+find_env(struct cgi_script *sc, const char *filename, const char *root,
+    const char *name, const char *pi, const char *query)
 {
 	struct cgi_env	 env;
 	const char	*why = NULL;
@@ -590,11 +590,22 @@ find(struct cgi_script *sc, const char *filename, const char *root,
 		ck_assert_int_eq(cgi_env_set(&env, "DOCUMENT_ROOT", root), 0);
 	if (name != NULL)
 		ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_NAME", name), 0);
+	if (pi != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "PATH_INFO", pi), 0);
+	if (query != NULL)
+		ck_assert_int_eq(cgi_env_set(&env, "QUERY_STRING", query), 0);
 	rc = cgi_script_find(NULL, &env, sc, &why);
 	if (rc != 0)
 		ck_assert_ptr_nonnull(why);
 	cgi_env_free(&env);
 	return rc;
+}
+
+static int
+find(struct cgi_script *sc, const char *filename, const char *root,
+    const char *name)
+{
+	return find_env(sc, filename, root, name, NULL, NULL);
 }
 
 START_TEST(test_find_script_filename)
@@ -868,23 +879,7 @@ static int
 find_pi(struct cgi_script *sc, const char *filename, const char *name,
     const char *pi, const char *query)
 {
-	struct cgi_env	 env;
-	const char	*why = NULL;
-	int		 rc;
-
-	memset(&env, 0, sizeof(env));
-	ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_FILENAME", filename), 0);
-	if (name != NULL)
-		ck_assert_int_eq(cgi_env_set(&env, "SCRIPT_NAME", name), 0);
-	if (pi != NULL)
-		ck_assert_int_eq(cgi_env_set(&env, "PATH_INFO", pi), 0);
-	if (query != NULL)
-		ck_assert_int_eq(cgi_env_set(&env, "QUERY_STRING", query), 0);
-	rc = cgi_script_find(NULL, &env, sc, &why);
-	if (rc != 0)
-		ck_assert_ptr_nonnull(why);
-	cgi_env_free(&env);
-	return rc;
+	return find_env(sc, filename, NULL, name, pi, query);
 }
 
 /* Apache mod_proxy_fcgi's "proxy:fcgi://HOST/path" SCRIPT_FILENAME. */

@@ -62,6 +62,8 @@ START_MS=$(date +%s%N)
 lib_init
 
 cp -R "$TESTS_SRCDIR/warm-cgi-bin" "$T/cgi-bin"
+# CGI.pm page of the benchmark, for the --warm auto test.
+cp "$TESTS_SRCDIR/bench/cgi-bin/cgipm.pl" "$T/cgi-bin/"
 cp "$TESTS_SRCDIR/cgi-bin/barrier.pl" "$T/cgi-bin"
 chmod 0755 "$T"/cgi-bin/*
 CGI=$T/cgi-bin
