@@ -21,7 +21,7 @@
 #define COST_EXEC_MIN		3	/* exec'd requests measured first */
 #define COST_EXEC_REFRESH	1000	/* warm requests between re-measures */
 #define COST_EXEC_AGAIN		2	/* ... of that many exec'd ones */
-#define COST_GAP_MIN		256	/* exec'd requests before a warm retry */
+#define COST_GAP_MIN		1024	/* exec'd requests before a warm retry */
 #define COST_GAP_MAX		16384
 #define COST_TO_WARM		0.85	/* warm must cost less than this * exec */
 
