@@ -34,7 +34,6 @@ struct accesslog {
 
 static int	 accesslog_file(const char *);
 static void	 accesslog_word(struct evbuffer *, const char *);
-static long long accesslog_now_ms(void);
 
 static int
 accesslog_file(const char *path)
@@ -154,7 +153,7 @@ accesslog_write(struct server *srv, const struct request *r)
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000);
-	dur = (r->end_ms != 0 ? r->end_ms : accesslog_now_ms()) - r->begin_ms;
+	dur = (r->end_ms != 0 ? r->end_ms : status_now_ms()) - r->begin_ms;
 	way = !r->ran ? "self" : r->warm ? "warm" : "exec";
 	if ((script = r->script.path)[0] == '\0' &&
 	    (script = cgi_env_get(env, "SCRIPT_FILENAME")) == NULL)
@@ -228,13 +227,4 @@ accesslog_write(struct server *srv, const struct request *r)
 	} else if (evbuffer_write(o, al->fd) == -1 && errno != EAGAIN)
 		log_debug("access log: %s", strerror(errno));
 	evbuffer_free(o);
-}
-
-static long long
-accesslog_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -51,7 +51,6 @@ static void	conn_spill(struct conn *, struct evbuffer *);
 static void	conn_flush(struct conn *);
 static void	conn_fail(struct conn *, const char *);
 static int	conn_spill_open(struct conn *);
-static long long conn_now_ms(void);
 static const char *conn_owed(struct conn *);
 static void	conn_timeout_cb(evutil_socket_t, short, void *);
 static void	conn_held_count(struct conn *);
@@ -115,7 +114,7 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	bufferevent_enable(c->bev, EV_WRITE);
 	event_add(c->ev_read, NULL);
 	c->reading = 1;
-	c->rx_ms = conn_now_ms();
+	c->rx_ms = status_now_ms();
 	if (c->ev_timeout != NULL)
 		conn_timeout_cb(-1, 0, c);
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
@@ -212,7 +211,7 @@ conn_read_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	if (c->ev_timeout != NULL)
-		c->rx_ms = conn_now_ms();
+		c->rx_ms = status_now_ms();
 	conn_process(c);
 }
 
@@ -782,15 +781,6 @@ conn_stop(struct conn *c)
 		c->closing = 1;
 }
 
-static long long
-conn_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * What the peer owes us, or NULL while the wait is ours: a script runs
  * with its body all sent, waits for a slot, or has stopped reading it.
@@ -816,7 +806,7 @@ conn_timeout_cb(evutil_socket_t fd, short ev, void *arg)
 	struct conn	*c = arg;
 	struct timeval	 tv;
 	const char	*owed;
-	long long	 now = conn_now_ms(), limit, left;
+	long long	 now = status_now_ms(), limit, left;
 
 	(void)fd;
 	(void)ev;

@@ -105,7 +105,8 @@ struct php {
 	TAILQ_HEAD(, php_pool)	 pools;
 	struct php_worker_list	 all;
 	int			 nworkers;	/* not retired */
-	char			 dir[PATH_MAX];	/* sockets, until connected */
+	char			 dir[PATH_MAX];	/* a worker's socket directory:
+					   made, connected in, removed */
 	unsigned int		 seq;
 	struct event		*ev_tick;
 };
@@ -113,6 +114,8 @@ struct php {
 static struct php_pool	 *php_pool_get(struct php *, const struct handler *);
 static struct php_worker *php_worker_get(struct php *, struct php_pool *);
 static struct php_worker *php_worker_new(struct php *, struct php_pool *);
+static int	 php_dir_make(struct php *);
+static void	 php_dir_remove(struct php *);
 static int	 php_connect(struct php *, int *, int *);
 static void	 php_worker_exit_cb(struct child *, int, void *);
 static void	 php_worker_rd_cb(evutil_socket_t, short, void *);
@@ -163,15 +166,16 @@ php_init(struct server *srv)
 		tmp = "/tmp";
 	snprintf(p->dir, sizeof(p->dir), "%s/warmcgi-php.%d.XXXXXX", tmp,
 	    (int)getpid());
-	if (mkdtemp(p->dir) == NULL) {
+	/* Tried once here, for one clear line if it cannot work at all. */
+	if (php_dir_make(p) == -1) {
 		log_warn("php: cannot make a directory in %s; PHP runs by "
 		    "exec", tmp);
 		free(p);
 		return 0;
 	}
+	php_dir_remove(p);
 	if ((p->ev_tick = event_new(srv->base, -1, EV_PERSIST, php_tick_cb,
 	    p)) == NULL) {
-		rmdir(p->dir);
 		free(p);
 		return -1;
 	}
@@ -194,6 +198,25 @@ php_shutdown(struct server *srv)
 			php_worker_retire(TAILQ_FIRST(&pool->idle), NULL);
 	event_free(p->ev_tick);
 	p->ev_tick = NULL;
+}
+
+/*
+ * A private directory for one worker's socket, from p->dir's template,
+ * for only as long as it takes to connect: a daemon killed outright
+ * leaves no directory behind.
+ */
+static int
+php_dir_make(struct php *p)
+{
+	char	*x = p->dir + strlen(p->dir) - 6;
+
+	memcpy(x, "XXXXXX", 6);
+	return mkdtemp(p->dir) == NULL ? -1 : 0;
+}
+
+static void
+php_dir_remove(struct php *p)
+{
 	if (rmdir(p->dir) == -1 && errno != ENOENT)
 		log_warn("php: rmdir %s", p->dir);
 }
@@ -417,8 +440,11 @@ php_connect(struct php *p, int *lfd, int *cfd)
 	*lfd = *cfd = -1;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
+	if (php_dir_make(p) == -1)
+		return -1;
 	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/w%u",
 	    p->dir, ++p->seq) >= sizeof(sun.sun_path)) {
+		php_dir_remove(p);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -437,10 +463,12 @@ php_connect(struct php *p, int *lfd, int *cfd)
 		if (*cfd != -1)
 			close(*cfd);
 		*lfd = *cfd = -1;
+		php_dir_remove(p);
 		errno = saved;
 		return -1;
 	}
 	(void)unlink(sun.sun_path);
+	php_dir_remove(p);
 	return 0;
 }
 

@@ -62,7 +62,6 @@ static void	 request_warm_fallback(struct request *, const char *);
 static void	 request_warm_timeout_cb(evutil_socket_t, short, void *);
 static void	 request_warm_cancel(struct request *);
 static void	 request_events(struct request *);
-static long long request_now_ms(void);
 static void	 request_limits_start(struct request *);
 static void	 request_limit_arm(struct request *, long long);
 static void	 request_limit_cb(evutil_socket_t, short, void *);
@@ -102,7 +101,7 @@ request_new(struct conn *c, uint16_t id, uint8_t flags, uint16_t role)
 	    role == FCGI_AUTHORIZER;
 	r->resp.redirect = r->srv->cfg->local_redirect;
 	r->srv->stats.requests_total++;
-	r->begin_ms = request_now_ms();
+	r->begin_ms = status_now_ms();
 	conn_hold(c, 1);
 	return r;
 }
@@ -858,7 +857,7 @@ request_stdin_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	if ((n = evbuffer_write(r->stdin_q, fd)) > 0)
-		r->io_ms = request_now_ms();
+		r->io_ms = status_now_ms();
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		log_debug("%s: stdin closed early: %s", r->script.path,
 		    strerror(errno));
@@ -894,7 +893,7 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n > 0)
-		r->io_ms = request_now_ms();
+		r->io_ms = status_now_ms();
 	if (n <= 0 && r->warm_pending) {
 		/*
 		 * A zygote that died before forking resets this connection
@@ -1042,7 +1041,7 @@ request_stderr_cb(evutil_socket_t fd, short ev, void *arg)
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n > 0)
-		r->io_ms = request_now_ms();
+		r->io_ms = status_now_ms();
 	if (r->warm_pending) {
 		if (n <= 0) {
 			request_warm_fallback(r, n == 0 ? "the zygote closed "
@@ -1229,7 +1228,7 @@ request_check_end(struct request *r)
 		return;
 	request_authz_flush(r);
 	r->ended = 1;
-	r->end_ms = request_now_ms();
+	r->end_ms = status_now_ms();
 	status_count_response(&r->srv->stats, r->status);
 	/* An empty record ends each stream sent (spec 3.3, 5.3). */
 	if (r->stderr_sent)
@@ -1300,15 +1299,6 @@ request_free(struct request *r)
 	free(r);
 }
 
-static long long
-request_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * -t and --idle-timeout count from the script's start, once: time in the
  * wait queue is not the script's, and a warm start that falls back to
@@ -1322,7 +1312,7 @@ request_limits_start(struct request *r)
 	if (r->ev_limit != NULL || (cfg->timeout == 0 &&
 	    cfg->idle_timeout == 0))
 		return;
-	r->start_ms = r->io_ms = request_now_ms();
+	r->start_ms = r->io_ms = status_now_ms();
 	if ((r->ev_limit = evtimer_new(r->srv->base, request_limit_cb,
 	    r)) == NULL) {
 		log_warnx("%s: out of memory: runs without a time limit",
@@ -1357,7 +1347,7 @@ request_limit_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct request		*r = arg;
 	const struct config	*cfg = r->srv->cfg;
-	long long		 now = request_now_ms();
+	long long		 now = status_now_ms();
 
 	(void)fd;
 	(void)ev;
@@ -1435,7 +1425,7 @@ static void
 request_slow_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct request	*r = arg;
-	long long	 ms = request_now_ms() - r->begin_ms;
+	long long	 ms = status_now_ms() - r->begin_ms;
 
 	(void)fd;
 	(void)ev;

@@ -48,7 +48,6 @@ static void	 status_warm_metric(const struct warm_info *, void *);
 static void	 status_requests(struct server *, enum status_fmt,
 		    struct evbuffer *);
 static void	 status_label(struct evbuffer *, const char *);
-static long long status_now_ms(void);
 
 #define STATUS_CLASSES	6	/* requests_by_class: other, 1xx .. 5xx */
 static const char *const status_class_names[STATUS_CLASSES] = {
@@ -554,7 +553,8 @@ status_label(struct evbuffer *o, const char *s)
 	}
 }
 
-static long long
+/* Milliseconds of the monotonic clock: what every timer here counts in. */
+long long
 status_now_ms(void)
 {
 	struct timespec	 ts;

@@ -255,6 +255,7 @@ struct server;
 
 void	status_init(struct stats *);
 void	status_count_response(struct stats *, int);
+long long status_now_ms(void);
 int	status_answer(struct server *, const struct cgi_env *,
 	    struct evbuffer *);
 void	status_json_string(struct evbuffer *, const char *);
