@@ -395,8 +395,8 @@ listen_fd_budget(struct config *cfg, unsigned long long *soft)
 	    (cfg->warm ? (long long)cfg->warm_max * FDS_PER_ZYGOTE : 0);
 	for (i = 0; cfg->warm && i < cfg->nhandlers; i++)
 		if (cfg->handlers[i].php) {
-			fixed += (long long)cfg->max_children *
-			    (FDS_PER_PHP - FDS_PER_SCRIPT);
+			fixed += ((long long)cfg->max_children + 1) *
+			    FDS_PER_PHP;
 			break;
 		}
 	conns = (limit - fixed) / FDS_PER_CONN;

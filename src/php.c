@@ -7,11 +7,13 @@
  * name (so nothing else can ever connect) and send every request on that
  * one connection with FCGI_KEEP_CONN.
  *
- * php.c is an adapter: a request (request.c) gets three pipes as for an
- * exec'd script; its body is read from one into FCGI_STDIN records, the
- * worker's FCGI_STDOUT and FCGI_STDERR are written into the other two,
- * closed at FCGI_END_REQUEST, so the request ends as a script that exited,
- * under the same header check, time limits and kill policy.
+ * The request (request.c) is fed straight from the connection through a
+ * struct php_sink: the worker's FCGI_STDOUT and FCGI_STDERR go to it as a
+ * script's stdout and stderr would, FCGI_END_REQUEST ends it as a script's
+ * exit (appStatus its exit status), under the same header check, time
+ * limits and kill policy.  Its body goes from its queue into FCGI_STDIN
+ * records (php_stdin); while the web server takes no output, the worker's
+ * connection is not read (php_read_pause).
  *
  * A worker holds no script slot; the request it serves holds one (-c)
  * until the worker is done with it.  Workers of all pools together never
@@ -55,16 +57,14 @@
 struct php_worker;
 TAILQ_HEAD(php_worker_list, php_worker);
 
-/* One request's side of the adapter. */
+/* The request a worker serves: where its output goes (request.c). */
 struct php_req {
-	struct server		*srv;
-	struct php_worker	*w;		/* serving it; NULL once done */
-	int			 in;		/* its body, from request.c */
-	int			 out, err;	/* its stdout and stderr, to it */
-	struct event		*ev_in, *ev_out, *ev_err;
-	struct evbuffer		*outq, *errq;
+	struct php_worker	*w;
+	const struct php_sink	*sink;
+	void			*arg;
 	long long		 cl;		/* CONTENT_LENGTH, or 0 */
 	long long		 sent;		/* body bytes sent to the worker */
+	int			 in_done;	/* the empty FCGI_STDIN is queued */
 };
 
 /* Workers of one --handler: the same interpreter and words. */
@@ -97,6 +97,7 @@ struct php_worker {
 	int			 killed;	/* ended by us: no crash */
 	int			 signalled;	/* SIGKILL sent */
 	int			 broken;	/* writing to it failed */
+	int			 paused;	/* its request takes no output */
 	time_t			 last_used;
 };
 
@@ -122,9 +123,11 @@ static void	 php_worker_rd_cb(evutil_socket_t, short, void *);
 static void	 php_worker_wr_cb(evutil_socket_t, short, void *);
 static void	 php_worker_log_cb(evutil_socket_t, short, void *);
 static void	 php_worker_log(struct php_worker *, int);
+static int	 php_worker_decode(struct php_worker *);
 static void	 php_worker_record(struct php_worker *,
 		    const struct fcgi_record *);
-static void	 php_worker_done(struct php_worker *);
+static void	 php_worker_done(struct php_worker *, int);
+static const char *php_worker_due(struct php_worker *, struct php_req *);
 static void	 php_worker_lost(struct php_worker *, const char *);
 static void	 php_worker_retire(struct php_worker *, const char *);
 static void	 php_worker_signal(struct php_worker *);
@@ -133,10 +136,7 @@ static void	 php_worker_free(struct php_worker *);
 static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
 static int	 php_params(struct evbuffer *, char *const *);
 static void	 php_req_detach(struct php_req *);
-static void	 php_req_in_cb(evutil_socket_t, short, void *);
-static void	 php_req_out_cb(evutil_socket_t, short, void *);
-static void	 php_req_flush(struct php_req *, struct evbuffer *, int *,
-		    struct event **);
+static void	 php_req_end(struct php_req *, int);
 static void	 php_tick_cb(evutil_socket_t, short, void *);
 static void	 php_fd_close(int *, struct event **);
 
@@ -233,8 +233,11 @@ php_free(struct server *srv)
 		return;
 	php_shutdown(srv);
 	while ((w = TAILQ_FIRST(&p->all)) != NULL) {
-		if (w->req != NULL)
-			php_req_detach(w->req);
+		if (w->req != NULL) {
+			/* The loop has ended: no request is told. */
+			w->req->w = NULL;
+			w->req = NULL;
+		}
 		if (w->child != NULL) {
 			spawn_kill(w->child, SIGKILL);
 			spawn_disown(w->child);
@@ -252,89 +255,49 @@ php_free(struct server *srv)
 
 /*
  * Hand a request for script (run by handler h, environment envp) to an
- * idle worker, or a new one.  fds[] gets the request's ends, as
- * spawn_child() gives them, *pid the worker's.  NULL: run it by exec
- * (no warm PHP, a --no-warm script, a pool backing off after a crash).
+ * idle worker, or a new one; what it sends goes to sink with arg, *pid
+ * gets its pid.  NULL: run it by exec (no warm PHP, a --no-warm script,
+ * a pool backing off after a crash).
  */
 struct php_req *
 php_start(struct server *srv, const struct handler *h, const char *script,
-    char *const *envp, int fds[3], pid_t *pid)
+    char *const *envp, const struct php_sink *sink, void *arg, pid_t *pid)
 {
 	struct php		*p = srv->php;
 	struct php_pool		*pool;
 	struct php_worker	*w;
 	struct php_req		*pr;
 	const char		*errstr;
-	int			 in[2] = { -1, -1 }, out[2] = { -1, -1 };
-	int			 err[2] = { -1, -1 }, i;
-	size_t			 len;
+	size_t			 i, len = sizeof("CONTENT_LENGTH=") - 1;
 
 	if (p == NULL || p->ev_tick == NULL || srv->stopping)
 		return NULL;
-	for (i = 0; (size_t)i < srv->cfg->nno_warm; i++)
+	for (i = 0; i < srv->cfg->nno_warm; i++)
 		if (fnmatch(srv->cfg->no_warm[i], script, 0) == 0)
 			return NULL;
 	if ((pool = php_pool_get(p, h)) == NULL ||
 	    (w = php_worker_get(p, pool)) == NULL)
 		return NULL;
-	if ((pr = calloc(1, sizeof(*pr))) == NULL)
-		goto fail;
-	pr->srv = srv;
-	pr->in = pr->out = pr->err = -1;
-	if (pipe2(in, O_CLOEXEC | O_NONBLOCK) == -1 ||
-	    pipe2(out, O_CLOEXEC | O_NONBLOCK) == -1 ||
-	    pipe2(err, O_CLOEXEC | O_NONBLOCK) == -1)
-		goto fail;
-	pr->in = in[0];
-	pr->out = out[1];
-	pr->err = err[1];
-	for (i = 0; envp[i] != NULL; i++) {
-		len = sizeof("CONTENT_LENGTH=") - 1;
+	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
+		log_warn("php: %s", script);
+		TAILQ_INSERT_HEAD(&pool->idle, w, entry);
+		w->idle = 1;
+		return NULL;
+	}
+	pr->sink = sink;
+	pr->arg = arg;
+	for (i = 0; envp[i] != NULL; i++)
 		if (strncmp(envp[i], "CONTENT_LENGTH=", len) == 0 &&
 		    envp[i][len] != '\0')
 			pr->cl = strtonum(envp[i] + len, 0, LLONG_MAX, &errstr);
-	}
-	if ((pr->outq = evbuffer_new()) == NULL ||
-	    (pr->errq = evbuffer_new()) == NULL ||
-	    (pr->ev_in = event_new(srv->base, pr->in, EV_READ | EV_PERSIST,
-	    php_req_in_cb, pr)) == NULL ||
-	    (pr->ev_out = event_new(srv->base, pr->out, EV_WRITE,
-	    php_req_out_cb, pr)) == NULL ||
-	    (pr->ev_err = event_new(srv->base, pr->err, EV_WRITE,
-	    php_req_out_cb, pr)) == NULL)
-		goto fail;
-	if (php_params(w->wq, envp) == -1) {
-		evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
-		goto fail;
-	}
+	php_params(w->wq, envp);
 	w->req = pr;
 	pr->w = w;
 	w->last_used = time(NULL);
-	event_add(pr->ev_in, NULL);
 	event_add(w->ev_wr, NULL);
-	fds[0] = in[1];
-	fds[1] = out[0];
-	fds[2] = err[0];
 	*pid = w->pid;
 	srv->nchildren++;	/* the request's slot, until the worker is done */
 	return pr;
-fail:
-	log_warn("php: %s", script);
-	if (pr != NULL) {
-		pr->in = pr->out = pr->err = -1;
-		php_req_free(pr);
-	}
-	for (i = 0; i < 2; i++) {
-		if (in[i] != -1)
-			close(in[i]);
-		if (out[i] != -1)
-			close(out[i]);
-		if (err[i] != -1)
-			close(err[i]);
-	}
-	TAILQ_INSERT_HEAD(&pool->idle, w, entry);
-	w->idle = 1;
-	return NULL;
 }
 
 /*
@@ -355,31 +318,94 @@ php_kill(struct php_req *pr, int grace)
 	w->retired = w->killed = 1;
 	memset(&tree, 0, sizeof(tree));
 	tree.pgid = w->pid;
-	spawn_terminate(pr->srv, w->child, &tree, grace, "php-cgi");
+	spawn_terminate(w->php->srv, w->child, &tree, grace, "php-cgi");
 }
 
 /* The request has gone: a worker still serving it is killed. */
 void
 php_req_free(struct php_req *pr)
 {
-	struct php_worker	*w;
-
 	if (pr == NULL)
 		return;
-	if ((w = pr->w) != NULL) {
+	if (pr->w != NULL) {
 		php_kill(pr, 0);
-		w->req = NULL;
-		pr->w = NULL;
-		spawn_slot_free(pr->srv);
+		php_req_detach(pr);
 	}
-	php_fd_close(&pr->in, &pr->ev_in);
-	php_fd_close(&pr->out, &pr->ev_out);
-	php_fd_close(&pr->err, &pr->ev_err);
-	if (pr->outq != NULL)
-		evbuffer_free(pr->outq);
-	if (pr->errq != NULL)
-		evbuffer_free(pr->errq);
 	free(pr);
+}
+
+/* Whether a worker still serves the request (no END_REQUEST yet). */
+int
+php_req_busy(const struct php_req *pr)
+{
+	return pr != NULL && pr->w != NULL;
+}
+
+/*
+ * Body bytes from q into FCGI_STDIN records, as many as the worker's
+ * queue takes (the rest when it drains: sink->in_ready).  The bytes
+ * taken; -1 (EPIPE) once the worker reads no more.
+ */
+int
+php_stdin(struct php_req *pr, struct evbuffer *q)
+{
+	struct php_worker	*w = pr->w;
+	uint8_t			 h[FCGI_HEADER_LEN];
+	size_t			 len, n, moved = 0;
+
+	if (w == NULL || w->fd == -1 || w->broken || pr->in_done) {
+		errno = EPIPE;
+		return -1;
+	}
+	while ((len = evbuffer_get_length(q)) > 0 &&
+	    evbuffer_get_length(w->wq) < PHP_WQ_MAX) {
+		n = len > FCGI_MAX_CONTENT ? FCGI_MAX_CONTENT : len;
+		fcgi_header_encode(h, FCGI_STDIN, PHP_REQ_ID, (uint16_t)n, 0);
+		if (evbuffer_add(w->wq, h, sizeof(h)) == -1 ||
+		    evbuffer_remove_buffer(q, w->wq, n) != (int)n) {
+			errno = ENOMEM;
+			return -1;
+		}
+		moved += n;
+	}
+	pr->sent += (long long)moved;
+	if (moved > 0)
+		event_add(w->ev_wr, NULL);
+	return (int)moved;
+}
+
+/* The body has ended: the empty FCGI_STDIN, once. */
+void
+php_stdin_end(struct php_req *pr)
+{
+	struct php_worker	*w = pr->w;
+
+	if (pr->in_done || w == NULL || w->fd == -1 || w->broken)
+		return;
+	pr->in_done = 1;
+	php_record(w->wq, FCGI_STDIN, NULL, 0);
+	event_add(w->ev_wr, NULL);
+}
+
+/*
+ * The request takes no more output for now (on) or again: the worker's
+ * connection is not read meanwhile; what was read already waits.
+ */
+void
+php_read_pause(struct php_req *pr, int on)
+{
+	struct php_worker	*w = pr->w;
+
+	if (w == NULL || w->fd == -1 || w->paused == on)
+		return;
+	w->paused = on;
+	if (on)
+		event_del(w->ev_rd);
+	else {
+		event_add(w->ev_rd, NULL);
+		if (evbuffer_get_length(w->rq) > 0)
+			event_active(w->ev_rd, EV_READ, 1);
+	}
 }
 
 static struct php_pool *
@@ -587,41 +613,6 @@ php_params(struct evbuffer *b, char *const *envp)
 	return 0;
 }
 
-/* The request's body, from its pipe into FCGI_STDIN records. */
-static void
-php_req_in_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	static uint8_t		 buf[FCGI_MAX_CONTENT];
-	struct php_req		*pr = arg;
-	struct php_worker	*w = pr->w;
-	ssize_t			 n;
-
-	if (w == NULL || w->fd == -1) {
-		php_fd_close(&pr->in, &pr->ev_in);
-		return;
-	}
-	if (w->broken) {
-		php_fd_close(&pr->in, &pr->ev_in);
-		return;
-	}
-	if (evbuffer_get_length(w->wq) >= PHP_WQ_MAX) {
-		/* Resumed by php_worker_wr_cb() as the queue drains. */
-		event_del(pr->ev_in);
-		return;
-	}
-	n = read(fd, buf, sizeof(buf));
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n > 0) {
-		php_record(w->wq, FCGI_STDIN, buf, (size_t)n);
-		pr->sent += n;
-	} else {
-		php_record(w->wq, FCGI_STDIN, NULL, 0);
-		php_fd_close(&pr->in, &pr->ev_in);
-	}
-	event_add(w->ev_wr, NULL);
-}
-
 static void
 php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -645,33 +636,40 @@ php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (evbuffer_get_length(w->wq) == 0)
 		event_del(w->ev_wr);
-	if (w->req != NULL && w->req->ev_in != NULL &&
+	/* Room again: more of the body, if the request has more. */
+	if (w->req != NULL && !w->req->in_done &&
 	    evbuffer_get_length(w->wq) < PHP_WQ_MAX)
-		event_add(w->req->ev_in, NULL);
+		w->req->sink->in_ready(w->req->arg);
 }
 
 static void
 php_worker_rd_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct php_worker	*w = arg;
+	ssize_t			 n = 1;
+
+	if (!w->paused && (n = buf_read_fd(w->rq, fd, READ_CHUNK)) == -1 &&
+	    (errno == EAGAIN || errno == EINTR))
+		n = 1;
+	/* What came before an end of the connection is taken first. */
+	if (php_worker_decode(w) == -1 || n > 0)
+		return;
+	php_worker_lost(w, n == 0 ? "closed its connection" : strerror(errno));
+}
+
+/* Records read, to the request while it takes them; -1: w was lost. */
+static int
+php_worker_decode(struct php_worker *w)
+{
 	struct fcgi_record	 rec;
 	const uint8_t		*p;
 	size_t			 len, used;
-	ssize_t			 n;
 	int			 rc;
 
-	n = buf_read_fd(w->rq, fd, READ_CHUNK);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		php_worker_lost(w, n == 0 ? "closed its connection" :
-		    strerror(errno));
-		return;
-	}
-	while ((len = evbuffer_get_length(w->rq)) > 0 && w->fd != -1) {
+	while ((len = evbuffer_get_length(w->rq)) > 0 && !w->paused) {
 		if ((p = evbuffer_pullup(w->rq, -1)) == NULL) {
 			php_worker_lost(w, "out of memory");
-			return;
+			return -1;
 		}
 		rc = fcgi_decoder_feed(&w->dec, p, len, &used, &rec);
 		evbuffer_drain(w->rq, used);
@@ -680,95 +678,69 @@ php_worker_rd_cb(evutil_socket_t fd, short ev, void *arg)
 		if (rc != FCGI_OK) {
 			php_worker_lost(w, rc == FCGI_NOMEM ? "out of memory" :
 			    "malformed FastCGI record");
-			return;
+			return -1;
 		}
 		php_worker_record(w, &rec);
+		if (w->fd == -1)
+			return -1;
 	}
-	/* Output the request has not taken: read no more for now. */
-	if (w->req != NULL && w->fd != -1 && (evbuffer_get_length(
-	    w->req->outq) >= PHP_OUTQ_MAX || evbuffer_get_length(
-	    w->req->errq) >= PHP_OUTQ_MAX))
-		event_del(w->ev_rd);
+	return 0;
 }
 
 static void
 php_worker_record(struct php_worker *w, const struct fcgi_record *rec)
 {
 	struct php_req	*pr = w->req;
+	const uint8_t	*c = rec->content;
 
 	if (rec->hdr.request_id != PHP_REQ_ID || pr == NULL)
 		return;
 	switch (rec->hdr.type) {
 	case FCGI_STDOUT:
-		evbuffer_add(pr->outq, rec->content, rec->hdr.content_length);
-		php_req_flush(pr, pr->outq, &pr->out, &pr->ev_out);
+		if (rec->hdr.content_length > 0)
+			pr->sink->out(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_STDERR:
-		evbuffer_add(pr->errq, rec->content, rec->hdr.content_length);
-		php_req_flush(pr, pr->errq, &pr->err, &pr->ev_err);
+		if (rec->hdr.content_length > 0)
+			pr->sink->err(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_END_REQUEST:
-		php_worker_done(w);
+		/* appStatus, B0..B3 (spec 5.5); a short record says 0. */
+		php_worker_done(w, rec->hdr.content_length < 4 ? 0 :
+		    (int)((uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 |
+		    (uint32_t)c[2] << 8 | c[3]) & INT_MAX);
 		break;
+	}
+}
+
+/* The request and its worker part; the worker reads again while idle. */
+static void
+php_req_detach(struct php_req *pr)
+{
+	struct php_worker	*w = pr->w;
+
+	w->req = NULL;
+	pr->w = NULL;
+	spawn_slot_free(w->php->srv);
+	if (w->paused) {
+		w->paused = 0;
+		if (w->fd != -1)
+			event_add(w->ev_rd, NULL);
 	}
 }
 
 /*
- * Write what the worker sent into the request's pipe; at the end, and
- * once written, close it: the request sees the script's EOF.
+ * The worker is done with the request (appStatus, or -1: lost); told
+ * last, for the request may end and be freed at once.
  */
 static void
-php_req_flush(struct php_req *pr, struct evbuffer *q, int *fd,
-    struct event **ev)
+php_req_end(struct php_req *pr, int app_status)
 {
-	struct php_worker	*w = pr->w;
-	int			 n;
+	const struct php_sink	*sink = pr->sink;
+	void			*arg = pr->arg;
 
-	if (*fd == -1) {
-		evbuffer_drain(q, evbuffer_get_length(q));
-		return;
-	}
-	if (evbuffer_get_length(q) > 0) {
-		n = evbuffer_write(q, *fd);
-		if (n == -1 && errno != EAGAIN && errno != EINTR) {
-			/* The request has stopped reading: drop the rest. */
-			evbuffer_drain(q, evbuffer_get_length(q));
-			php_fd_close(fd, ev);
-			return;
-		}
-	}
-	if (evbuffer_get_length(q) > 0)
-		event_add(*ev, NULL);
-	else if (w == NULL)
-		php_fd_close(fd, ev);
-	if (w != NULL && w->fd != -1 && evbuffer_get_length(pr->outq) <
-	    PHP_OUTQ_MAX && evbuffer_get_length(pr->errq) < PHP_OUTQ_MAX)
-		event_add(w->ev_rd, NULL);
-}
-
-static void
-php_req_out_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct php_req	*pr = arg;
-
-	if (fd == pr->out)
-		php_req_flush(pr, pr->outq, &pr->out, &pr->ev_out);
-	else
-		php_req_flush(pr, pr->errq, &pr->err, &pr->ev_err);
-}
-
-/* The request and its worker part: no more input, output as it drains. */
-static void
-php_req_detach(struct php_req *pr)
-{
-	if (pr->w != NULL) {
-		pr->w->req = NULL;
-		pr->w = NULL;
-		spawn_slot_free(pr->srv);
-	}
-	php_fd_close(&pr->in, &pr->ev_in);
-	php_req_flush(pr, pr->outq, &pr->out, &pr->ev_out);
-	php_req_flush(pr, pr->errq, &pr->err, &pr->ev_err);
+	php_req_detach(pr);
+	sink->end(arg, app_status);
 }
 
 /*
@@ -779,36 +751,41 @@ php_req_detach(struct php_req *pr)
  * request's records.
  */
 static void
-php_worker_done(struct php_worker *w)
+php_worker_done(struct php_worker *w, int app_status)
 {
-	const struct config	*cfg = w->php->srv->cfg;
-	struct php_req		*pr = w->req;
-	const char		*why = NULL;
-	long long		 rss;
+	struct php_req	*pr = w->req;
+	const char	*why;
 
-	php_req_detach(pr);
 	w->served++;
 	w->pool->fails = 0;
 	w->last_used = time(NULL);
-	if (w->retired)
-		return;
-	if (w->served >= (unsigned int)cfg->php_max_requests)
-		why = "--php-max-requests served";
-	else if (w->broken)
-		why = "its connection is half closed";
-	else if (pr->sent != pr->cl)
-		why = "a body other than its CONTENT_LENGTH";
-	else if (w->served % PHP_RSS_EVERY == 0 &&
-	    (rss = spawn_rss(w->pid)) > cfg->warm_mem)
-		why = "over --warm-memory";
-	else if (w->php->srv->stopping)
-		why = "shutting down";
-	if (why != NULL) {
+	if (!w->retired && (why = php_worker_due(w, pr)) != NULL)
 		php_worker_retire(w, why);
-		return;
+	else if (!w->retired) {
+		TAILQ_INSERT_HEAD(&w->pool->idle, w, entry);
+		w->idle = 1;
 	}
-	TAILQ_INSERT_HEAD(&w->pool->idle, w, entry);
-	w->idle = 1;
+	php_req_end(pr, app_status);
+}
+
+/* Why a worker that has just served pr must go, or NULL. */
+static const char *
+php_worker_due(struct php_worker *w, struct php_req *pr)
+{
+	const struct config	*cfg = w->php->srv->cfg;
+
+	if (w->served >= (unsigned int)cfg->php_max_requests)
+		return "--php-max-requests served";
+	if (w->broken)
+		return "its connection is half closed";
+	if (pr->sent != pr->cl)
+		return "a body other than its CONTENT_LENGTH";
+	if (w->served % PHP_RSS_EVERY == 0 && spawn_rss(w->pid) >
+	    cfg->warm_mem)
+		return "over --warm-memory";
+	if (w->php->srv->stopping)
+		return "shutting down";
+	return NULL;
 }
 
 /*
@@ -823,13 +800,13 @@ php_worker_lost(struct php_worker *w, const char *why)
 	if (!w->killed && w->fd != -1)
 		log_warnx("php-cgi[%d]: %s%s", (int)w->pid, why,
 		    w->req != NULL ? " while serving a request (502)" : "");
-	if (w->req != NULL)
-		php_req_detach(w->req);
 	if (!w->retired)
 		w->php->nworkers--;
 	w->retired = 1;
 	php_worker_signal(w);
 	php_worker_close(w);
+	if (w->req != NULL)
+		php_req_end(w->req, -1);
 }
 
 /* Retire a worker: no more requests; it is killed and reaped. */

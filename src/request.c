@@ -42,9 +42,15 @@ static void	 request_fd_close(int *, struct event **);
 static void	 request_stdin_close(struct request *);
 static void	 request_stdin_discard(struct request *);
 static void	 request_stdin_cb(evutil_socket_t, short, void *);
+static void	 request_stdin_more(struct request *);
 static void	 request_stdout_cb(evutil_socket_t, short, void *);
+static int	 request_stdout(struct request *, size_t);
+static void	 request_stdout_end(struct request *);
+static void	 request_out_pause(struct request *);
 static void	 request_coalesce_cb(evutil_socket_t, short, void *);
 static void	 request_stderr_cb(evutil_socket_t, short, void *);
+static void	 request_stderr(struct request *);
+static void	 request_stderr_end(struct request *);
 static void	 request_header(struct request *);
 static void	 request_bad_header(struct request *, const char *);
 static void	 request_authz_flush(struct request *);
@@ -57,6 +63,10 @@ static const char *request_name(struct request *);
 static void	 request_exit_status(struct request *, int);
 static int	 request_run_warm(struct request *);
 static int	 request_run_php(struct request *);
+static void	 request_php_out(void *, const uint8_t *, size_t);
+static void	 request_php_err(void *, const uint8_t *, size_t);
+static void	 request_php_in_ready(void *);
+static void	 request_php_end(void *, int);
 static int	 request_warm_pidline(struct request *);
 static void	 request_warm_fallback(struct request *, const char *);
 static void	 request_warm_timeout_cb(evutil_socket_t, short, void *);
@@ -72,6 +82,11 @@ static void	 request_kill(struct request *);
 static void	 request_terminate(struct request *, int);
 static int	 request_own(struct request *);
 static void	 request_slow_cb(evutil_socket_t, short, void *);
+
+/* What a php-cgi worker sends comes in here (php.c). */
+static const struct php_sink request_php_sink = {
+	request_php_out, request_php_err, request_php_in_ready, request_php_end
+};
 
 struct request *
 request_new(struct conn *c, uint16_t id, uint8_t flags, uint16_t role)
@@ -535,24 +550,73 @@ request_run_warm(struct request *r)
 }
 
 /*
- * Through a php-cgi worker (php.c): three pipes as from exec, the
- * worker's pid for the log lines; no child of the request's own.
+ * Through a php-cgi worker (php.c): no descriptors and no child of the
+ * request's own; the worker's records come in through request_php_sink,
+ * its pid names it in log lines.
  */
 static int
 request_run_php(struct request *r)
 {
-	int	 fds[3];
-
 	if ((r->php = php_start(r->srv, r->script.handler, r->script.path,
-	    r->env.vars, fds, &r->pid)) == NULL)
+	    r->env.vars, &request_php_sink, r, &r->pid)) == NULL)
 		return -1;
 	r->state = R_RUN;
-	r->fd_in = fds[0];
-	r->fd_out = fds[1];
-	r->fd_err = fds[2];
-	request_events(r);
 	log_debug("%s: to php-cgi worker %d", r->script.path, (int)r->pid);
+	if (evbuffer_get_length(r->stdin_q) > 0)
+		request_stdin_more(r);
+	else if (r->stdin_done)
+		request_stdin_close(r);
 	return 0;
+}
+
+/* The worker's FCGI_STDOUT: as a script's stdout. */
+static void
+request_php_out(void *arg, const uint8_t *p, size_t len)
+{
+	struct request	*r = arg;
+
+	r->io_ms = status_now_ms();
+	if (evbuffer_add(r->chunk, p, len) == 0)
+		(void)request_stdout(r, len);
+}
+
+/* Its FCGI_STDERR: as a script's stderr. */
+static void
+request_php_err(void *arg, const uint8_t *p, size_t len)
+{
+	struct request	*r = arg;
+
+	r->io_ms = status_now_ms();
+	if (evbuffer_add(r->chunk, p, len) == 0)
+		request_stderr(r);
+}
+
+/* Its queue has room for more of the body. */
+static void
+request_php_in_ready(void *arg)
+{
+	request_stdin_more(arg);
+}
+
+/*
+ * FCGI_END_REQUEST (app_status, its exit status), or the worker lost
+ * (-1): both outputs end, as at a script's exit.  May free r.
+ */
+static void
+request_php_end(void *arg, int app_status)
+{
+	struct request	*r = arg;
+
+	if (app_status >= 0) {
+		r->exited = 1;
+		r->wstatus = (app_status & 0xff) << 8;	/* W_EXITCODE */
+		r->app_status = (uint32_t)app_status;
+	}
+	request_stdout_end(r);
+	request_stderr_end(r);
+	if (!r->stdin_discard)
+		request_stdin_discard(r);
+	request_check_end(r);
 }
 
 /* Events on the three descriptors of a started script. */
@@ -716,10 +780,15 @@ request_fd_close(int *fd, struct event **ev)
 	}
 }
 
-/* End the script's stdin; a warm one's is a socket it also writes to. */
+/*
+ * End the script's stdin; a warm one's is a socket it also writes to, a
+ * php-cgi worker's an empty FCGI_STDIN.
+ */
 static void
 request_stdin_close(struct request *r)
 {
+	if (r->php != NULL)
+		php_stdin_end(r->php);
 	if (r->fd_in != -1 && r->warm)
 		(void)shutdown(r->fd_in, SHUT_WR);
 	request_fd_close(&r->fd_in, &r->ev_in);
@@ -770,7 +839,8 @@ request_stdin(struct request *r, const uint8_t *p, size_t len,
 	}
 	if (len == 0) {
 		r->stdin_done = 1;
-		if (r->fd_in != -1 && evbuffer_get_length(r->stdin_q) == 0)
+		if ((r->fd_in != -1 || r->php != NULL) &&
+		    evbuffer_get_length(r->stdin_q) == 0)
 			request_stdin_close(r);
 		conn_hold(r->conn, 0);
 		request_check_end(r);
@@ -817,9 +887,12 @@ request_stdin(struct request *r, const uint8_t *p, size_t len,
 void
 request_stdin_flush(struct request *r)
 {
-	if (r->ev_in == NULL || evbuffer_get_length(r->stdin_q) == 0)
+	if ((r->ev_in == NULL && r->php == NULL) ||
+	    evbuffer_get_length(r->stdin_q) == 0)
 		return;
-	if (!r->warm_pending)
+	if (r->php != NULL)
+		request_stdin_more(r);
+	else if (!r->warm_pending)
 		request_stdin_cb(r->fd_in, EV_WRITE, r);
 	else if (r->prelude_left > 0)
 		event_add(r->ev_in, NULL);
@@ -856,26 +929,45 @@ request_stdin_cb(evutil_socket_t fd, short ev, void *arg)
 		request_warm_fallback(r, strerror(errno));
 		return;
 	}
-	if ((n = evbuffer_write(r->stdin_q, fd)) > 0)
-		r->io_ms = status_now_ms();
-	if (n == -1 && errno != EAGAIN && errno != EINTR) {
-		log_debug("%s: stdin closed early: %s", r->script.path,
-		    strerror(errno));
-		request_stdin_discard(r);
-		return;
-	}
-	/* A collected body's next part, from its file. */
-	if (body_refill(&r->body, r->stdin_q, READ_CHUNK) == -1) {
-		log_warn("%s: reading the collected body; its stdin ends",
-		    r->script.path);
-		request_stdin_discard(r);
-		return;
-	}
+	request_stdin_more(r);
+}
+
+/*
+ * Write the body queued for the script: to its pipe or socket, or into
+ * its php-cgi worker's FCGI_STDIN records, which take what they have room
+ * for (php_stdin) and say when there is more (request_php_in_ready).
+ */
+static void
+request_stdin_more(struct request *r)
+{
+	int	 n;
+
+	do {
+		n = r->php != NULL ? php_stdin(r->php, r->stdin_q) :
+		    evbuffer_write(r->stdin_q, r->fd_in);
+		if (n > 0)
+			r->io_ms = status_now_ms();
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			log_debug("%s: stdin closed early: %s",
+			    r->script.path, strerror(errno));
+			request_stdin_discard(r);
+			return;
+		}
+		/* A collected body's next part, from its file. */
+		if (body_refill(&r->body, r->stdin_q, READ_CHUNK) == -1) {
+			log_warn("%s: reading the collected body; its stdin "
+			    "ends", r->script.path);
+			request_stdin_discard(r);
+			return;
+		}
+	} while (r->php != NULL && n > 0 &&
+	    evbuffer_get_length(r->stdin_q) > 0);
 	if (evbuffer_get_length(r->stdin_q) == 0) {
-		event_del(r->ev_in);
+		if (r->ev_in != NULL)
+			event_del(r->ev_in);
 		if (r->stdin_done)
 			request_stdin_close(r);
-	} else
+	} else if (r->ev_in != NULL)
 		event_add(r->ev_in, NULL);
 	if (evbuffer_get_length(r->stdin_q) < r->srv->cfg->stdin_buf)
 		conn_read_pause(r->conn, 0);
@@ -908,42 +1000,12 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		if (n == -1)
 			log_warn("%s: reading stdout", r->script.path);
 		request_fd_close(&r->fd_out, &r->ev_out);
-		if (!r->resp.done && !r->resp.bad && !r->killed)
-			request_bad_header(r, evbuffer_get_length(r->resp.hdr) ?
-			    "ended inside its header block" :
-			    "ended without printing a header block");
+		request_stdout_end(r);
 		request_check_end(r);
 		return;
 	}
-	if (r->resp.bad || r->resp.drop) {
-		evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
+	if (!request_stdout(r, (size_t)n))
 		return;
-	}
-	if (!r->resp.done) {
-		request_header(r);
-		/* What came with the header block counts as a read too. */
-		if (r->ev_out != NULL && r->resp.done &&
-		    !conn_out_room(r->conn) && (r->stdin_done ||
-		    conn_held_full(r->conn)))
-			event_del(r->ev_out);
-		return;
-	}
-	r->srv->stats.bytes_out += (uint64_t)n;
-	r->bytes_out += (uint64_t)n;
-	r->out_total += (uint64_t)n;
-	if (r->authz_hold) {
-		evbuffer_add_buffer(r->resp.hdr, r->chunk);
-		if (evbuffer_get_length(r->resp.hdr) < HEADER_MAX)
-			return;
-		request_authz_flush(r);
-		return;
-	}
-	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
-	if (!conn_out_room(r->conn) && (r->stdin_done ||
-	    conn_held_full(r->conn))) {
-		event_del(r->ev_out);
-		return;
-	}
 	/*
 	 * A bulk stream that drained the pipe in small pieces: let it fill
 	 * for a moment, so each wake-up moves much more than a page.
@@ -954,6 +1016,63 @@ request_stdout_cb(evutil_socket_t fd, short ev, void *arg)
 		event_del(r->ev_out);
 		evtimer_add(r->ev_coalesce, &tv);
 	}
+}
+
+/*
+ * n bytes of the script's stdout, in r->chunk: its header block checked,
+ * then the body sent on.  1 if the stream goes on unpaused.
+ */
+static int
+request_stdout(struct request *r, size_t n)
+{
+	if (r->resp.bad || r->resp.drop) {
+		evbuffer_drain(r->chunk, evbuffer_get_length(r->chunk));
+		return 0;
+	}
+	if (!r->resp.done) {
+		request_header(r);
+		/* What came with the header block counts as a read too. */
+		if (r->resp.done && !conn_out_room(r->conn) &&
+		    (r->stdin_done || conn_held_full(r->conn)))
+			request_out_pause(r);
+		return 0;
+	}
+	r->srv->stats.bytes_out += (uint64_t)n;
+	r->bytes_out += (uint64_t)n;
+	r->out_total += (uint64_t)n;
+	if (r->authz_hold) {
+		evbuffer_add_buffer(r->resp.hdr, r->chunk);
+		if (evbuffer_get_length(r->resp.hdr) >= HEADER_MAX)
+			request_authz_flush(r);
+		return 0;
+	}
+	conn_send_buffer(r->conn, FCGI_STDOUT, r->id, r->chunk);
+	if (!conn_out_room(r->conn) && (r->stdin_done ||
+	    conn_held_full(r->conn))) {
+		request_out_pause(r);
+		return 0;
+	}
+	return 1;
+}
+
+/* The script's stdout has ended: it must have sent a header block. */
+static void
+request_stdout_end(struct request *r)
+{
+	if (!r->resp.done && !r->resp.bad && !r->killed)
+		request_bad_header(r, evbuffer_get_length(r->resp.hdr) ?
+		    "ended inside its header block" :
+		    "ended without printing a header block");
+}
+
+/* Read no more of its stdout until request_out_ready(). */
+static void
+request_out_pause(struct request *r)
+{
+	if (r->php != NULL)
+		php_read_pause(r->php, 1);
+	else if (r->ev_out != NULL)
+		event_del(r->ev_out);
 }
 
 static void
@@ -1061,14 +1180,18 @@ request_stderr_cb(evutil_socket_t fd, short ev, void *arg)
 		}
 	}
 	if (n <= 0) {
-		if (evbuffer_get_length(r->errline) > 0) {
-			evbuffer_add(r->errline, "\n", 1);
-			request_stderr_log(r);
-		}
+		request_stderr_end(r);
 		request_fd_close(&r->fd_err, &r->ev_err);
 		request_check_end(r);
 		return;
 	}
+	request_stderr(r);
+}
+
+/* The script's stderr, in r->chunk: to the server (-f) or our log. */
+static void
+request_stderr(struct request *r)
+{
 	if (r->srv->cfg->stderr_to_fcgi) {
 		if (evbuffer_get_length(r->chunk) > 0)
 			r->stderr_sent = 1;
@@ -1077,6 +1200,16 @@ request_stderr_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	evbuffer_add_buffer(r->errline, r->chunk);
 	request_stderr_log(r);
+}
+
+/* Its stderr has ended: a last line without its newline is logged. */
+static void
+request_stderr_end(struct request *r)
+{
+	if (evbuffer_get_length(r->errline) > 0) {
+		evbuffer_add(r->errline, "\n", 1);
+		request_stderr_log(r);
+	}
 }
 
 /* Without -f, each stderr line goes to our log with the script and pid. */
@@ -1167,7 +1300,9 @@ request_abort(struct request *r)
 void
 request_out_ready(struct request *r)
 {
-	if (r->ev_out != NULL)
+	if (r->php != NULL)
+		php_read_pause(r->php, 0);
+	else if (r->ev_out != NULL)
 		event_add(r->ev_out, NULL);
 }
 
@@ -1222,7 +1357,8 @@ request_check_end(struct request *r)
 	if (r->ended || !r->stdin_done || r->state == R_PARAMS ||
 	    r->state == R_BODY || r->state == R_WAIT)
 		return;
-	if (r->fd_out != -1 || r->fd_err != -1 || r->warm_pending)
+	if (r->fd_out != -1 || r->fd_err != -1 || r->warm_pending ||
+	    php_req_busy(r->php))
 		return;
 	if (r->child != NULL && !request_exit_wait(r))
 		return;
@@ -1366,11 +1502,14 @@ request_limit_cb(evutil_socket_t fd, short ev, void *arg)
 			spawn_detach(r->child, r->script.path);
 			r->child = NULL;
 		}
+		php_req_free(r->php);
+		r->php = NULL;
 		request_check_end(r);
 		return;
 	}
 	/* Output the web server has not taken is no silence of the script. */
-	if (r->ev_out != NULL && !event_pending(r->ev_out, EV_READ, NULL))
+	if ((r->ev_out != NULL && !event_pending(r->ev_out, EV_READ, NULL)) ||
+	    (r->php != NULL && !conn_out_room(r->conn)))
 		r->io_ms = now;
 	if (cfg->timeout > 0 && now - r->start_ms >= cfg->timeout * 1000LL) {
 		request_expire(r, "--timeout", cfg->timeout, now);

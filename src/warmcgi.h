@@ -80,8 +80,9 @@ struct sockaddr;
 #define FDS_PER_CONN		2	/* the socket, a spill file */
 #define FDS_PER_SCRIPT		4	/* 3 pipes (warm: 2 sockets, a dup), pidfd */
 #define FDS_PER_ZYGOTE		4	/* 3 pipes, a learning socket */
-#define FDS_PER_PHP		8	/* 3 pipes each side, a php-cgi worker's
-					   socket and log pipe (php.c) */
+#define FDS_PER_PHP		2	/* a php-cgi worker's socket and log
+					   pipe (php.c): -c of them, and one
+					   more (a replacement starting) */
 #define FDS_RESERVE		64
 
 /* config.c: --allow-from ADDR[/PREFIX] and FCGI_WEB_SERVER_ADDRS. */
@@ -507,15 +508,29 @@ void	warm_note_exec(struct server *, const struct cgi_script *,
 
 /*
  * php.c: warm PHP, persistent php-cgi workers in FastCGI mode for the
- * scripts of a php-cgi --handler; a request gets pipes as from exec.
+ * scripts of a php-cgi --handler.  A request's side (request.c) is a
+ * struct php_sink: what the worker sends, as a script's stdout, stderr
+ * and exit (appStatus; -1 when the worker was lost), and room for more
+ * body after php_stdin() took what it could.  end may free the request.
  */
 struct php;
 struct php_req;
+struct php_sink {
+	void	(*out)(void *, const uint8_t *, size_t);
+	void	(*err)(void *, const uint8_t *, size_t);
+	void	(*in_ready)(void *);
+	void	(*end)(void *, int);
+};
 int		 php_init(struct server *);
 void		 php_shutdown(struct server *);
 void		 php_free(struct server *);
 struct php_req	*php_start(struct server *, const struct handler *,
-		    const char *, char *const *, int [3], pid_t *);
+		    const char *, char *const *, const struct php_sink *,
+		    void *, pid_t *);
+int		 php_stdin(struct php_req *, struct evbuffer *);
+void		 php_stdin_end(struct php_req *);
+void		 php_read_pause(struct php_req *, int);
+int		 php_req_busy(const struct php_req *);
 void		 php_kill(struct php_req *, int);
 void		 php_req_free(struct php_req *);
 
