@@ -17,10 +17,12 @@
  *
  * A worker holds no script slot; the request it serves holds one (-c)
  * until the worker is done with it.  Workers of all pools together never
- * number more than -c.  A worker is retired after --php-max-requests
- * requests, past --warm-memory RSS, idle past --warm-idle, and killed when
- * the request it serves is aborted or times out; a new one is started
- * when a request finds no idle one.  A worker that dies on its own leaves
+ * number more than -c, and one more: the replacement of a worker near
+ * its --php-max-requests, started before it retires (php_worker_spare).
+ * A worker is retired after --php-max-requests requests, past
+ * --warm-memory RSS, idle past --warm-idle, and killed when the request
+ * it serves is aborted or times out; a new one is started when a request
+ * finds no idle one.  A worker that dies on its own leaves
  * its request without an answer (502) and holds its pool's starts back
  * for a pause that doubles with each crash in a row, during which its
  * scripts run by exec.
@@ -115,6 +117,8 @@ struct php {
 static struct php_pool	 *php_pool_get(struct php *, const struct handler *);
 static struct php_worker *php_worker_get(struct php *, struct php_pool *);
 static struct php_worker *php_worker_new(struct php *, struct php_pool *);
+static void	 php_worker_spare(struct php *, struct php_pool *,
+		    struct php_worker *);
 static int	 php_dir_make(struct php *);
 static void	 php_dir_remove(struct php *);
 static int	 php_connect(struct php *, int *, int *);
@@ -291,6 +295,7 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 		    envp[i][len] != '\0')
 			pr->cl = strtonum(envp[i] + len, 0, LLONG_MAX, &errstr);
 	php_params(w->wq, envp);
+	php_worker_spare(p, pool, w);
 	w->req = pr;
 	pr->w = w;
 	w->last_used = time(NULL);
@@ -451,6 +456,32 @@ php_worker_get(struct php *p, struct php_pool *pool)
 		    "making room for another handler's");
 	}
 	return php_worker_new(p, pool);
+}
+
+/*
+ * A worker in the last quarter of its --php-max-requests, with no other
+ * idle, gets its replacement started now: it starts while the worker
+ * serves on, last on the idle list, where only a request that finds no
+ * other worker idle takes it.  So the request after the worker's last
+ * finds php-cgi started, not starting.  With it, workers number -c and
+ * this one at most, until the worker retires.
+ */
+static void
+php_worker_spare(struct php *p, struct php_pool *pool, struct php_worker *w)
+{
+	unsigned int	 max = (unsigned int)p->srv->cfg->php_max_requests;
+	struct php_worker *s;
+
+	if (w->served + 1 < max - max / 4 || !TAILQ_EMPTY(&pool->idle) ||
+	    p->nworkers > p->srv->cfg->max_children ||
+	    time(NULL) < pool->hold_until || (s = php_worker_new(p, pool)) ==
+	    NULL)
+		return;
+	s->last_used = time(NULL);
+	TAILQ_INSERT_TAIL(&pool->idle, s, entry);
+	s->idle = 1;
+	log_debug("php-cgi[%d]: started to replace php-cgi[%d]", (int)s->pid,
+	    (int)w->pid);
 }
 
 /*

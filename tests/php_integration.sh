@@ -8,10 +8,12 @@
 #
 # Instances: wp (--warm always), wx (the same, --warm off: by exec, the
 # bytes to compare with), wm (--php-max-requests 2, -c 1), wt
-# (--idle-timeout 2), w1 (--php-max-requests 1).  nginx passes /p/, /x/,
-# /m/, /t/ and /1/ to them.
+# (--idle-timeout 2), w1 (--php-max-requests 1), wr (-c 2,
+# --php-max-requests 4, --buffer-body 8 MiB).  nginx passes /p/, /x/, /m/,
+# /t/, /1/ and /r/ to them.
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
+: "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
 PHP_CGI=$(command -v php-cgi)
@@ -52,7 +54,7 @@ nginx_conf()
 		listen 127.0.0.1:$1;
 		server_name localhost;
 EOF
-	for loc in p:wp x:wx m:wm t:wt 1:w1; do
+	for loc in p:wp x:wx m:wm t:wt 1:w1 r:wr; do
 		cat <<EOF
 		location /${loc%%:*}/ {
 			rewrite ^/${loc%%:*}(/.*)\$ \$1 break;
@@ -80,6 +82,8 @@ start_warmcgi w1 "$T/w1.sock" -v -c 1 --warm always --php-max-requests 1 \
     --handler "$PHP_H" || exit 99
 start_warmcgi wt "$T/wt.sock" -v -c 2 --warm always --idle-timeout 2 \
     --kill-grace 1 --handler "$PHP_H" || exit 99
+start_warmcgi wr "$T/wr.sock" -v -c 2 --warm always --php-max-requests 4 \
+    --buffer-body $((8 * 1024 * 1024)) --handler "$PHP_H" || exit 99
 start_nginx || exit 99
 
 sha_of()
@@ -290,6 +294,67 @@ t_timeout()
 	expect_nogrep log "${WLOG[wt]}" 'exec meanwhile'
 }
 
+# A steady stream through workers that retire every 4 requests: each
+# request answered by a worker (none by exec, none 502 or 503), and a
+# worker's replacement started before it retires.
+t_recycle_stream()
+{
+	local i j n loops=
+	for (( j = 0; j < 4; j++ )); do
+		for (( i = 0; i < 15; i++ )); do
+			curl -s -m 60 -o "$T/rs.$j.$i" -w '%{http_code}\n' \
+			    "http://127.0.0.1:$PORT/r/cgi-bin/pid.php?s=$j.$i"
+		done >"$T/rs.codes.$j" &
+		loops="$loops $!"
+	done
+	wait $loops
+	n=$(cat "$T"/rs.codes.* | grep -c '^200$')
+	expect_eq "200s of 60 requests" "$n" 60 || return 1
+	n=$(cat "$T"/rs.[0-9]* | grep -c '^pid=[0-9]')
+	expect_eq "answers with a pid" "$n" 60 || return 1
+	n=$(grep -c 'pid.php: to php-cgi worker' "${WLOG[wr]}")
+	expect_eq "requests to workers" "$n" 60 || return 1
+	expect_nogrep log "${WLOG[wr]}" '\((502|503)\)' || return 1
+	expect_grep log "${WLOG[wr]}" \
+	    'php-cgi\[[0-9]+\]: started to replace php-cgi\[[0-9]+\]' || return 1
+	expect_grep log "${WLOG[wr]}" 'retired: --php-max-requests served'
+}
+
+# A body larger than every queue on its way (--stdin-buffer, the
+# worker's), and output larger than the connection's: both intact; what
+# the script logs (error_log: FCGI_STDERR) is in our log with its pid.
+t_big_body()
+{
+	local code out=$((3 * 1000 * 1000)) size
+	code=$(http "/p/cgi-bin/body.php?out=$out" --data-binary "@$T/b3m.bin")
+	expect_eq status "$code" 200 || return 1
+	expect_grep body "$T/body" "^len=$((3 * 1024 * 1024))\$" || return 1
+	expect_grep body "$T/body" "^sha256=$(sha_of "$T/b3m.bin")" || return 1
+	size=$(stat -c %s "$T/body")
+	expect_eq "body size" "$size" $((out + 12 + 72)) ||
+	    return 1
+	expect_grep log "${WLOG[wp]}" \
+	    "body.php\[[0-9]+\]: .*body.php read $((3 * 1024 * 1024)) bytes" ||
+	    return 1
+	code=$(http /p/cgi-bin/pid.php?after=body)
+	expect_eq "after it" "$code" 200
+}
+
+# --buffer-body: a body without a length, collected (in a file, past
+# --stdin-buffer), then sent to the worker with its CONTENT_LENGTH.
+t_buffer_body()
+{
+	timeout 90 "$FCGI_CLIENT" -t 60 -i "$T/b3m.bin" "unix:$T/wr.sock" \
+	    request "SCRIPT_FILENAME=$T/cgi-bin/body.php" REQUEST_METHOD=POST \
+	    >"$T/body" 2>"$T/fc.err" </dev/null
+	expect_grep body "$T/body" "^len=$((3 * 1024 * 1024))\$" || return 1
+	expect_grep body "$T/body" "^sha256=$(sha_of "$T/b3m.bin")" || return 1
+	expect_grep log "${WLOG[wr]}" \
+	    "body.php: body of $((3 * 1024 * 1024)) bytes collected in a file" ||
+	    return 1
+	expect_grep log "${WLOG[wr]}" "body.php: to php-cgi worker"
+}
+
 # When warmcgi stops, its workers go too.
 t_workers_stop()
 {
@@ -321,6 +386,9 @@ run php-worker-killed-502 t_worker_killed
 run php-max-requests t_max_requests
 run php-max-requests-one t_max_requests_one
 run php-idle-timeout-504 t_timeout
+run php-recycle-stream t_recycle_stream
+run php-big-body t_big_body
+run php-buffer-body t_buffer_body
 stop_nginx
 run php-workers-stop t_workers_stop
 for p in "${!WPID[@]}"; do
