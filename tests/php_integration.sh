@@ -326,7 +326,8 @@ t_recycle_stream()
 t_big_body()
 {
 	local code out=$((3 * 1000 * 1000)) size
-	code=$(http "/p/cgi-bin/body.php?out=$out" --data-binary "@$T/b3m.bin")
+	code=$(http "/p/cgi-bin/body.php?out=$out" \
+	    -H "Content-Type: application/octet-stream" --data-binary "@$T/b3m.bin")
 	expect_eq status "$code" 200 || return 1
 	expect_grep body "$T/body" "^len=$((3 * 1024 * 1024))\$" || return 1
 	expect_grep body "$T/body" "^sha256=$(sha_of "$T/b3m.bin")" || return 1
