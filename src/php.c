@@ -703,15 +703,18 @@ php_worker_decode(struct php_worker *w)
 			return -1;
 		}
 		rc = fcgi_decoder_feed(&w->dec, p, len, &used, &rec);
-		evbuffer_drain(w->rq, used);
-		if (rc == FCGI_INCOMPLETE)
+		if (rc == FCGI_INCOMPLETE) {
+			evbuffer_drain(w->rq, used);
 			break;
+		}
 		if (rc != FCGI_OK) {
 			php_worker_lost(w, rc == FCGI_NOMEM ? "out of memory" :
 			    "malformed FastCGI record");
 			return -1;
 		}
+		/* Its content may point into rq: drained once handled. */
 		php_worker_record(w, &rec);
+		evbuffer_drain(w->rq, used);
 		if (w->fd == -1)
 			return -1;
 	}

@@ -1417,6 +1417,7 @@ request_free(struct request *r)
 	if (r->child != NULL)
 		spawn_disown(r->child);
 	php_req_free(r->php);
+	r->php = NULL;
 	request_stdin_close(r);
 	request_fd_close(&r->fd_out, &r->ev_out);
 	request_fd_close(&r->fd_err, &r->ev_err);
