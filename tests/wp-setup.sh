@@ -15,7 +15,8 @@
 # The caller starts the database with wp_db_start, which sets WP_DB_PID
 # (a child of the calling shell: call it directly, not in $(...)), and
 # must stop it with wp_db_stop, normally from its exit trap.  Functions
-# return 0 or 1; on 1, $wp_why says why.
+# return 0 or 1; on 1, $wp_why says why.  Every wait is bounded (timeout,
+# wp_poll): a bound, not a time anything is expected to take.
 
 WP_SRC=${WP_SRC:-/usr/share/wordpress}
 WP_THEME=twentytwentythree
@@ -119,7 +120,7 @@ EOF
 # wp_db_ping DIR: the server answers on DIR/db.sock.
 wp_db_ping()
 {
-	mariadb-admin --no-defaults -S "$1/db.sock" -uroot ping \
+	timeout 60 mariadb-admin --no-defaults -S "$1/db.sock" -uroot ping \
 	    >/dev/null 2>&1
 }
 
@@ -131,7 +132,7 @@ wp_db_start()
 	local dir=$1 u=
 	[ "$(id -u)" = 0 ] && u=--user=root
 	# shellcheck disable=SC2086
-	mariadb-install-db --no-defaults --datadir="$dir/db" $u \
+	timeout 300 mariadb-install-db --no-defaults --datadir="$dir/db" $u \
 	    --auth-root-authentication-method=normal --skip-test-db \
 	    $WP_DB_OPTS >"$dir/db-install.log" 2>&1 || {
 		wp_why="mariadb-install-db failed: $(tail -n 3 \
@@ -149,7 +150,7 @@ wp_db_start()
 		    2>/dev/null | tr '\n' ' ')"
 		return 1
 	fi
-	mariadb --no-defaults -S "$dir/db.sock" -uroot -e "
+	timeout 60 mariadb --no-defaults -S "$dir/db.sock" -uroot -e "
 	    CREATE DATABASE wp;
 	    CREATE USER wp@localhost IDENTIFIED BY 'wp';
 	    GRANT ALL ON wp.* TO wp@localhost;" >"$dir/db-create.log" 2>&1 || {
@@ -209,7 +210,7 @@ wp_install_cgi()
 	    REQUEST_URI=/wp-admin/install.php?step=2 \
 	    HTTP_HOST="$1" SERVER_NAME="${1%:*}" SERVER_PORT="${1##*:}" \
 	    SERVER_PROTOCOL=HTTP/1.1 REMOTE_ADDR=127.0.0.1 \
-	    php-cgi 2>&1)
+	    timeout 300 php-cgi 2>&1)
 	case $out in
 	*"<h1>Success!</h1>"*) return 0 ;;
 	esac
