@@ -8,7 +8,11 @@
 # scenarios, also warm (its zygotes), warmed up before it is measured.
 # Prints one table (req/s or MiB/s, faults and CPU per request measured in
 # a cgroup around each wrapper, p99, peak RSS, ratio, zygote RSS) and a
-# verdict per target of issues 2 and 3.  WARMCGI_BASE adds another warmcgi
+# verdict per target of issues 2 and 3.  The PHP scenarios (hello.php and
+# a WordPress front page) put warmcgi warm (php-cgi workers), php-fpm
+# (a static pool of as many children) and php-cgi per request (warmcgi
+# --warm off) side by side, with the RSS of the workers, against the
+# targets of issue 13.  WARMCGI_BASE adds another warmcgi
 # (before/after in one run).  Not part of `make check`; see
 # README.md here.
 #
@@ -23,7 +27,10 @@
 #                         round; the table shows each wrapper's median
 #                         round (1)
 #   BENCH_SCENARIOS       subset of: idle c sh perl out in sleep cgipm
-#                         gitweb python (all)
+#                         gitweb python php wp (all; php and wp with nginx
+#                         only)
+#   BENCH_PHP_CHILDREN    -c of warmcgi and php-fpm's pm.max_children in
+#                         the php and wp scenarios (4)
 #   BENCH_CONNS           wrk connections for the hello and script
 #                         scenarios (16; 1: one request after another)
 #   BENCH_WARM_HELPERS    warmcgi --warm-helpers (../../src/warm next to
@@ -48,7 +55,10 @@
 #   BENCH_KEEP=1          keep the temporary directory (logs, wrk output)
 #
 # Needs: the server, wrk, curl, cc, perl, spawn-fcgi, fcgiwrap; for the issue 3
-# scenarios also CGI.pm (libcgi-pm-perl), gitweb, git and python3.  Run as
+# scenarios also CGI.pm (libcgi-pm-perl), gitweb, git and python3; for php
+# and wp php-cgi and php-fpm, for wp also wordpress,
+# wordpress-theme-twentytwentythree, php-mysql and mariadb-server (its
+# own MariaDB on a unix socket in the temporary directory).  Run as
 # root or as any user (the server's user line is only written when running
 # as root).
 
@@ -60,7 +70,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 DUR=${BENCH_DURATION:-5}
 SLEEP_DUR=${BENCH_SLEEP_DURATION:-10}
 NXFER=${BENCH_TRANSFERS:-4}
-SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep cgipm gitweb python"}
+SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep cgipm gitweb python php wp"}
+PHP_C=${BENCH_PHP_CHILDREN:-4}
 CONNS=${BENCH_CONNS:-16}
 GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
@@ -101,11 +112,23 @@ for t in "$SERVER_BIN" wrk curl cc perl spawn-fcgi setsid awk; do
 	command -v "$t" >/dev/null || die "$t not found (apt-get install -y" \
 	    "wrk nginx-light fcgiwrap spawn-fcgi curl, or the server)"
 done
-case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS$ROUNDS" in
+case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS$ROUNDS$PHP_C" in
 *[!0-9]*) die "BENCH_* numbers must be integers" ;;
 esac
 [ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
 [ "$CONNS" -ge 1 ] || die "BENCH_CONNS must be at least 1"
+[ "$PHP_C" -ge 1 ] || die "BENCH_PHP_CHILDREN must be at least 1"
+# The PHP scenarios' locations are written for nginx only.
+if [ "$SERVER" != nginx ]; then
+	s=""
+	for scen in $SCENARIOS; do
+		case $scen in
+		php|wp) say "$scen: nginx only, left out" ;;
+		*) s="$s $scen" ;;
+		esac
+	done
+	SCENARIOS=$s
+fi
 # wrk needs at least as many connections as threads.
 THREADS=2
 [ "$CONNS" -lt 2 ] && THREADS=1
@@ -128,6 +151,18 @@ for scen in $SCENARIOS; do
 		;;
 	python)
 		[ -x /usr/bin/python3 ] || die "python needs /usr/bin/python3"
+		;;
+	php|wp)
+		PHP_CGI=$(command -v php-cgi) ||
+			die "$scen needs php-cgi (apt-get install -y php-cgi)"
+		FPM=$(ls /usr/sbin/php-fpm* 2>/dev/null | head -n 1)
+		[ -n "$FPM" ] ||
+			die "$scen needs php-fpm (apt-get install -y php-fpm)"
+		if [ "$scen" = wp ]; then
+			. "$HERE/../wp-setup.sh"
+			m=$(wp_missing)
+			[ -z "$m" ] || die "wp: $m"
+		fi
 		;;
 	*) die "unknown scenario $scen" ;;
 	esac
@@ -198,6 +233,7 @@ cleanup() {
 	[ -n "$WRK_PID" ] && kill -TERM "$WRK_PID" 2>/dev/null
 	for p in $GROUPS_STARTED; do stop_session "$p"; done
 	[ -n "$NGINX_PID" ] && stop_session "$NGINX_PID"
+	declare -F wp_db_stop >/dev/null && wp_db_stop
 	touch "$T/stop-all" 2>/dev/null
 	wait 2>/dev/null
 	for p in ${CG_DIRS:-}; do cg_remove "$p"; done
@@ -237,6 +273,17 @@ children_named() {
 		rest=${line##*) }; rest=${rest#* }; ppid=${rest%% *}
 		[ "$ppid" = "$1" ] && [ "$comm" = "$2" ] &&
 			{ f=${f#/proc/}; echo "${f%/stat}"; }
+	done
+	return 0
+}
+
+# Children of PID, whatever their name.
+children_of() {
+	local f line rest ppid
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$f" || continue
+		rest=${line##*) }; rest=${rest#* }; ppid=${rest%% *}
+		[ "$ppid" = "$1" ] && { f=${f#/proc/}; echo "${f%/stat}"; }
 	done
 	return 0
 }
@@ -496,6 +543,13 @@ for n in $FW_CS; do FW_SLOTS="$FW_SLOTS fw$n"; done
 ALL_SLOTS="wcw wc wc256$FW_SLOTS"
 [ -n "${WARMCGI_BASE:-}" ] && ALL_SLOTS="$ALL_SLOTS wbw wb wb256"
 [ -n "$WC_OPTS" ] && ALL_SLOTS="$ALL_SLOTS wcow wco"
+# PHP: wcp (warmcgi warm: php-cgi workers), fpm (php-fpm, static pool),
+# wcpx (warmcgi --warm off: php-cgi per request), each PHP_C at once.
+PHP_SLOTS=""
+for scen in $SCENARIOS; do
+	case $scen in php|wp) PHP_SLOTS="wcp fpm wcpx" ;; esac
+done
+ALL_SLOTS="$ALL_SLOTS $PHP_SLOTS"
 
 # Warm slots: warmcgi --warm auto.
 is_warm() {
@@ -513,6 +567,9 @@ label() {
 	wb) echo "warmcgi-base exec" ;;
 	wbw) echo "warmcgi-base warm" ;;
 	wb256) echo "warmcgi-base -c 256" ;;
+	wcp) echo "warmcgi warm -c $PHP_C" ;;
+	wcpx) echo "warmcgi exec -c $PHP_C" ;;
+	fpm) echo "php-fpm static $PHP_C" ;;
 	fw*) echo "fcgiwrap -c ${1#fw}" ;;
 	esac
 }
@@ -576,6 +633,30 @@ EOF
 			fastcgi_param SERVER_PORT \$server_port;
 			fastcgi_param SERVER_NAME \$server_name;
 			fastcgi_param GITWEB_CONFIG $T/gitweb.conf;
+		}
+EOF
+		done
+		# The WordPress front page at /SLOT/wp/: the request WordPress
+		# sees is "GET /", the same for every slot.
+		for s in $PHP_SLOTS; do
+			cat <<EOF
+		location = /$s/wp/ {
+			fastcgi_pass unix:$T/sock/$s.sock;
+			fastcgi_param SCRIPT_FILENAME $T/wp/index.php;
+			fastcgi_param SCRIPT_NAME /index.php;
+			fastcgi_param DOCUMENT_ROOT $T/wp;
+			fastcgi_param QUERY_STRING \$query_string;
+			fastcgi_param REQUEST_METHOD \$request_method;
+			fastcgi_param CONTENT_TYPE \$content_type;
+			fastcgi_param CONTENT_LENGTH \$content_length;
+			fastcgi_param REQUEST_URI /;
+			fastcgi_param SERVER_PROTOCOL \$server_protocol;
+			fastcgi_param SERVER_SOFTWARE nginx;
+			fastcgi_param REMOTE_ADDR \$remote_addr;
+			fastcgi_param REMOTE_PORT \$remote_port;
+			fastcgi_param SERVER_ADDR \$server_addr;
+			fastcgi_param SERVER_PORT \$server_port;
+			fastcgi_param SERVER_NAME \$server_name;
 		}
 EOF
 		done
@@ -783,12 +864,19 @@ start_wrapper() {
 	rm -f "$sock"
 	cg_make "$slot"
 	case $slot in
-	wc|wcw|wc256|wb|wbw|wb256|wco|wcow)
+	wc|wcw|wc256|wb|wbw|wb256|wco|wcow|wcp|wcpx)
 		case $slot in
 		wb*) bin=$WARMCGI_BASE helpers=$BASE_HELPERS ;;
 		esac
 		local copt="--warm off" hlp
 		case $slot in *256) copt="--warm off -c 256" ;; esac
+		# PHP: the workers' sockets go in our temporary directory.
+		case $slot in
+		wcp) copt="--warm auto --tmpdir $T/tmp" ;;
+		esac
+		case $slot in
+		wcp*) copt="$copt -c $PHP_C --handler .php=$PHP_CGI" ;;
+		esac
 		# Warm: its zygotes' sockets go in our temporary directory.
 		if is_warm "$slot"; then
 			copt="--warm auto --warm-helpers $helpers"
@@ -818,6 +906,25 @@ start_wrapper() {
 		    "$bin" -s "unix:$sock" $copt --grace 2 \
 		    </dev/null >>"$T/log/$slot.log" 2>&1 &
 		;;
+	fpm)
+		# A static pool, as many children as warmcgi's -c, its own
+		# configuration; php.ini is Debian's for FPM as warmcgi's
+		# php-cgi reads Debian's for CGI.  As root, -R and user root,
+		# like warmcgi's --allow-root beside it.
+		{
+			printf '[global]\nerror_log = %s\ndaemonize = no\n' \
+			    "$T/log/fpm-error.log"
+			printf '[bench]\nlisten = %s\npm = static\n' "$sock"
+			printf 'pm.max_children = %s\n' "$PHP_C"
+			[ "$(id -u)" = 0 ] && printf 'user = root\n'
+		} >"$T/fpm.conf"
+		local ropt=""
+		[ "$(id -u)" = 0 ] && ropt=-R
+		# shellcheck disable=SC2086
+		setsid sh -c "$join" sh "$CG_PROCS" \
+		    "$FPM" -F -y "$T/fpm.conf" $ropt \
+		    </dev/null >>"$T/log/$slot.log" 2>&1 &
+		;;
 	fw*)
 		n=${slot#fw}
 		local sopt=""
@@ -838,6 +945,13 @@ start_wrapper() {
 	done
 	[ -S "$sock" ] || { tail -5 "$T/log/$slot.log" >&2; die "$slot: no socket"; }
 	case $slot in
+	fpm)
+		for ((i = 0; i < 50; i++)); do
+			w=$(children_of "$WPID")
+			[ "$(echo "$w" | grep -c .)" -ge "$PHP_C" ] && break
+			sleep 0.1
+		done
+		;;
 	fw*)
 		n=${slot#fw}
 		if [ "$n" -gt 1 ]; then
@@ -882,7 +996,7 @@ stop_sampler() {
 	PEAK=$(cat "$SAMPLER_OUT" 2>/dev/null)
 	PEAK=${PEAK:-0}
 	case $SLOT in
-	wc*|wb*)
+	wc*|wb*|fpm)
 		hwm=$(proc_kib "$WPID" VmHWM)
 		[ "$hwm" -gt "$PEAK" ] && PEAK=$hwm
 		;;
@@ -986,6 +1100,8 @@ script_of() {
 	gitweb) SCRIPT=gitweb.cgi QUERY="" MARK=">bench.git</a>" ;;
 	python) SCRIPT=bench.py QUERY="?name=bench"
 	    MARK="python ok name=bench numbers=285" ;;
+	php) SCRIPT=hello.php QUERY="" MARK="hello from php" ;;
+	wp) SCRIPT=wp/ QUERY="" MARK="<title>$WP_TITLE</title>" ;;
 	esac
 }
 
@@ -1103,6 +1219,7 @@ scenario_slots() {
 	perl|cgipm|gitweb|python) [ -n "${WARMCGI_BASE:-}" ] && b=" wbw wb"
 	    [ -n "$WC_OPTS" ] && o=" wcow wco"
 	    echo "wcw wc$o$b$FW_SLOTS" ;;
+	php|wp) echo "$PHP_SLOTS" ;;
 	*) [ -n "${WARMCGI_BASE:-}" ] && b=" wb"
 	    [ -n "$WC_OPTS" ] && o=" wco"
 	    echo "wc$o$b$FW_SLOTS" ;;
@@ -1120,6 +1237,10 @@ run_one() {	# scenario slot
 		peak=$(rss_sum $RSS_PIDS)
 		stop_wrapper
 		record idle "$SLOT" - - "$peak" -
+		return
+		;;
+	php|wp)
+		run_php
 		return
 		;;
 	c|sh|perl|cgipm|gitweb|python)
@@ -1221,6 +1342,97 @@ run_one() {	# scenario slot
 	fi
 }
 
+# Background sampler of the children of PID (a PHP pool): every 100 ms
+# their summed VmRSS; at the peak, "pid RSS (VmHWM)" of each is written
+# to OUTFILE.detail and the sum to OUTFILE.  Bounded (10 min) and
+# stopped by STOPFILE.
+kids_sampler() {
+	local out=$1 stop=$2 pid=$3 peak=0 i s p k d
+	echo 0 >"$out"
+	: >"$out.detail"
+	for ((i = 0; i < 6000; i++)); do
+		[ -e "$stop" ] || [ -e "$T/stop-all" ] && break
+		s=0 d=""
+		for p in $(children_of "$pid"); do
+			k=$(proc_kib "$p" VmRSS)
+			s=$((s + k))
+			d="${d:+$d, }pid $p $k KiB (peak $(proc_kib "$p" VmHWM))"
+		done
+		if [ "$s" -gt "$peak" ]; then
+			peak=$s
+			echo "$d" >"$out.detail"
+			echo "$peak" >"$out"
+		fi
+		sleep 0.1
+	done
+}
+
+# A PHP scenario's run of SLOT (started): the page checked, a warm-up,
+# the page kept for the comparison, then wrk.  The warm-up is requests
+# from PHP_C curls at once, each to its end: warmcgi's workers start on
+# demand and each fills its own opcode cache (php-fpm's children are
+# started and share theirs), and a request the client drops (as wrk
+# drops those in flight when it stops) has its worker killed, so the
+# warm-up must not end that way.  The workers' RSS (warmcgi's php-cgi
+# children, php-fpm's pool; its master is the row's peak RSS) is sampled
+# during the wrk run, for the same reason.  For warmcgi also what it
+# logged about its workers under load.
+run_php() {
+	local url note="" off warmlog kpid=""
+	script_of "$SCEN"
+	url="http://127.0.0.1:$PORT/$SLOT/$SCRIPT$QUERY"
+	if ! fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT"; then
+		stop_wrapper
+		record "$SCEN" "$SLOT" 0 - 0 "BROKEN: first request" \
+		    "failed (HTTP ${CODE[$SCEN|$SLOT]:-none}, or no" \
+		    "\"$MARK\" in the page)"
+		tail -n 8 "$T/log/$SLOT.log" >&2
+		return
+	fi
+	seq $((8 * PHP_C)) | xargs -P "$PHP_C" -I{} \
+	    curl -s -o /dev/null --max-time 60 "$url"
+	fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT" ||
+		note="bad page after warm-up (HTTP ${CODE[$SCEN|$SLOT]})"
+	off=$(stat -c %s "$T/log/$SLOT.log" 2>/dev/null || echo 0)
+	start_sampler
+	case $SLOT in
+	wcp|fpm)
+		rm -f "$T/kids.stop"
+		kids_sampler "$T/kids" "$T/kids.stop" "$WPID" &
+		kpid=$!
+		;;
+	esac
+	run_wrk "$SLOT" "$SCRIPT$QUERY" "$THREADS" "$CONNS" "$DUR"
+	if [ -n "$kpid" ]; then
+		touch "$T/kids.stop"
+		wait "$kpid" 2>/dev/null
+		ZTOT[$SCEN|$SLOT]=$(cat "$T/kids")
+		ZYG[$SCEN|$SLOT]=$(cat "$T/kids.detail")
+		[ -n "${ZYG[$SCEN|$SLOT]}" ] ||
+			ZYG[$SCEN|$SLOT]="no worker seen"
+	fi
+	if [ "$SLOT" = wcp ]; then
+		warmlog=$(run_log "$off" | grep -F 'php-cgi[')
+		if [ -n "$warmlog" ]; then
+			note="${note:+$note; }$(echo "$warmlog" | grep -c .)"
+			note="$note worker log lines under load"
+			say "$SCEN: worker log lines under load:"
+			echo "$warmlog" | tail -n 8 >&2
+		fi
+	fi
+	if [ -n "$note" ]; then
+		if [ "$WRK_ERR" = none ]; then WRK_ERR=$note
+		else WRK_ERR="$WRK_ERR; $note"; fi
+	fi
+	stop_sampler
+	stop_wrapper
+	record "$SCEN" "$SLOT" "$WRK_RPS" "$WRK_P99" "$PEAK" "$WRK_ERR"
+	if [ "$WRK_ERR" != none ]; then
+		say "errors: the wrapper's and $SERVER's last log lines:"
+		tail -n 8 "$T/log/$SLOT.log" "$SERVER_LOG" >&2
+	fi
+}
+
 scen_name() {
 	case $1 in
 	idle) echo "idle" ;;
@@ -1230,6 +1442,8 @@ scen_name() {
 	cgipm) echo "CGI.pm" ;;
 	gitweb) echo "gitweb" ;;
 	python) echo "Python" ;;
+	php) echo "hello.php" ;;
+	wp) echo "WordPress" ;;
 	out) echo "64 MiB out" ;;
 	in) echo "16 MiB in" ;;
 	sleep) echo "sleep 0.5s" ;;
@@ -1256,7 +1470,7 @@ ratio() {	# value best
 }
 
 print_table() {
-	local r s w v u rt e last="" ABORT_NOTE=""
+	local r s w v u rt e last="" ABORT_NOTE="" zn zs
 	echo
 	echo "warmcgi benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  $(nproc) CPUs," \
 	    "load at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -1289,8 +1503,10 @@ print_table() {
 		s=${r%%|*}; w=${r#*|}
 		v=${VAL[$r]}; u=$(unit "$s")
 		rt=""
-		case $w in
-		wc*|wb*) [ "$s" != idle ] &&
+		case $s:$w in
+		php:fpm|wp:fpm) ;;
+		php:*|wp:*) rt=$(ratio "$v" "${VAL[$s|fpm]:-0}") ;;
+		*:wc*|*:wb*) [ "$s" != idle ] &&
 		    rt=$(ratio "$v" "$(best_fw "$s")") ;;
 		esac
 		[ "$s" = idle ] && v="-"
@@ -1300,9 +1516,14 @@ print_table() {
 		    "$v${u:+ }$u" "${FLT[$r]}" "${CPU[$r]}" "${P99[$r]}" \
 		    "${RSS[$r]}" "$rt" "$e"
 		if [ -n "${ZTOT[$r]:-}" ]; then
+			case $s:$w in
+			*:fpm) zn="  + pool" zs="master + pool" ;;
+			php:*|wp:*) zn="  + workers" zs="warmcgi + workers" ;;
+			*) zn="  + zygotes" zs="warmcgi + zygotes" ;;
+			esac
 			printf '%-11s | %-19s | %12s | %7s | %6s | %9s | %6s KiB | %-7s | %s\n' \
-			    "" "  + zygotes" "" "" "" "" "${ZTOT[$r]}" "" \
-			    "${ZYG[$r]}; warmcgi + zygotes $((${RSS[$r]} + ${ZTOT[$r]})) KiB"
+			    "" "$zn" "" "" "" "" "${ZTOT[$r]}" "" \
+			    "${ZYG[$r]}; $zs $((${RSS[$r]} + ${ZTOT[$r]})) KiB"
 			[ -n "${ABORTED[$r]:-}" ] &&
 				ABORT_NOTE="$ABORT_NOTE $(scen_name "$s") ${ABORTED[$r]},"
 		fi
@@ -1321,6 +1542,11 @@ print_table() {
 	    "running WarmCGI::Zygote or warmcgi-zygote.py) after the wrk run,"
 	echo "their VmHWM in parentheses, and the sum; the per-request" \
 	    "processes forked from a zygote are not counted."
+	[ -n "$PHP_SLOTS" ] &&
+		echo "PHP: ratio = value / php-fpm's; warmcgi's peak RSS is" \
+		    "its own, + workers its php-cgi children; php-fpm's is its" &&
+		echo "master's, + pool its $PHP_C children; each at the peak" \
+		    "of their sum sampled in the wrk run (VmRSS, VmHWM in parentheses)."
 	[ -n "$ABORT_NOTE" ] &&
 		echo "warm log: request set-up BrokenPipeError when wrk stopped" \
 		    "(requests aborted in flight, <= 1 per connection):${ABORT_NOTE%,}"
@@ -1330,7 +1556,7 @@ print_table() {
 # The page of each warm run against exec's (status, then the body with the
 # slot's URL prefix and gitweb's "N units ago" normalized).
 normalize_page() {
-	sed -E -e 's#/(wcw|wc|wc256|wbw|wb|wb256|wcow|wco|fw[0-9]+)/#/SLOT/#g' \
+	sed -E -e 's#/(wcw|wc|wc256|wbw|wb|wb256|wcow|wco|wcp|wcpx|fpm|fw[0-9]+)/#/SLOT/#g' \
 	    -e 's/[0-9]+ (sec|min|hours|days|weeks|months|years) ago/AGE ago/g' \
 	    -e 's/right now/AGE ago/g' "$1"
 }
@@ -1362,6 +1588,36 @@ print_checks() {
 			    "${CODE[$s|$e]}" "$nb"
 			diff <(normalize_page "$a") <(normalize_page "$b") |
 			    head -n 6 | sed 's/^/      /'
+		fi
+	done
+	done
+	print_php_checks
+	return 0
+}
+
+# PHP: warmcgi's pages, warm and exec, against php-fpm's.
+print_php_checks() {
+	local s w a b h=""
+	for s in $SCENARIOS; do
+	case $s in php|wp) ;; *) continue ;; esac
+	for w in wcp wcpx; do
+		[ -n "${CODE[$s|$w]:-}" ] && [ -n "${CODE[$s|fpm]:-}" ] ||
+			continue
+		[ -z "$h" ] && { echo; echo "Page against php-fpm's" \
+		    "(status, body; URL prefix normalized):"; h=1; }
+		a=$T/pages/$s.$w; b=$T/pages/$s.fpm
+		if [ "${CODE[$s|$w]}" = "${CODE[$s|fpm]}" ] &&
+		    cmp -s <(normalize_page "$a") <(normalize_page "$b"); then
+			printf '  %-11s %-8s same: HTTP %s, %s bytes\n' \
+			    "$(scen_name "$s")" "$(label "$w" | cut -d' ' -f2)" \
+			    "${CODE[$s|$w]}" "$(wc -c <"$a")"
+		else
+			printf '  %-11s %-8s DIFFERENT: HTTP %s %s bytes, php-fpm HTTP %s %s bytes\n' \
+			    "$(scen_name "$s")" "$(label "$w" | cut -d' ' -f2)" \
+			    "${CODE[$s|$w]}" "$(wc -c <"$a" 2>/dev/null)" \
+			    "${CODE[$s|fpm]}" "$(wc -c <"$b" 2>/dev/null)"
+			cmp <(normalize_page "$a") <(normalize_page "$b") 2>&1 |
+			    head -n 1 | sed 's/^/      /'
 		fi
 	done
 	done
@@ -1516,11 +1772,51 @@ print_verdicts() {
 	done
 }
 
+# Issue 13's targets: warm at least 0.9x php-fpm on both pages, and at
+# least 10x php-cgi per request on WordPress.
+print_php_verdicts() {
+	local s v b ok
+	[ -n "$PHP_SLOTS" ] || return 0
+	echo
+	echo "Targets (issue 13), warmcgi warm -c $PHP_C against php-fpm" \
+	    "static $PHP_C and warmcgi exec -c $PHP_C:"
+	for s in php wp; do
+		[ -n "${VAL[$s|wcp]:-}" ] || continue
+		v=${VAL[$s|wcp]}; b=${VAL[$s|fpm]:-0}; ok=0
+		ge "$v" "$(awk -v b="$b" 'BEGIN { print 0.9 * b }')" &&
+		    [ "${ERR[$s|wcp]}" = none ] && ok=1
+		verdict "$(scen_name "$s"): warm >= 0.9x php-fpm" "$ok" \
+		    "$v vs $b req/s ($(ratio "$v" "$b")), errors: ${ERR[$s|wcp]}"
+	done
+	if [ -n "${VAL[wp|wcp]:-}" ]; then
+		v=${VAL[wp|wcp]}; b=${VAL[wp|wcpx]:-0}; ok=0
+		ge "$v" "$(awk -v b="$b" 'BEGIN { print 10 * b }')" &&
+		    [ "${ERR[wp|wcp]}" = none ] && ok=1
+		verdict "WordPress: warm >= 10x php-cgi per request" "$ok" \
+		    "$v vs $b req/s ($(ratio "$v" "$b"))"
+	fi
+	return 0
+}
+
+# The WordPress of the wp scenario: a copy of Debian's in $T/wp on a
+# MariaDB of its own in $T/db (socket $T/db.sock), installed by its
+# installer's form run through php-cgi, with this server's address.  The
+# database runs outside the wrappers' cgroups: its work is the same for
+# every row and is not in their costs.
+setup_wp() {
+	wp_copy "$T" || die "wp: $wp_why"
+	wp_db_start "$T" || die "wp: $wp_why"
+	wp_install_cgi "127.0.0.1:$PORT" "bench-$RANDOM$RANDOM" ||
+		die "wp: $wp_why"
+	say "wp: WordPress installed in $T/wp, MariaDB pid $WP_DB_PID"
+}
+
 # ---------------------------------------------------------------- main
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 cg_setup
 start_server
 say "$SERVER on 127.0.0.1:$PORT, temp dir $T"
+case " $SCENARIOS " in *" wp "*) setup_wp ;; esac
 for scen in $SCENARIOS; do
 	for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 		for slot in $(scenario_slots "$scen"); do
@@ -1534,4 +1830,5 @@ print_base_compare
 print_opts_compare
 print_checks
 print_verdicts
+print_php_verdicts
 exit 0
