@@ -53,6 +53,16 @@ my $KIDVEC = '';	# ... their pidfds as select() bits
 my $NOPIDFD = 0;	# ... how many have no pidfd (an old kernel)
 my @RLIMITS;		# [resource, soft, hard] of each request (WARMCGI_RLIMITS)
 my $NICE;		# ... and its niceness (WARMCGI_NICE)
+my ($DIE0, $WARN0);	# the script's $SIG{__DIE__} and $SIG{__WARN__}
+my ($RIN, $ROUT, $NSEL, $ERR, $GOT, $PID, $BUF);	# serve()'s state
+# The request being started, filled in by accept_pair() before the fork.
+# A request process only has to use them: nothing of the zygote's loop is
+# left to unwind or free in it, which would write (and so copy) pages it
+# shares with the zygote.
+my $LISTEN;		# our listening socket
+my ($RD, $RE);		# the request's D and E connections
+my $RCWD;		# ... its cwd, untainted
+my (@RARGV, @RENV);	# ... its argv and "NAME=value" environment
 my $SYS_prlimit64;	# no builtin, and its number is the architecture's
 my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
     loongarch64 => 261, i386 => 340, i486 => 340, i586 => 340, i686 => 340,
@@ -62,8 +72,9 @@ my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
 INIT {
 	$CHLD0 = $SIG{CHLD};
 	snapshot();
-	my $req = serve();	# returns in a request process only
-	start_request($req);
+	setup();
+	serve();	# returns in a request process only
+	start_request();
 	# Return from INIT: perl runs the script's main program.
 }
 
@@ -262,53 +273,67 @@ sub fd_close {
 	close($h);
 }
 
-# The zygote loop.  Returns the request (a hash) in a request process; the
-# zygote itself only leaves by _exit(0) when fd 0 reaches EOF.
-sub serve {
-	local $SIG{__DIE__};	# the script's handlers are not for our errors
-	local $SIG{__WARN__};
+# The zygote's descriptors, limits and code pages; then READY.  The
+# script's warn and die handlers are not for our errors: they are put back
+# in each request process.
+sub setup {
+	($DIE0, $WARN0) = @SIG{qw(__DIE__ __WARN__)};
+	$SIG{__DIE__} = $SIG{__WARN__} = undef;
 	open($LOG, '>&=', 2) or die "fd 2: $!\n";
 	open($OUT, '>&=', 1) or fatal("fd 1: $!");
 	open($CTL, '<&=', 0) or fatal("fd 0: $!");
 	my ($lfd) = ($ENV{WARMCGI_ZYGOTE_FD} // 3) =~ /\A([0-9]+)\z/;	# untainted
 	defined $lfd or fatal("bad WARMCGI_ZYGOTE_FD");
 	limits_init();
-	open(my $listen, '+<&=', $lfd) or fatal("fd $lfd: $!");
-	$SOCKNAME = getsockname($listen) or fatal("getsockname: $!");
+	open($LISTEN, '+<&=', $lfd) or fatal("fd $lfd: $!");
+	$SOCKNAME = getsockname($LISTEN) or fatal("getsockname: $!");
 	# Whatever the compile phase printed goes out now, before READY, not
 	# into every request.
 	flush_stdout();
+	# A fresh perl's @INC has no directory of ours.
+	(my $inc = $INC{'WarmCGI/Zygote.pm'} // '') =~ s{/WarmCGI/Zygote\.pm\z}{};
+	@INC = grep { $_ ne $inc } @INC;
 	share_code();
 	syswrite($OUT, "READY\n") or fatal("write READY: $!");
-	# Each fork makes every page shared again, so each page this loop
-	# writes costs a copy per request: it keeps its state in plain
-	# scalars and strings, built once or updated in place.
-	my $rin = '';
-	vec($rin, 0, 1) = 1;
-	vec($rin, fileno($listen), 1) = 1;
+	$RIN = '';
+	vec($RIN, 0, 1) = 1;
+	vec($RIN, fileno($LISTEN), 1) = 1;
+}
+
+# The zygote loop.  Returns in a request process only; the zygote itself
+# only leaves by _exit(0) when fd 0 reaches EOF.  Each fork makes every
+# page shared again, so each page this loop writes costs a copy per
+# request, and a request process copies each page it writes on its way
+# out: the loop's state is in the scalars below, updated in place, and a
+# request process leaves it at once (a lexical of serve() would have to be
+# cleared on the way).
+sub serve {
 	while (1) {
 		# A child without a pidfd (an old kernel) is polled for.
-		my $poll = $NOPIDFD ? 0.05 : undef;
-		$poll = 0.01 if length $pending && !defined $poll;
-		my $n = select(my $rout = $rin | $KIDVEC, undef, undef, $poll);
-		my $err = $!;
-		reap($n > 0 ? $rout : undef);
-		next if $n < 0 && $err == $EINTR;
-		fatal("select: $err") if $n < 0;
+		$NSEL = select($ROUT = $RIN | $KIDVEC, undef, undef,
+		    $NOPIDFD ? 0.05 : length $pending ? 0.01 : undef);
+		$ERR = $!;
+		reap($NSEL > 0 ? $ROUT : undef);
+		next if $NSEL < 0 && $ERR == $EINTR;
+		fatal("select: $ERR") if $NSEL < 0;
 		# Learn when no request waits, or it would wait long.
-		if (length $pending && ($n == 0 || time - $pending_since >= 1)) {
+		if (length $pending && ($NSEL == 0 || time - $pending_since >= 1)) {
 			learn();
 			next;
 		}
-		next if $n == 0;
-		if (vec($rout, 0, 1)) {
-			my $got = sysread($CTL, my $buf, 512);
-			hard_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
+		next if $NSEL == 0;
+		if (vec($ROUT, 0, 1)) {
+			$GOT = sysread($CTL, $BUF, 512);
+			hard_exit(0) if defined $GOT && $GOT == 0;	# EOF: exit now, quietly
 		}
-		next unless vec($rout, fileno($listen), 1);
-		my $req = eval { accept_pair($listen) };
+		next unless vec($ROUT, fileno($LISTEN), 1);
+		$GOT = eval { accept_pair() };
 		logmsg($@ =~ s/\n\z//r) if $@ && $@ ne "gone\n";
-		return $req if $req;
+		next unless $GOT;
+		# Forked here, with the request already read and checked.
+		$PID = fork();
+		return if defined $PID && $PID == 0;
+		started($PID);
 	}
 }
 
@@ -336,13 +361,13 @@ sub share_code {
 	close($maps);
 }
 
-# Accept one D/E pair, check it, and fork the request process.  Returns the
-# request in the request process, nothing in the zygote; dies on a bad
-# pair.  D and E are closed in the zygote when they go out of scope.
+# Accept one D/E pair and check it.  Returns true with the request in $RD,
+# $RE, $RCWD, @RARGV and @RENV, false for a learning connection or a pair
+# the daemon gave up on; dies on a bad pair.  Until then D and E are
+# closed when they go out of scope.
 sub accept_pair {
-	my ($listen) = @_;
 	my $deadline = time + $TIMEOUT;
-	accept(my $d, $listen) or die "accept: $!\n";
+	accept(my $d, $LISTEN) or die "accept: $!\n";
 	binmode($d);
 	my $first = line($d, $deadline);
 	# The E of a pair whose D the daemon closed unread: let it go.
@@ -359,8 +384,8 @@ sub accept_pair {
 	my $payload = readn($d, $len, $deadline);
 	my $e;
 	while (1) {	# a report may come between D and E
-		readable($listen, $deadline) or die "no E connection\n";
-		accept($e, $listen) or die "accept E: $!\n";
+		readable($LISTEN, $deadline) or die "no E connection\n";
+		accept($e, $LISTEN) or die "accept E: $!\n";
 		binmode($e);
 		my $l = eval { line($e, $deadline) };
 		if (!defined $l) {	# "gone": a report that never came
@@ -381,10 +406,22 @@ sub accept_pair {
 	my @argv = splice(@f, 0, $argc);
 	my $envc = shift @f;
 	($envc =~ /\A[0-9]+\z/ && @f == $envc) or die "bad envc\n";
+	($RCWD) = $cwd =~ /\A(.*)\z/s;	# untainted for perl -T
+	@RARGV = @argv;
+	@RENV = @f;
+	($RD, $RE) = ($d, $e);
+	return 1;
+}
 
-	my $pid = fork() // die "fork: $!\n";
-	return { listen => $listen, d => $d, e => $e, cwd => $cwd,
-	    argv => \@argv, env => \@f } if $pid == 0;
+# In the zygote, after the fork of the request in $RD and $RE: watch the
+# request process ($pid undefined: the fork failed) and close D and E.
+sub started {
+	my ($pid) = @_;
+	($RD, $RE) = ();
+	unless (defined $pid) {
+		logmsg("fork: $!");
+		return;
+	}
 	# Its exit makes its pidfd readable, with no race against select.
 	my $pidfd = syscall($SYS_pidfd_open, $pid, 0);
 	if ($pidfd >= 0) {
@@ -394,7 +431,6 @@ sub accept_pair {
 		$NOPIDFD++;
 	}
 	$KIDS{$pid} = $pidfd;
-	return;
 }
 
 # Report each request process that has exited: "X<pid> <wait status>".
@@ -513,7 +549,6 @@ sub data_handles {
 
 # Steps 1-5 of PROTOCOL.md "One request", in the request process.
 sub start_request {
-	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
 	setpgrp(0, 0);
 	# 2. our pid, before anything else is written on E.  If that fails,
@@ -521,24 +556,24 @@ sub start_request {
 	# us: leave before any of the script runs.  No SIGPIPE either: the
 	# compile phase may have set a handler for it, or ignored it.
 	my $p = "P$$\n";
-	my $sent = send($r->{e}, $p, $MSG_NOSIGNAL);
+	my $sent = send($RE, $p, $MSG_NOSIGNAL);
 	hard_exit(127) unless defined $sent && $sent == length $p;
 	# 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's.
 	# Perl's STDIN/STDOUT/STDERR stay the same handles (with the
 	# layers the compile phase gave them, as in a cold run) over the new
 	# descriptors; the zygote never read or left output in them.
-	close($r->{listen});
+	close($LISTEN);
 	# Ours only: with them gone, the script's close(STDOUT) closes fd 1
 	# (perl keeps a descriptor open while any handle of its is on it).
 	close($_) for $CTL, $OUT, $LOG;
-	fd_close($_) for grep { $_ >= 0 } values %KIDS;
-	%KIDS = ();
+	# (By $KIDVEC, not %KIDS: iterating a hash writes to it.)
+	vec($KIDVEC, $_, 1) && fd_close($_) for 0 .. 8 * length($KIDVEC) - 1;
 	$in_request = 1;
-	fd_dup2($r->{d}, 0);
-	fd_dup2($r->{d}, 1);
-	fd_dup2($r->{e}, 2);
-	close($r->{d});
-	close($r->{e});
+	fd_dup2($RD, 0);
+	fd_dup2($RD, 1);
+	fd_dup2($RE, 2);
+	close($RD);
+	close($RE);
 	# Our own copy of each DATA handle, same file, same position.
 	for (@DATA) {
 		my ($glob, $fd, $pos, $utf8) = @$_;
@@ -550,25 +585,24 @@ sub start_request {
 	}
 	# 4. environment, argv, cwd, signals, random seed
 	%ENV = ();
-	for (@{ $r->{env} }) {
+	for (@RENV) {
 		my ($k, $v) = split /=/, $_, 2;
 		$ENV{$k} = $v if defined $v && $k ne '';
 	}
-	$0 = $r->{argv}[0] if @{ $r->{argv} };
-	@ARGV = @{ $r->{argv} }[1 .. $#{ $r->{argv} }];
-	my ($cwd) = $r->{cwd} =~ /\A(.*)\z/s;	# untainted for perl -T
-	unless (chdir($cwd)) {
-		print STDERR "warmcgi-zygote: chdir $cwd: $!\n";
+	$0 = $RARGV[0] if @RARGV;
+	@ARGV = @RARGV[1 .. $#RARGV];
+	unless (chdir($RCWD)) {
+		print STDERR "warmcgi-zygote: chdir $RCWD: $!\n";
 		hard_exit(127);
 	}
 	# (Only those that differ: each store costs three system calls.)
 	$SIG{$_->[0]} = $_->[1] for @SIGFIX;
+	$SIG{__DIE__} = $DIE0 if defined $DIE0;
+	$SIG{__WARN__} = $WARN0 if defined $WARN0;
 	srand();
-	# The rest of what a fresh perl has: its start time, clean status
-	# variables, and an @INC without our -I directory.
+	# The rest of what a fresh perl has: its start time and clean status
+	# variables.
 	$^T = time;
-	(my $inc = $INC{'WarmCGI/Zygote.pm'} // '') =~ s{/WarmCGI/Zygote\.pm\z}{};
-	@INC = grep { $_ ne $inc } @INC;
 	# 5. the script's resource limits and niceness
 	limits_apply();
 	($!, $?, $@) = (0, 0, '');
