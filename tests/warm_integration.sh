@@ -669,6 +669,17 @@ t_warn_pl()
 	expect_grep "warn()" "$T/eq-w.err" '^warn\.pl: explicit warning$'
 }
 
+t_hooks_pl()
+{
+	eq_http /cgi-bin/hooks.pl || return 1
+	eq_fcgi hooks.pl || return 1
+	expect_eq "body" "$(tr -d '\r' <"$T/eq-w.body" | tr '\n' '|')" \
+	    'warn hook: CODE|die hook: CODE|done|' || return 1
+	expect_grep "warn handler" "$T/eq-w.err" '^hooked warn: hooks\.pl: a warning$' ||
+	    return 1
+	expect_grep "die handler" "$T/eq-w.err" '^hooked die: hooks\.pl: caught$'
+}
+
 t_warn_py()
 {
 	eq_http /cgi-bin/warn.py || return 1
@@ -1653,6 +1664,7 @@ run random-py t_rand rand.py
 run system-pl t_system system.pl
 run subprocess-py t_system system.py
 run warnings-pl t_warn_pl
+run warn-die-handlers-pl t_hooks_pl
 run warnings-py t_warn_py
 run begin-once-pl t_begin begin.pl 'begin\.pl: BEGIN ran'
 run import-once-py t_begin begin.py 'warmbegin\.py: imported'
