@@ -440,6 +440,8 @@ t_names()
 		    "^__FILE__=$(esc "$CGI/$s")\$" || return 1
 		expect_eq argv "$(grep '^argv=' "$T/eq-w.body" | tr '\n' '|')" \
 		    'argv=word1|argv=word 2|argv=+plus|' || return 1
+		expect_grep "no warn/die keys in %SIG" "$T/eq-w.body" \
+		    '^sig-hooks=$' || return 1
 		expect_grep "@INC without the helper" "$T/eq-w.body" \
 		    '^inc-has-warmcgi=0$'
 	else

@@ -54,6 +54,7 @@ my $NOPIDFD = 0;	# ... how many have no pidfd (an old kernel)
 my @RLIMITS;		# [resource, soft, hard] of each request (WARMCGI_RLIMITS)
 my $NICE;		# ... and its niceness (WARMCGI_NICE)
 my ($DIE0, $WARN0);	# the script's $SIG{__DIE__} and $SIG{__WARN__}
+my $HOOKS;		# ... which of them exist (1, 2), as keys of %SIG
 my ($RIN, $ROUT, $NSEL, $ERR, $GOT, $PID, $BUF);	# serve()'s state
 # The request being started, filled in by accept_pair() before the fork.
 # A request process only has to use them: nothing of the zygote's loop is
@@ -277,8 +278,10 @@ sub fd_close {
 # script's warn and die handlers are not for our errors: they are put back
 # in each request process.
 sub setup {
-	($DIE0, $WARN0) = @SIG{qw(__DIE__ __WARN__)};
-	$SIG{__DIE__} = $SIG{__WARN__} = undef;
+	# (Deleted, not set to undef: a cold run has no such keys in %SIG.)
+	$HOOKS = (exists $SIG{__DIE__} ? 1 : 0) | (exists $SIG{__WARN__} ? 2 : 0);
+	$DIE0 = delete $SIG{__DIE__};
+	$WARN0 = delete $SIG{__WARN__};
 	open($LOG, '>&=', 2) or die "fd 2: $!\n";
 	open($OUT, '>&=', 1) or fatal("fd 1: $!");
 	open($CTL, '<&=', 0) or fatal("fd 0: $!");
@@ -597,8 +600,8 @@ sub start_request {
 	}
 	# (Only those that differ: each store costs three system calls.)
 	$SIG{$_->[0]} = $_->[1] for @SIGFIX;
-	$SIG{__DIE__} = $DIE0 if defined $DIE0;
-	$SIG{__WARN__} = $WARN0 if defined $WARN0;
+	$SIG{__DIE__} = $DIE0 if $HOOKS & 1;
+	$SIG{__WARN__} = $WARN0 if $HOOKS & 2;
 	srand();
 	# The rest of what a fresh perl has: its start time and clean status
 	# variables.
