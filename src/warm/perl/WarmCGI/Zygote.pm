@@ -33,7 +33,8 @@ our $VERSION = '1';
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
 my $SYS_close_range = 436;
-my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL) = (4, 1, 1, 2, 0x4000);
+my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL, $MSG_DONTWAIT) =
+    (4, 1, 1, 2, 0x4000, 0x40);
 my ($CTL, $OUT, $LOG);	# ours on fds 0 (daemon), 1 (reports), 2 (log)
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
@@ -56,6 +57,19 @@ my $NICE;		# ... and its niceness (WARMCGI_NICE)
 my ($DIE0, $WARN0);	# the script's $SIG{__DIE__} and $SIG{__WARN__}
 my $HOOKS;		# ... which of them exist (1, 2), as keys of %SIG
 my ($RIN, $ROUT, $NSEL, $ERR, $GOT, $PID, $BUF);	# serve()'s state
+# The spare: a child forked ahead of a request, that accepts and reads the
+# next request itself and then tells us it took it ("T" on
+# $NOTE), so that the zygote's loop writes few pages of its own (each one
+# a copy per request) and the spare's reading is done once, in the process
+# that runs the request.  It forwards learning reports to us ("L" LEN
+# "\n" and LEN bytes).  It leaves when $LIFE, a pipe whose write end only
+# the zygote holds, is readable: EOF, the zygote has gone, or a byte, the
+# zygote replaces it.
+my ($SPARE, $SPARE_FD) = (0, -1);	# its pid and pidfd; 0: none
+my ($LIFE, $LIFE_W);	# that pipe (non-blocking: we empty it)
+my $RETIRING = 0;	# a byte was written for the spare
+my ($NOTE, $NOTE_W);	# a socket pair: spares write, we read
+my $NOTES = '';		# what was read from $NOTE, not yet acted on
 # The request being started, filled in by accept_pair() before the fork.
 # A request process only has to use them: nothing of the zygote's loop is
 # left to unwind or free in it, which would write (and so copy) pages it
@@ -140,6 +154,7 @@ sub learn {
 	fd_dup2($saved, 1);
 	close($saved);
 	snapshot();	# a module may have opened its DATA
+	spare_retire();	# the next one has them
 }
 
 # The modules, in order, that a child of ours loads one after the other,
@@ -298,27 +313,42 @@ sub setup {
 	@INC = grep { $_ ne $inc } @INC;
 	share_code();
 	syswrite($OUT, "READY\n") or fatal("write READY: $!");
+	for my $type (1, 2) {	# SOCK_STREAM is 2 on MIPS, 1 elsewhere
+		last if socketpair($NOTE, $NOTE_W, $AF_UNIX, $type, 0);
+	}
+	defined fileno($NOTE) or fatal("socketpair: $!");
+	pipe($LIFE, $LIFE_W) or fatal("pipe: $!");
+	fcntl($LIFE, F_SETFL, fcntl($LIFE, F_GETFL, 0) | O_NONBLOCK)
+	    or fatal("fcntl: $!");
 	$RIN = '';
 	vec($RIN, 0, 1) = 1;
-	vec($RIN, fileno($LISTEN), 1) = 1;
+	vec($RIN, fileno($NOTE), 1) = 1;
 }
 
 # The zygote loop.  Returns in a request process only; the zygote itself
 # only leaves by _exit(0) when fd 0 reaches EOF.  Each fork makes every
 # page shared again, so each page this loop writes costs a copy per
-# request, and a request process copies each page it writes on its way
-# out: the loop's state is in the scalars below, updated in place, and a
-# request process leaves it at once (a lexical of serve() would have to be
-# cleared on the way).
+# request: all it does is keep a spare forked, turn the spare that took a
+# request into a request process it watches, and reap.  The accepting and
+# reading is the spare's (spare()), the loop's state is in the scalars
+# above, updated in place, and a request process leaves the loop at once.
 sub serve {
 	while (1) {
-		# A child without a pidfd (an old kernel) is polled for.
+		if (!$SPARE) {
+			$PID = fork_spare();
+			return if defined $PID && $PID == 0;
+		}
+		# A child without a pidfd (an old kernel) is polled for; a
+		# spare that could not be forked is tried again.
 		$NSEL = select($ROUT = $RIN | $KIDVEC, undef, undef,
-		    $NOPIDFD ? 0.05 : length $pending ? 0.01 : undef);
-		$ERR = $!;
+		    $NOPIDFD || !$SPARE ? 0.05 : length $pending ? 0.01 : undef);
+		$ERR = $! + 0;	# (as a string it would be a few copied pages)
 		reap($NSEL > 0 ? $ROUT : undef);
 		next if $NSEL < 0 && $ERR == $EINTR;
-		fatal("select: $ERR") if $NSEL < 0;
+		if ($NSEL < 0) {
+			$! = $ERR;
+			fatal("select: $!");
+		}
 		# Learn when no request waits, or it would wait long.
 		if (length $pending && ($NSEL == 0 || time - $pending_since >= 1)) {
 			learn();
@@ -327,16 +357,114 @@ sub serve {
 		next if $NSEL == 0;
 		if (vec($ROUT, 0, 1)) {
 			$GOT = sysread($CTL, $BUF, 512);
-			hard_exit(0) if defined $GOT && $GOT == 0;	# EOF: exit now, quietly
+			quit() if defined $GOT && $GOT == 0;	# EOF: exit now, quietly
 		}
-		next unless vec($ROUT, fileno($LISTEN), 1);
-		$GOT = eval { accept_pair() };
+	}
+}
+
+# A new spare.  Returns 0 in the spare once it has taken a request, its
+# pid (or undef) in the zygote.
+sub fork_spare {
+	my $pid = fork();
+	if (!defined $pid) {
+		logmsg("fork: $!");
+	} elsif ($pid == 0) {
+		close($LIFE_W);
+		close($NOTE);
+		spare();
+		return 0;
+	} else {
+		$SPARE = $pid;
+		# Its exit makes its pidfd readable, with no race against
+		# select; without one, it is polled for.
+		$SPARE_FD = syscall($SYS_pidfd_open, $pid, 0);
+		if ($SPARE_FD >= 0) {
+			vec($KIDVEC, $SPARE_FD, 1) = 1;
+		} else {
+			$NOPIDFD++;
+		}
+	}
+	return $pid;
+}
+
+# The zygote ends (its fd 0 reached EOF): its spare, which has taken no
+# request (one that took one has told us so and is a request process),
+# goes first, so that none is left behind.
+sub quit {
+	if ($SPARE) {
+		kill('KILL', $SPARE);
+		waitpid($SPARE, 0);
+	}
+	hard_exit(0);
+}
+
+# The zygote has changed (it learnt modules): a spare forked before would
+# not have them.  It leaves when it sees the byte on its pipe, or goes on
+# with the request it is already reading; the next one is forked once it
+# has gone or has told us, and the byte is taken back then.
+sub spare_retire {
+	return unless $SPARE && !$RETIRING;
+	$RETIRING = 1 if syswrite($LIFE_W, "x");
+}
+
+# The spare has gone or become a request process: no byte is left for the
+# next one.
+sub spare_done {
+	($SPARE, $SPARE_FD) = (0, -1);
+	return unless $RETIRING;
+	sysread($LIFE, $BUF, 64);
+	$RETIRING = 0;
+}
+
+# In a spare: wait for a request and read it (into $RD, $RE and the other
+# request variables), tell the zygote, return.  Leaves when its pipe is
+# readable.
+sub spare {
+	my $rin = '';
+	vec($rin, fileno($LIFE), 1) = 1;
+	vec($rin, fileno($LISTEN), 1) = 1;
+	while (1) {
+		my $n = select(my $rout = $rin, undef, undef, undef);
+		next if $n < 0 && $! == $EINTR;
+		hard_exit(0) if $n < 0 || vec($rout, fileno($LIFE), 1);
+		next unless vec($rout, fileno($LISTEN), 1);
+		my $got = eval { accept_pair() };
 		logmsg($@ =~ s/\n\z//r) if $@ && $@ ne "gone\n";
-		next unless $GOT;
-		# Forked here, with the request already read and checked.
-		$PID = fork();
-		return if defined $PID && $PID == 0;
-		started($PID);
+		next unless $got;
+		# Before the P line: if the zygote has gone, nobody would
+		# report our exit, so the request is not ours to run.
+		note("T") or hard_exit(127);
+		return;
+	}
+}
+
+# In a spare: a message to the zygote; false if it could not be sent.
+sub note {
+	my $sent = send($NOTE_W, $_[0], $MSG_NOSIGNAL);
+	return defined $sent && $sent == length $_[0];
+}
+
+# In the zygote: act on what spares told us.
+sub notes {
+	while (defined recv($NOTE, $BUF, 65536 + 16, $MSG_DONTWAIT) &&
+	    length $BUF) {
+		$NOTES .= $BUF;
+	}
+	while (length $NOTES) {
+		# (A regular expression would write more pages.)
+		if (substr($NOTES, 0, 1) eq 'T') {
+			substr($NOTES, 0, 1) = '';
+			next unless $SPARE;
+			started($SPARE, $SPARE_FD);
+			spare_done();
+		} elsif ($NOTES =~ /\AL([0-9]+)\n/ &&
+		    length($NOTES) >= $+[0] + $1) {
+			$pending_since = time unless length $pending;
+			$pending .= substr($NOTES, $+[0], $1);
+			substr($NOTES, 0, $+[0] + $1) = '';
+		} else {
+			last;
+		}
 	}
 }
 
@@ -376,8 +504,7 @@ sub accept_pair {
 	# The E of a pair whose D the daemon closed unread: let it go.
 	return if $first =~ /\AWCGI1 E [0-9A-Fa-f]{16}\n\z/;
 	if ($first eq "WCGI1 L\n") {
-		$pending_since = time unless length $pending;
-		$pending .= slurp($d, $deadline);
+		forward(slurp($d, $deadline));
 		return;
 	}
 	my ($tok) = $first =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
@@ -397,8 +524,7 @@ sub accept_pair {
 		}
 		last if $l eq "WCGI1 E $tok\n";
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
-		$pending_since = time unless length $pending;
-		$pending .= slurp($e, $deadline);
+		forward(slurp($e, $deadline));
 	}
 
 	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated
@@ -416,23 +542,15 @@ sub accept_pair {
 	return 1;
 }
 
-# In the zygote, after the fork of the request in $RD and $RE: watch the
-# request process ($pid undefined: the fork failed) and close D and E.
+# In a spare: a learning report, for the zygote.
+sub forward {
+	note("L" . length($_[0]) . "\n$_[0]") if length $_[0];
+}
+
+# In the zygote: the spare $pid, its pidfd $pidfd (-1: none), has taken a
+# request: watch it as a request process.
 sub started {
-	my ($pid) = @_;
-	($RD, $RE) = ();
-	unless (defined $pid) {
-		logmsg("fork: $!");
-		return;
-	}
-	# Its exit makes its pidfd readable, with no race against select.
-	my $pidfd = syscall($SYS_pidfd_open, $pid, 0);
-	if ($pidfd >= 0) {
-		vec($KIDVEC, $pidfd, 1) = 1;
-	} else {
-		$pidfd = -1;
-		$NOPIDFD++;
-	}
+	my ($pid, $pidfd) = @_;
 	$KIDS{$pid} = $pidfd;
 }
 
@@ -442,12 +560,18 @@ sub started {
 # the daemon does not wait for it for ever.
 sub reap {
 	my ($rout) = @_;
+	# A spare tells us it took a request before it can exit.
+	notes();
 	while ((my $pid = waitpid(-1, $WNOHANG)) > 0) {
-		exited($pid, $?);
+		gone($pid, $?);
 	}
 	# A pidfd that was readable before waitpid(-1) found nothing more:
 	# a child that waitpid(-1) will never give us.
 	return unless defined $rout && ($rout & $KIDVEC) =~ /[^\0]/;
+	if ($SPARE_FD >= 0 && vec($rout, $SPARE_FD, 1)) {
+		my ($pid, $got) = ($SPARE, waitpid($SPARE, $WNOHANG));
+		gone($pid, $got == $pid ? $? : 9) if $got != 0;
+	}
 	for my $pid (keys %KIDS) {
 		my $fd = $KIDS{$pid};
 		next unless $fd >= 0 && vec($rout, $fd, 1);
@@ -457,8 +581,29 @@ sub reap {
 	}
 }
 
-# Forget a request process (its pidfd closed) and report its exit.
+# A child has exited: the spare, unless it had told us it took a request
+# (which it did before it could exit), or a request process.
+sub gone {
+	my ($pid, $status) = @_;
+	notes() if $pid == $SPARE;
+	$pid == $SPARE ? spare_gone() : exited($pid, $status);
+}
+
+# The spare has gone without a request: retired, or killed.
+sub spare_gone {
+	if ($SPARE_FD < 0) {
+		$NOPIDFD--;
+	} else {
+		vec($KIDVEC, $SPARE_FD, 1) = 0;
+		fd_close($SPARE_FD);
+	}
+	spare_done();
+}
+
+# Forget a request process (its pidfd closed) and report its exit.  A
+# child that is neither (a spare's exit we did not wait for) is ignored.
 sub exited {
+	return unless exists $KIDS{$_[0]};
 	my $fd = delete $KIDS{$_[0]};
 	if (defined $fd && $fd < 0) {
 		$NOPIDFD--;
@@ -568,7 +713,7 @@ sub start_request {
 	close($LISTEN);
 	# Ours only: with them gone, the script's close(STDOUT) closes fd 1
 	# (perl keeps a descriptor open while any handle of its is on it).
-	close($_) for $CTL, $OUT, $LOG;
+	close($_) for $CTL, $OUT, $LOG, $NOTE_W, $LIFE;
 	# (By $KIDVEC, not %KIDS: iterating a hash writes to it.)
 	vec($KIDVEC, $_, 1) && fd_close($_) for 0 .. 8 * length($KIDVEC) - 1;
 	$in_request = 1;
