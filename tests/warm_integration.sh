@@ -970,6 +970,44 @@ t_zygote_kill()
 	expect_eq "warm again" "$(warm_starts l "$file")" $((before + 1))
 }
 
+# The Perl zygote keeps one spare request process forked ahead (its only
+# child when no request runs).  The spare leaves with its zygote, killed
+# (it sees its pipe close) or retired because the script changed (the
+# zygote ends it first): nothing is left running, no zombie either.
+t_spare_gone()
+{
+	local how=$1 s=spare-$1.pl file=$CGI/spare-$1.pl z spare
+	cp "$CGI/pid.pl" "$file"
+	warm_up l "/cgi-bin/$s" || return 1
+	z=$(zygote_pid l "$file")
+	poll spare_of "$z" || { why="zygote $z has no spare"; return 1; }
+	spare=$spare_pid
+	case $how in
+	kill)	kill -KILL "$z" ;;
+	change)	touch -d '+1 minute' "$file"
+		l_get l "/cgi-bin/$s"
+		expect_eq "request to the changed script" "$code" 200 ||
+		    return 1 ;;
+	esac
+	poll no_proc "$z" || { why="zygote $z still there"; return 1; }
+	poll no_proc "$spare" ||
+	    { why="spare $spare still there"; return 1; }
+}
+
+# spare_of ZPID: the zygote has exactly one child, $spare_pid.
+spare_of()
+{
+	local -a kids
+	read -ra kids <"/proc/$1/task/$1/children" 2>/dev/null || true
+	[ "${#kids[@]}" -eq 1 ] && spare_pid=${kids[0]}
+}
+
+# no_proc PID: no such process, not even a zombie.
+no_proc()
+{
+	[ ! -e "/proc/$1" ]
+}
+
 # A zygote dies (HOW: kill, or retired because its script changed) while
 # a request it forked is running: the request still ends normally, its
 # exit status now reaped by warmcgi (the request process was reparented).
@@ -1704,6 +1742,8 @@ run compile-error-pl t_compile_fail badperl.pl 'syntax error at'
 run syntax-error-py t_compile_fail badpy.py 'SyntaxError'
 run zygote-sigkill-pl t_zygote_kill killme.pl pl
 run zygote-sigkill-py t_zygote_kill killme.py py
+run spare-gone-zygote-killed-pl t_spare_gone kill
+run spare-gone-script-changed-pl t_spare_gone change
 run zygote-killed-inflight-pl t_zygote_gone_inflight kill sleeper.pl
 run zygote-killed-inflight-py t_zygote_gone_inflight kill sleeper.py
 run zygote-retired-inflight-pl t_zygote_gone_inflight change sleeper.pl

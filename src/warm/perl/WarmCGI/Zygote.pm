@@ -318,6 +318,10 @@ sub setup {
 	}
 	defined fileno($NOTE) or fatal("socketpair: $!");
 	pipe($LIFE, $LIFE_W) or fatal("pipe: $!");
+	# Raw descriptors under our handles: fork() flushes every buffered
+	# handle, writing to each one's buffer (copied pages).
+	binmode($_, ':pop') for $LOG, $OUT, $CTL, $LISTEN, $NOTE, $NOTE_W,
+	    $LIFE, $LIFE_W;
 	fcntl($LIFE, F_SETFL, fcntl($LIFE, F_GETFL, 0) | O_NONBLOCK)
 	    or fatal("fcntl: $!");
 	$RIN = '';
@@ -342,7 +346,8 @@ sub serve {
 		# spare that could not be forked is tried again.
 		$NSEL = select($ROUT = $RIN | $KIDVEC, undef, undef,
 		    $NOPIDFD || !$SPARE ? 0.05 : length $pending ? 0.01 : undef);
-		$ERR = $! + 0;	# (as a string it would be a few copied pages)
+		# (Reading $! makes its string too: a few copied pages.)
+		$ERR = $NSEL < 0 ? $! + 0 : 0;
 		reap($NSEL > 0 ? $ROUT : undef);
 		next if $NSEL < 0 && $ERR == $EINTR;
 		if ($NSEL < 0) {
@@ -379,7 +384,7 @@ sub fork_spare {
 		# select; without one, it is polled for.
 		$SPARE_FD = syscall($SYS_pidfd_open, $pid, 0);
 		if ($SPARE_FD >= 0) {
-			vec($KIDVEC, $SPARE_FD, 1) = 1;
+			kidbit($SPARE_FD, 1);
 		} else {
 			$NOPIDFD++;
 		}
@@ -594,10 +599,20 @@ sub spare_gone {
 	if ($SPARE_FD < 0) {
 		$NOPIDFD--;
 	} else {
-		vec($KIDVEC, $SPARE_FD, 1) = 0;
+		kidbit($SPARE_FD, 0);
 		fd_close($SPARE_FD);
 	}
 	spare_done();
+}
+
+# Set (or clear) the bit of pidfd $fd in $KIDVEC.  (An lvalue vec() would
+# allocate magic each time: copied pages.)
+sub kidbit {
+	my ($fd, $on) = @_;
+	my ($i, $bit) = ($fd >> 3, 1 << ($fd & 7));
+	$KIDVEC .= "\0" x ($i + 1 - length $KIDVEC) if length $KIDVEC <= $i;
+	my $byte = ord(substr($KIDVEC, $i, 1));
+	substr($KIDVEC, $i, 1, chr($on ? $byte | $bit : $byte & ~$bit & 255));
 }
 
 # Forget a request process (its pidfd closed) and report its exit.  A
@@ -608,7 +623,7 @@ sub exited {
 	if (defined $fd && $fd < 0) {
 		$NOPIDFD--;
 	} elsif (defined $fd) {
-		vec($KIDVEC, $fd, 1) = 0;
+		kidbit($fd, 0);
 		fd_close($fd);
 	}
 	my $m = "X$_[0] $_[1]\n";
