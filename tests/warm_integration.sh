@@ -440,6 +440,8 @@ t_names()
 		    "^__FILE__=$(esc "$CGI/$s")\$" || return 1
 		expect_eq argv "$(grep '^argv=' "$T/eq-w.body" | tr '\n' '|')" \
 		    'argv=word1|argv=word 2|argv=+plus|' || return 1
+		expect_grep "no warn/die keys in %SIG" "$T/eq-w.body" \
+		    '^sig-hooks=$' || return 1
 		expect_grep "@INC without the helper" "$T/eq-w.body" \
 		    '^inc-has-warmcgi=0$'
 	else
@@ -667,6 +669,17 @@ t_warn_pl()
 	    "^Use of uninitialized value \\\$undef in addition \\(\\+\\) at $(esc "$CGI/warn.pl") line 4\\.\$" ||
 	    return 1
 	expect_grep "warn()" "$T/eq-w.err" '^warn\.pl: explicit warning$'
+}
+
+t_hooks_pl()
+{
+	eq_http /cgi-bin/hooks.pl || return 1
+	eq_fcgi hooks.pl || return 1
+	expect_eq "body" "$(tr -d '\r' <"$T/eq-w.body" | tr '\n' '|')" \
+	    'warn hook: CODE|die hook: CODE|done|' || return 1
+	expect_grep "warn handler" "$T/eq-w.err" '^hooked warn: hooks\.pl: a warning$' ||
+	    return 1
+	expect_grep "die handler" "$T/eq-w.err" '^hooked die: hooks\.pl: caught$'
 }
 
 t_warn_py()
@@ -955,6 +968,44 @@ t_zygote_kill()
 	l_get l "/cgi-bin/$s"
 	expect_eq "status when warm again" "$code" 200 || return 1
 	expect_eq "warm again" "$(warm_starts l "$file")" $((before + 1))
+}
+
+# The Perl zygote keeps one spare request process forked ahead (its only
+# child when no request runs).  The spare leaves with its zygote, killed
+# (it sees its pipe close) or retired because the script changed (the
+# zygote ends it first): nothing is left running, no zombie either.
+t_spare_gone()
+{
+	local how=$1 s=spare-$1.pl file=$CGI/spare-$1.pl z spare
+	cp "$CGI/pid.pl" "$file"
+	warm_up l "/cgi-bin/$s" || return 1
+	z=$(zygote_pid l "$file")
+	poll spare_of "$z" || { why="zygote $z has no spare"; return 1; }
+	spare=$spare_pid
+	case $how in
+	kill)	kill -KILL "$z" ;;
+	change)	touch -d '+1 minute' "$file"
+		l_get l "/cgi-bin/$s"
+		expect_eq "request to the changed script" "$code" 200 ||
+		    return 1 ;;
+	esac
+	poll no_proc "$z" || { why="zygote $z still there"; return 1; }
+	poll no_proc "$spare" ||
+	    { why="spare $spare still there"; return 1; }
+}
+
+# spare_of ZPID: the zygote has exactly one child, $spare_pid.
+spare_of()
+{
+	local -a kids
+	read -ra kids <"/proc/$1/task/$1/children" 2>/dev/null || true
+	[ "${#kids[@]}" -eq 1 ] && spare_pid=${kids[0]}
+}
+
+# no_proc PID: no such process, not even a zombie.
+no_proc()
+{
+	[ ! -e "/proc/$1" ]
 }
 
 # A zygote dies (HOW: kill, or retired because its script changed) while
@@ -1653,6 +1704,7 @@ run random-py t_rand rand.py
 run system-pl t_system system.pl
 run subprocess-py t_system system.py
 run warnings-pl t_warn_pl
+run warn-die-handlers-pl t_hooks_pl
 run warnings-py t_warn_py
 run begin-once-pl t_begin begin.pl 'begin\.pl: BEGIN ran'
 run import-once-py t_begin begin.py 'warmbegin\.py: imported'
@@ -1690,6 +1742,8 @@ run compile-error-pl t_compile_fail badperl.pl 'syntax error at'
 run syntax-error-py t_compile_fail badpy.py 'SyntaxError'
 run zygote-sigkill-pl t_zygote_kill killme.pl pl
 run zygote-sigkill-py t_zygote_kill killme.py py
+run spare-gone-zygote-killed-pl t_spare_gone kill
+run spare-gone-script-changed-pl t_spare_gone change
 run zygote-killed-inflight-pl t_zygote_gone_inflight kill sleeper.pl
 run zygote-killed-inflight-py t_zygote_gone_inflight kill sleeper.py
 run zygote-retired-inflight-pl t_zygote_gone_inflight change sleeper.pl

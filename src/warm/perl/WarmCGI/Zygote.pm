@@ -33,7 +33,8 @@ our $VERSION = '1';
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
 my $SYS_close_range = 436;
-my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL) = (4, 1, 1, 2, 0x4000);
+my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL, $MSG_DONTWAIT) =
+    (4, 1, 1, 2, 0x4000, 0x40);
 my ($CTL, $OUT, $LOG);	# ours on fds 0 (daemon), 1 (reports), 2 (log)
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
@@ -53,6 +54,30 @@ my $KIDVEC = '';	# ... their pidfds as select() bits
 my $NOPIDFD = 0;	# ... how many have no pidfd (an old kernel)
 my @RLIMITS;		# [resource, soft, hard] of each request (WARMCGI_RLIMITS)
 my $NICE;		# ... and its niceness (WARMCGI_NICE)
+my ($DIE0, $WARN0);	# the script's $SIG{__DIE__} and $SIG{__WARN__}
+my $HOOKS;		# ... which of them exist (1, 2), as keys of %SIG
+my ($RIN, $ROUT, $NSEL, $ERR, $GOT, $PID, $BUF);	# serve()'s state
+# The spare: a child forked ahead of a request, that accepts and reads the
+# next request itself and then tells us it took it ("T" on
+# $NOTE), so that the zygote's loop writes few pages of its own (each one
+# a copy per request) and the spare's reading is done once, in the process
+# that runs the request.  It forwards learning reports to us ("L" LEN
+# "\n" and LEN bytes).  It leaves when $LIFE, a pipe whose write end only
+# the zygote holds, is readable: EOF, the zygote has gone, or a byte, the
+# zygote replaces it.
+my ($SPARE, $SPARE_FD) = (0, -1);	# its pid and pidfd; 0: none
+my ($LIFE, $LIFE_W);	# that pipe (non-blocking: we empty it)
+my $RETIRING = 0;	# a byte was written for the spare
+my ($NOTE, $NOTE_W);	# a socket pair: spares write, we read
+my $NOTES = '';		# what was read from $NOTE, not yet acted on
+# The request being started, filled in by accept_pair() before the fork.
+# A request process only has to use them: nothing of the zygote's loop is
+# left to unwind or free in it, which would write (and so copy) pages it
+# shares with the zygote.
+my $LISTEN;		# our listening socket
+my ($RD, $RE);		# the request's D and E connections
+my $RCWD;		# ... its cwd, untainted
+my (@RARGV, @RENV);	# ... its argv and "NAME=value" environment
 my $SYS_prlimit64;	# no builtin, and its number is the architecture's
 my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
     loongarch64 => 261, i386 => 340, i486 => 340, i586 => 340, i686 => 340,
@@ -62,8 +87,9 @@ my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
 INIT {
 	$CHLD0 = $SIG{CHLD};
 	snapshot();
-	my $req = serve();	# returns in a request process only
-	start_request($req);
+	setup();
+	serve();	# returns in a request process only
+	start_request();
 	# Return from INIT: perl runs the script's main program.
 }
 
@@ -128,6 +154,7 @@ sub learn {
 	fd_dup2($saved, 1);
 	close($saved);
 	snapshot();	# a module may have opened its DATA
+	spare_retire();	# the next one has them
 }
 
 # The modules, in order, that a child of ours loads one after the other,
@@ -262,53 +289,187 @@ sub fd_close {
 	close($h);
 }
 
-# The zygote loop.  Returns the request (a hash) in a request process; the
-# zygote itself only leaves by _exit(0) when fd 0 reaches EOF.
-sub serve {
-	local $SIG{__DIE__};	# the script's handlers are not for our errors
-	local $SIG{__WARN__};
+# The zygote's descriptors, limits and code pages; then READY.  The
+# script's warn and die handlers are not for our errors: they are put back
+# in each request process.
+sub setup {
+	# (Deleted, not set to undef: a cold run has no such keys in %SIG.)
+	$HOOKS = (exists $SIG{__DIE__} ? 1 : 0) | (exists $SIG{__WARN__} ? 2 : 0);
+	$DIE0 = delete $SIG{__DIE__};
+	$WARN0 = delete $SIG{__WARN__};
 	open($LOG, '>&=', 2) or die "fd 2: $!\n";
 	open($OUT, '>&=', 1) or fatal("fd 1: $!");
 	open($CTL, '<&=', 0) or fatal("fd 0: $!");
 	my ($lfd) = ($ENV{WARMCGI_ZYGOTE_FD} // 3) =~ /\A([0-9]+)\z/;	# untainted
 	defined $lfd or fatal("bad WARMCGI_ZYGOTE_FD");
 	limits_init();
-	open(my $listen, '+<&=', $lfd) or fatal("fd $lfd: $!");
-	$SOCKNAME = getsockname($listen) or fatal("getsockname: $!");
+	open($LISTEN, '+<&=', $lfd) or fatal("fd $lfd: $!");
+	$SOCKNAME = getsockname($LISTEN) or fatal("getsockname: $!");
 	# Whatever the compile phase printed goes out now, before READY, not
 	# into every request.
 	flush_stdout();
+	# A fresh perl's @INC has no directory of ours.
+	(my $inc = $INC{'WarmCGI/Zygote.pm'} // '') =~ s{/WarmCGI/Zygote\.pm\z}{};
+	@INC = grep { $_ ne $inc } @INC;
 	share_code();
 	syswrite($OUT, "READY\n") or fatal("write READY: $!");
-	# Each fork makes every page shared again, so each page this loop
-	# writes costs a copy per request: it keeps its state in plain
-	# scalars and strings, built once or updated in place.
-	my $rin = '';
-	vec($rin, 0, 1) = 1;
-	vec($rin, fileno($listen), 1) = 1;
+	for my $type (1, 2) {	# SOCK_STREAM is 2 on MIPS, 1 elsewhere
+		last if socketpair($NOTE, $NOTE_W, $AF_UNIX, $type, 0);
+	}
+	defined fileno($NOTE) or fatal("socketpair: $!");
+	pipe($LIFE, $LIFE_W) or fatal("pipe: $!");
+	# Raw descriptors under our handles: fork() flushes every buffered
+	# handle, writing to each one's buffer (copied pages).
+	binmode($_, ':pop') for $LOG, $OUT, $CTL, $LISTEN, $NOTE, $NOTE_W,
+	    $LIFE, $LIFE_W;
+	fcntl($LIFE, F_SETFL, fcntl($LIFE, F_GETFL, 0) | O_NONBLOCK)
+	    or fatal("fcntl: $!");
+	$RIN = '';
+	vec($RIN, 0, 1) = 1;
+	vec($RIN, fileno($NOTE), 1) = 1;
+}
+
+# The zygote loop.  Returns in a request process only; the zygote itself
+# only leaves by _exit(0) when fd 0 reaches EOF.  Each fork makes every
+# page shared again, so each page this loop writes costs a copy per
+# request: all it does is keep a spare forked, turn the spare that took a
+# request into a request process it watches, and reap.  The accepting and
+# reading is the spare's (spare()), the loop's state is in the scalars
+# above, updated in place, and a request process leaves the loop at once.
+sub serve {
 	while (1) {
-		# A child without a pidfd (an old kernel) is polled for.
-		my $poll = $NOPIDFD ? 0.05 : undef;
-		$poll = 0.01 if length $pending && !defined $poll;
-		my $n = select(my $rout = $rin | $KIDVEC, undef, undef, $poll);
-		my $err = $!;
-		reap($n > 0 ? $rout : undef);
-		next if $n < 0 && $err == $EINTR;
-		fatal("select: $err") if $n < 0;
+		if (!$SPARE) {
+			$PID = fork_spare();
+			return if defined $PID && $PID == 0;
+		}
+		# A child without a pidfd (an old kernel) is polled for; a
+		# spare that could not be forked is tried again.
+		$NSEL = select($ROUT = $RIN | $KIDVEC, undef, undef,
+		    $NOPIDFD || !$SPARE ? 0.05 : length $pending ? 0.01 : undef);
+		# (Reading $! makes its string too: a few copied pages.)
+		$ERR = $NSEL < 0 ? $! + 0 : 0;
+		reap($NSEL > 0 ? $ROUT : undef);
+		next if $NSEL < 0 && $ERR == $EINTR;
+		if ($NSEL < 0) {
+			$! = $ERR;
+			fatal("select: $!");
+		}
 		# Learn when no request waits, or it would wait long.
-		if (length $pending && ($n == 0 || time - $pending_since >= 1)) {
+		if (length $pending && ($NSEL == 0 || time - $pending_since >= 1)) {
 			learn();
 			next;
 		}
-		next if $n == 0;
-		if (vec($rout, 0, 1)) {
-			my $got = sysread($CTL, my $buf, 512);
-			hard_exit(0) if defined $got && $got == 0;	# EOF: exit now, quietly
+		next if $NSEL == 0;
+		if (vec($ROUT, 0, 1)) {
+			$GOT = sysread($CTL, $BUF, 512);
+			quit() if defined $GOT && $GOT == 0;	# EOF: exit now, quietly
 		}
-		next unless vec($rout, fileno($listen), 1);
-		my $req = eval { accept_pair($listen) };
+	}
+}
+
+# A new spare.  Returns 0 in the spare once it has taken a request, its
+# pid (or undef) in the zygote.
+sub fork_spare {
+	my $pid = fork();
+	if (!defined $pid) {
+		logmsg("fork: $!");
+	} elsif ($pid == 0) {
+		close($LIFE_W);
+		close($NOTE);
+		spare();
+		return 0;
+	} else {
+		$SPARE = $pid;
+		# Its exit makes its pidfd readable, with no race against
+		# select; without one, it is polled for.
+		$SPARE_FD = syscall($SYS_pidfd_open, $pid, 0);
+		if ($SPARE_FD >= 0) {
+			kidbit($SPARE_FD, 1);
+		} else {
+			$NOPIDFD++;
+		}
+	}
+	return $pid;
+}
+
+# The zygote ends (its fd 0 reached EOF): its spare, which has taken no
+# request (one that took one has told us so and is a request process),
+# goes first, so that none is left behind.
+sub quit {
+	if ($SPARE) {
+		kill('KILL', $SPARE);
+		waitpid($SPARE, 0);
+	}
+	hard_exit(0);
+}
+
+# The zygote has changed (it learnt modules): a spare forked before would
+# not have them.  It leaves when it sees the byte on its pipe, or goes on
+# with the request it is already reading; the next one is forked once it
+# has gone or has told us, and the byte is taken back then.
+sub spare_retire {
+	return unless $SPARE && !$RETIRING;
+	$RETIRING = 1 if syswrite($LIFE_W, "x");
+}
+
+# The spare has gone or become a request process: no byte is left for the
+# next one.
+sub spare_done {
+	($SPARE, $SPARE_FD) = (0, -1);
+	return unless $RETIRING;
+	sysread($LIFE, $BUF, 64);
+	$RETIRING = 0;
+}
+
+# In a spare: wait for a request and read it (into $RD, $RE and the other
+# request variables), tell the zygote, return.  Leaves when its pipe is
+# readable.
+sub spare {
+	my $rin = '';
+	vec($rin, fileno($LIFE), 1) = 1;
+	vec($rin, fileno($LISTEN), 1) = 1;
+	while (1) {
+		my $n = select(my $rout = $rin, undef, undef, undef);
+		next if $n < 0 && $! == $EINTR;
+		hard_exit(0) if $n < 0 || vec($rout, fileno($LIFE), 1);
+		next unless vec($rout, fileno($LISTEN), 1);
+		my $got = eval { accept_pair() };
 		logmsg($@ =~ s/\n\z//r) if $@ && $@ ne "gone\n";
-		return $req if $req;
+		next unless $got;
+		# Before the P line: if the zygote has gone, nobody would
+		# report our exit, so the request is not ours to run.
+		note("T") or hard_exit(127);
+		return;
+	}
+}
+
+# In a spare: a message to the zygote; false if it could not be sent.
+sub note {
+	my $sent = send($NOTE_W, $_[0], $MSG_NOSIGNAL);
+	return defined $sent && $sent == length $_[0];
+}
+
+# In the zygote: act on what spares told us.
+sub notes {
+	while (defined recv($NOTE, $BUF, 65536 + 16, $MSG_DONTWAIT) &&
+	    length $BUF) {
+		$NOTES .= $BUF;
+	}
+	while (length $NOTES) {
+		# (A regular expression would write more pages.)
+		if (substr($NOTES, 0, 1) eq 'T') {
+			substr($NOTES, 0, 1) = '';
+			next unless $SPARE;
+			started($SPARE, $SPARE_FD);
+			spare_done();
+		} elsif ($NOTES =~ /\AL([0-9]+)\n/ &&
+		    length($NOTES) >= $+[0] + $1) {
+			$pending_since = time unless length $pending;
+			$pending .= substr($NOTES, $+[0], $1);
+			substr($NOTES, 0, $+[0] + $1) = '';
+		} else {
+			last;
+		}
 	}
 }
 
@@ -336,20 +497,19 @@ sub share_code {
 	close($maps);
 }
 
-# Accept one D/E pair, check it, and fork the request process.  Returns the
-# request in the request process, nothing in the zygote; dies on a bad
-# pair.  D and E are closed in the zygote when they go out of scope.
+# Accept one D/E pair and check it.  Returns true with the request in $RD,
+# $RE, $RCWD, @RARGV and @RENV, false for a learning connection or a pair
+# the daemon gave up on; dies on a bad pair.  Until then D and E are
+# closed when they go out of scope.
 sub accept_pair {
-	my ($listen) = @_;
 	my $deadline = time + $TIMEOUT;
-	accept(my $d, $listen) or die "accept: $!\n";
+	accept(my $d, $LISTEN) or die "accept: $!\n";
 	binmode($d);
 	my $first = line($d, $deadline);
 	# The E of a pair whose D the daemon closed unread: let it go.
 	return if $first =~ /\AWCGI1 E [0-9A-Fa-f]{16}\n\z/;
 	if ($first eq "WCGI1 L\n") {
-		$pending_since = time unless length $pending;
-		$pending .= slurp($d, $deadline);
+		forward(slurp($d, $deadline));
 		return;
 	}
 	my ($tok) = $first =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
@@ -359,8 +519,8 @@ sub accept_pair {
 	my $payload = readn($d, $len, $deadline);
 	my $e;
 	while (1) {	# a report may come between D and E
-		readable($listen, $deadline) or die "no E connection\n";
-		accept($e, $listen) or die "accept E: $!\n";
+		readable($LISTEN, $deadline) or die "no E connection\n";
+		accept($e, $LISTEN) or die "accept E: $!\n";
 		binmode($e);
 		my $l = eval { line($e, $deadline) };
 		if (!defined $l) {	# "gone": a report that never came
@@ -369,8 +529,7 @@ sub accept_pair {
 		}
 		last if $l eq "WCGI1 E $tok\n";
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
-		$pending_since = time unless length $pending;
-		$pending .= slurp($e, $deadline);
+		forward(slurp($e, $deadline));
 	}
 
 	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated
@@ -381,20 +540,23 @@ sub accept_pair {
 	my @argv = splice(@f, 0, $argc);
 	my $envc = shift @f;
 	($envc =~ /\A[0-9]+\z/ && @f == $envc) or die "bad envc\n";
+	($RCWD) = $cwd =~ /\A(.*)\z/s;	# untainted for perl -T
+	@RARGV = @argv;
+	@RENV = @f;
+	($RD, $RE) = ($d, $e);
+	return 1;
+}
 
-	my $pid = fork() // die "fork: $!\n";
-	return { listen => $listen, d => $d, e => $e, cwd => $cwd,
-	    argv => \@argv, env => \@f } if $pid == 0;
-	# Its exit makes its pidfd readable, with no race against select.
-	my $pidfd = syscall($SYS_pidfd_open, $pid, 0);
-	if ($pidfd >= 0) {
-		vec($KIDVEC, $pidfd, 1) = 1;
-	} else {
-		$pidfd = -1;
-		$NOPIDFD++;
-	}
+# In a spare: a learning report, for the zygote.
+sub forward {
+	note("L" . length($_[0]) . "\n$_[0]") if length $_[0];
+}
+
+# In the zygote: the spare $pid, its pidfd $pidfd (-1: none), has taken a
+# request: watch it as a request process.
+sub started {
+	my ($pid, $pidfd) = @_;
 	$KIDS{$pid} = $pidfd;
-	return;
 }
 
 # Report each request process that has exited: "X<pid> <wait status>".
@@ -403,12 +565,18 @@ sub accept_pair {
 # the daemon does not wait for it for ever.
 sub reap {
 	my ($rout) = @_;
+	# A spare tells us it took a request before it can exit.
+	notes();
 	while ((my $pid = waitpid(-1, $WNOHANG)) > 0) {
-		exited($pid, $?);
+		gone($pid, $?);
 	}
 	# A pidfd that was readable before waitpid(-1) found nothing more:
 	# a child that waitpid(-1) will never give us.
 	return unless defined $rout && ($rout & $KIDVEC) =~ /[^\0]/;
+	if ($SPARE_FD >= 0 && vec($rout, $SPARE_FD, 1)) {
+		my ($pid, $got) = ($SPARE, waitpid($SPARE, $WNOHANG));
+		gone($pid, $got == $pid ? $? : 9) if $got != 0;
+	}
 	for my $pid (keys %KIDS) {
 		my $fd = $KIDS{$pid};
 		next unless $fd >= 0 && vec($rout, $fd, 1);
@@ -418,13 +586,44 @@ sub reap {
 	}
 }
 
-# Forget a request process (its pidfd closed) and report its exit.
+# A child has exited: the spare, unless it had told us it took a request
+# (which it did before it could exit), or a request process.
+sub gone {
+	my ($pid, $status) = @_;
+	notes() if $pid == $SPARE;
+	$pid == $SPARE ? spare_gone() : exited($pid, $status);
+}
+
+# The spare has gone without a request: retired, or killed.
+sub spare_gone {
+	if ($SPARE_FD < 0) {
+		$NOPIDFD--;
+	} else {
+		kidbit($SPARE_FD, 0);
+		fd_close($SPARE_FD);
+	}
+	spare_done();
+}
+
+# Set (or clear) the bit of pidfd $fd in $KIDVEC.  (An lvalue vec() would
+# allocate magic each time: copied pages.)
+sub kidbit {
+	my ($fd, $on) = @_;
+	my ($i, $bit) = ($fd >> 3, 1 << ($fd & 7));
+	$KIDVEC .= "\0" x ($i + 1 - length $KIDVEC) if length $KIDVEC <= $i;
+	my $byte = ord(substr($KIDVEC, $i, 1));
+	substr($KIDVEC, $i, 1, chr($on ? $byte | $bit : $byte & ~$bit & 255));
+}
+
+# Forget a request process (its pidfd closed) and report its exit.  A
+# child that is neither (a spare's exit we did not wait for) is ignored.
 sub exited {
+	return unless exists $KIDS{$_[0]};
 	my $fd = delete $KIDS{$_[0]};
 	if (defined $fd && $fd < 0) {
 		$NOPIDFD--;
 	} elsif (defined $fd) {
-		vec($KIDVEC, $fd, 1) = 0;
+		kidbit($fd, 0);
 		fd_close($fd);
 	}
 	my $m = "X$_[0] $_[1]\n";
@@ -513,7 +712,6 @@ sub data_handles {
 
 # Steps 1-5 of PROTOCOL.md "One request", in the request process.
 sub start_request {
-	my ($r) = @_;
 	# 1. own process group, so that the daemon can kill(-pid) the tree
 	setpgrp(0, 0);
 	# 2. our pid, before anything else is written on E.  If that fails,
@@ -521,24 +719,24 @@ sub start_request {
 	# us: leave before any of the script runs.  No SIGPIPE either: the
 	# compile phase may have set a handler for it, or ignored it.
 	my $p = "P$$\n";
-	my $sent = send($r->{e}, $p, $MSG_NOSIGNAL);
+	my $sent = send($RE, $p, $MSG_NOSIGNAL);
 	hard_exit(127) unless defined $sent && $sent == length $p;
 	# 3. descriptors: D on 0 and 1, E on 2, nothing of the zygote's.
 	# Perl's STDIN/STDOUT/STDERR stay the same handles (with the
 	# layers the compile phase gave them, as in a cold run) over the new
 	# descriptors; the zygote never read or left output in them.
-	close($r->{listen});
+	close($LISTEN);
 	# Ours only: with them gone, the script's close(STDOUT) closes fd 1
 	# (perl keeps a descriptor open while any handle of its is on it).
-	close($_) for $CTL, $OUT, $LOG;
-	fd_close($_) for grep { $_ >= 0 } values %KIDS;
-	%KIDS = ();
+	close($_) for $CTL, $OUT, $LOG, $NOTE_W, $LIFE;
+	# (By $KIDVEC, not %KIDS: iterating a hash writes to it.)
+	vec($KIDVEC, $_, 1) && fd_close($_) for 0 .. 8 * length($KIDVEC) - 1;
 	$in_request = 1;
-	fd_dup2($r->{d}, 0);
-	fd_dup2($r->{d}, 1);
-	fd_dup2($r->{e}, 2);
-	close($r->{d});
-	close($r->{e});
+	fd_dup2($RD, 0);
+	fd_dup2($RD, 1);
+	fd_dup2($RE, 2);
+	close($RD);
+	close($RE);
 	# Our own copy of each DATA handle, same file, same position.
 	for (@DATA) {
 		my ($glob, $fd, $pos, $utf8) = @$_;
@@ -550,25 +748,24 @@ sub start_request {
 	}
 	# 4. environment, argv, cwd, signals, random seed
 	%ENV = ();
-	for (@{ $r->{env} }) {
+	for (@RENV) {
 		my ($k, $v) = split /=/, $_, 2;
 		$ENV{$k} = $v if defined $v && $k ne '';
 	}
-	$0 = $r->{argv}[0] if @{ $r->{argv} };
-	@ARGV = @{ $r->{argv} }[1 .. $#{ $r->{argv} }];
-	my ($cwd) = $r->{cwd} =~ /\A(.*)\z/s;	# untainted for perl -T
-	unless (chdir($cwd)) {
-		print STDERR "warmcgi-zygote: chdir $cwd: $!\n";
+	$0 = $RARGV[0] if @RARGV;
+	@ARGV = @RARGV[1 .. $#RARGV];
+	unless (chdir($RCWD)) {
+		print STDERR "warmcgi-zygote: chdir $RCWD: $!\n";
 		hard_exit(127);
 	}
 	# (Only those that differ: each store costs three system calls.)
 	$SIG{$_->[0]} = $_->[1] for @SIGFIX;
+	$SIG{__DIE__} = $DIE0 if $HOOKS & 1;
+	$SIG{__WARN__} = $WARN0 if $HOOKS & 2;
 	srand();
-	# The rest of what a fresh perl has: its start time, clean status
-	# variables, and an @INC without our -I directory.
+	# The rest of what a fresh perl has: its start time and clean status
+	# variables.
 	$^T = time;
-	(my $inc = $INC{'WarmCGI/Zygote.pm'} // '') =~ s{/WarmCGI/Zygote\.pm\z}{};
-	@INC = grep { $_ ne $inc } @INC;
 	# 5. the script's resource limits and niceness
 	limits_apply();
 	($!, $?, $@) = (0, 0, '');
