@@ -21,7 +21,9 @@
  * its --php-max-requests, started before it retires (php_worker_spare).
  * A worker is retired after --php-max-requests requests, past
  * --warm-memory RSS, idle past --warm-idle, and killed when the request
- * it serves is aborted or times out; a new one is started when a request
+ * it serves times out.  One whose client left (an abort, a closed
+ * connection) finishes the script unseen and serves on, unless it takes
+ * too long (php_req_orphan).  A new worker is started when a request
  * finds no idle one.  A worker that dies on its own leaves
  * its request without an answer (502) and holds its pool's starts back
  * for a pause that doubles with each crash in a row, during which its
@@ -55,6 +57,9 @@
 #define PHP_WQ_MAX		(256 * 1024)	/* body queued to a worker */
 #define PHP_OUTQ_MAX		(256 * 1024)	/* output queued to a request */
 #define PHP_RSS_EVERY		16		/* requests between RSS looks */
+#define PHP_ORPHAN_SEC		5		/* a request whose client left
+						   ends within this, without
+						   -t: else it is killed */
 
 struct php_worker;
 TAILQ_HEAD(php_worker_list, php_worker);
@@ -66,7 +71,9 @@ struct php_req {
 	void			*arg;
 	long long		 cl;		/* CONTENT_LENGTH, or 0 */
 	long long		 sent;		/* body bytes sent to the worker */
+	long long		 start_ms;	/* handed to the worker */
 	int			 in_done;	/* the empty FCGI_STDIN is queued */
+	int			 orphan;	/* its client left: output dropped */
 };
 
 /* Workers of one --handler: the same interpreter and words. */
@@ -88,6 +95,7 @@ struct php_worker {
 	int			 fd;		/* our connection to it */
 	int			 logfd;		/* its own stdout and stderr */
 	struct event		*ev_rd, *ev_wr, *ev_log;
+	struct event		*ev_orphan;	/* the bound of an orphan's run */
 	struct evbuffer		*wq;		/* records to it */
 	struct evbuffer		*rq;		/* read, not yet decoded */
 	struct evbuffer		*logbuf;
@@ -141,6 +149,8 @@ static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
 static int	 php_params(struct evbuffer *, char *const *);
 static void	 php_req_detach(struct php_req *);
 static void	 php_req_end(struct php_req *, int);
+static int	 php_req_orphan(struct php_req *);
+static void	 php_orphan_cb(evutil_socket_t, short, void *);
 static void	 php_tick_cb(evutil_socket_t, short, void *);
 static void	 php_fd_close(int *, struct event **);
 
@@ -240,6 +250,8 @@ php_free(struct server *srv)
 		if (w->req != NULL) {
 			/* The loop has ended: no request is told. */
 			w->req->w = NULL;
+			if (w->req->orphan)
+				free(w->req);
 			w->req = NULL;
 		}
 		if (w->child != NULL) {
@@ -290,6 +302,7 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 	}
 	pr->sink = sink;
 	pr->arg = arg;
+	pr->start_ms = status_now_ms();
 	for (i = 0; envp[i] != NULL; i++)
 		if (strncmp(envp[i], "CONTENT_LENGTH=", len) == 0 &&
 		    envp[i][len] != '\0')
@@ -326,17 +339,87 @@ php_kill(struct php_req *pr, int grace)
 	spawn_terminate(w->php->srv, w->child, &tree, grace, "php-cgi");
 }
 
-/* The request has gone: a worker still serving it is killed. */
+/*
+ * The request has gone (its client left, an abort, a time-out).  A
+ * worker still serving it finishes it unseen if it can (php_req_orphan),
+ * else it is killed.
+ */
 void
 php_req_free(struct php_req *pr)
 {
 	if (pr == NULL)
 		return;
 	if (pr->w != NULL) {
+		if (php_req_orphan(pr) == 0)
+			return;
 		php_kill(pr, 0);
 		php_req_detach(pr);
 	}
 	free(pr);
+}
+
+/*
+ * As php-fpm does, a worker whose client left runs its script to the
+ * end, output dropped, and serves on, warm: killing it would make the
+ * next request pay php-cgi's start and an empty opcode cache.  Only with
+ * the whole body sent (short of it, php-cgi is still reading the body
+ * and the script has not run), a connection in step, and no kill under
+ * way.  Bounded: killed if not ended by the request's -t, or within
+ * PHP_ORPHAN_SEC without one.  It keeps its -c slot until it ends.  The
+ * worker then owns pr.  -1: the worker is to be killed.
+ */
+static int
+php_req_orphan(struct php_req *pr)
+{
+	struct php_worker	*w = pr->w;
+	const struct config	*cfg = w->php->srv->cfg;
+	struct timeval		 tv = { PHP_ORPHAN_SEC, 0 };
+	long long		 left;
+
+	if (w->killed || w->retired || w->broken || w->fd == -1 ||
+	    !pr->in_done || w->child == NULL)
+		return -1;
+	if (cfg->timeout > 0) {
+		left = pr->start_ms + cfg->timeout * 1000LL - status_now_ms();
+		if (left <= 0)
+			return -1;
+		tv.tv_sec = (time_t)(left / 1000);
+		tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+	}
+	if (w->ev_orphan == NULL && (w->ev_orphan = evtimer_new(
+	    w->php->srv->base, php_orphan_cb, w)) == NULL)
+		return -1;
+	evtimer_add(w->ev_orphan, &tv);
+	pr->orphan = 1;
+	pr->sink = NULL;
+	pr->arg = NULL;
+	if (w->paused) {
+		w->paused = 0;
+		event_add(w->ev_rd, NULL);
+		if (evbuffer_get_length(w->rq) > 0)
+			event_active(w->ev_rd, EV_READ, 1);
+	}
+	log_debug("php-cgi[%d]: its client left: the script runs on, its "
+	    "output dropped", (int)w->pid);
+	return 0;
+}
+
+/* An orphan's bound has passed: the worker is killed and replaced. */
+static void
+php_orphan_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct php_worker	*w = arg;
+
+	if (w->req == NULL || !w->req->orphan)
+		return;
+	if (w->php->srv->cfg->timeout > 0)
+		log_warnx("php-cgi[%d]: still running at --timeout, after its "
+		    "client left: killed", (int)w->pid);
+	else
+		log_warnx("php-cgi[%d]: still running %d s after its client "
+		    "left: killed", (int)w->pid, PHP_ORPHAN_SEC);
+	w->php->srv->stats.kills++;
+	php_kill(w->req, w->php->srv->cfg->kill_grace);
 }
 
 /* Whether a worker still serves the request (no END_REQUEST yet). */
@@ -668,7 +751,7 @@ php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 	if (evbuffer_get_length(w->wq) == 0)
 		event_del(w->ev_wr);
 	/* Room again: more of the body, if the request has more. */
-	if (w->req != NULL && !w->req->in_done &&
+	if (w->req != NULL && !w->req->in_done && !w->req->orphan &&
 	    evbuffer_get_length(w->wq) < PHP_WQ_MAX)
 		w->req->sink->in_ready(w->req->arg);
 }
@@ -731,11 +814,11 @@ php_worker_record(struct php_worker *w, const struct fcgi_record *rec)
 		return;
 	switch (rec->hdr.type) {
 	case FCGI_STDOUT:
-		if (rec->hdr.content_length > 0)
+		if (rec->hdr.content_length > 0 && !pr->orphan)
 			pr->sink->out(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_STDERR:
-		if (rec->hdr.content_length > 0)
+		if (rec->hdr.content_length > 0 && !pr->orphan)
 			pr->sink->err(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_END_REQUEST:
@@ -755,6 +838,8 @@ php_req_detach(struct php_req *pr)
 
 	w->req = NULL;
 	pr->w = NULL;
+	if (w->ev_orphan != NULL)
+		evtimer_del(w->ev_orphan);
 	spawn_slot_free(w->php->srv);
 	if (w->paused) {
 		w->paused = 0;
@@ -772,8 +857,15 @@ php_req_end(struct php_req *pr, int app_status)
 {
 	const struct php_sink	*sink = pr->sink;
 	void			*arg = pr->arg;
+	pid_t			 pid = pr->w->pid;
 
 	php_req_detach(pr);
+	if (pr->orphan) {
+		log_debug("php-cgi[%d]: done with the request its client left "
+		    "(%s)", (int)pid, app_status >= 0 ? "ended" : "lost");
+		free(pr);
+		return;
+	}
 	sink->end(arg, app_status);
 }
 
@@ -957,6 +1049,8 @@ php_worker_free(struct php_worker *w)
 		TAILQ_REMOVE(&w->php->all, w, all);
 	if (w->ev_wr != NULL)
 		event_free(w->ev_wr);
+	if (w->ev_orphan != NULL)
+		event_free(w->ev_orphan);
 	php_fd_close(&w->fd, &w->ev_rd);
 	php_fd_close(&w->logfd, &w->ev_log);
 	if (w->wq != NULL)

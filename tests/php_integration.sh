@@ -10,7 +10,8 @@
 # bytes to compare with), wm (--php-max-requests 2, -c 1), wt
 # (--idle-timeout 2), w1 (--php-max-requests 1), wr (-c 2,
 # --php-max-requests 4, --buffer-body 8 MiB).  nginx passes /p/, /x/, /m/,
-# /t/, /1/ and /r/ to them.
+# /t/, /1/ and /r/ to them.  wa (-c 1, --kill-grace 1) is talked to
+# directly, by fcgi_client.
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
@@ -84,6 +85,8 @@ start_warmcgi wt "$T/wt.sock" -v -c 2 --warm always --idle-timeout 2 \
     --kill-grace 1 --handler "$PHP_H" || exit 99
 start_warmcgi wr "$T/wr.sock" -v -c 2 --warm always --php-max-requests 4 \
     --buffer-body $((8 * 1024 * 1024)) --handler "$PHP_H" || exit 99
+start_warmcgi wa "$T/wa.sock" -v -c 1 --warm always --kill-grace 1 \
+    --handler "$PHP_H" || exit 99
 start_nginx || exit 99
 
 sha_of()
@@ -100,6 +103,15 @@ pids_of()
 		http "/$1/cgi-bin/pid.php?i=$i" >/dev/null
 		sed -n 's/^pid=//p' "$T/body"
 	done | awk '!seen[$0]++'	# in the order they served (pids wrap)
+}
+
+# wa_pid [NAME=VALUE...]: the pid of wa's worker that answers pid.php,
+# asked directly over FastCGI.
+wa_pid()
+{
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+	    "SCRIPT_FILENAME=$T/cgi-bin/pid.php" REQUEST_METHOD=GET "$@" \
+	    2>/dev/null </dev/null | tr -d '\r' | sed -n 's/^pid=//p'
 }
 
 # ---------------------------------------------------------------- tests
@@ -371,6 +383,75 @@ t_workers_stop()
 	}
 }
 
+# The client leaves while linger.php runs (how: $1, "hangup" or
+# "abort"): the worker runs the script to its end, its output dropped,
+# and serves the next request, warm.  -c 1: that request waits for the
+# slot the worker keeps until it is done, so it cannot be another's.
+t_client_left()
+{
+	local how=$1 tag=$2 p0 p cpid
+	p0=$(wa_pid QUERY_STRING=before=$tag)
+	[ -n "$p0" ] || { why="no worker answered"; return 1; }
+	if [ "$how" = hangup ]; then
+		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+		    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
+		    "QUERY_STRING=tag=$tag" >/dev/null 2>&1 </dev/null &
+		cpid=$!
+		wait_file "$T/linger.$tag.pid" ||
+		    { why="linger.php did not start"; return 1; }
+		kill "$cpid"
+		wait "$cpid"
+	else
+		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" abort 100 \
+		    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
+		    "QUERY_STRING=tag=$tag" >"$T/abort.out" 2>&1 </dev/null
+		expect_grep "abort answer" "$T/abort.out" 'END_REQUEST' ||
+		    return 1
+		wait_file "$T/linger.$tag.pid" ||
+		    { why="linger.php did not start"; return 1; }
+	fi
+	expect_eq "linger.php's worker" "$(cat "$T/linger.$tag.pid")" "$p0" ||
+	    return 1
+	wait_log "${WLOG[wa]}" "php-cgi\[$p0\]: its client left" ||
+	    { why="no log of the client leaving"; return 1; }
+	touch "$T/linger.$tag.go"
+	wait_file "$T/linger.$tag.done" ||
+	    { why="linger.php did not finish"; return 1; }
+	p=$(wa_pid QUERY_STRING=after=$tag)
+	expect_eq "worker after the client left" "$p" "$p0" || return 1
+	expect_grep log "${WLOG[wa]}" \
+	    "php-cgi\[$p0\]: done with the request its client left \(ended\)" ||
+	    return 1
+	expect_nogrep log "${WLOG[wa]}" "php-cgi\[$p0\]: still running"
+}
+
+# A script that runs on past the bound after its client left (no -t: 5
+# s) is killed, no crash, and a new worker serves the next request.
+t_client_left_hang()
+{
+	local p0 p cpid
+	p0=$(wa_pid QUERY_STRING=before=h)
+	[ -n "$p0" ] || { why="no worker answered"; return 1; }
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+	    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
+	    "QUERY_STRING=tag=h" >/dev/null 2>&1 </dev/null &
+	cpid=$!
+	wait_file "$T/linger.h.pid" || { why="linger.php did not start"; return 1; }
+	kill "$cpid"
+	wait "$cpid"
+	wait_log "${WLOG[wa]}" \
+	    "php-cgi\[$p0\]: still running 5 s after its client left: killed" ||
+	    { why="the lingering worker was not killed"; return 1; }
+	wait_gone "$p0" || { why="worker $p0 still running"; return 1; }
+	p=$(wa_pid QUERY_STRING=after=h)
+	[ -n "$p" ] && [ "$p" != "$p0" ] ||
+	    { why="next request: pid '$p', not a new worker's"; return 1; }
+	expect_grep log "${WLOG[wa]}" "pid.php: to php-cgi worker $p\$" ||
+	    return 1
+	[ ! -e "$T/linger.h.done" ] || { why="linger.php finished"; return 1; }
+	expect_nogrep log "${WLOG[wa]}" 'exec meanwhile'
+}
+
 t_sanitizers()
 {
 	check_sanitizers "${WLOG[@]}"
@@ -390,6 +471,9 @@ run php-idle-timeout-504 t_timeout
 run php-recycle-stream t_recycle_stream
 run php-big-body t_big_body
 run php-buffer-body t_buffer_body
+run php-client-hangup-worker-kept t_client_left hangup a
+run php-client-abort-worker-kept t_client_left abort b
+run php-client-left-hang-killed t_client_left_hang
 stop_nginx
 run php-workers-stop t_workers_stop
 for p in "${!WPID[@]}"; do
