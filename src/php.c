@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,6 +81,9 @@ struct php_req {
 struct php_pool {
 	TAILQ_ENTRY(php_pool)	 entry;
 	const struct handler	*h;
+	char			**argv;		/* h's, with our -d before */
+	char			*fc_opt;	/* "opcache.file_cache=DIR" */
+	char			 cache[PATH_MAX]; /* DIR, or "" */
 	struct php_worker_list	 idle;		/* last used first */
 	int			 fails;		/* crashes in a row */
 	time_t			 hold_until;	/* no start before (back-off) */
@@ -118,6 +122,7 @@ struct php {
 	int			 nworkers;	/* not retired */
 	char			 dir[PATH_MAX];	/* a worker's socket directory:
 					   made, connected in, removed */
+	const char		*tmp;		/* where both are made */
 	unsigned int		 seq;
 	struct event		*ev_tick;
 };
@@ -153,6 +158,9 @@ static int	 php_req_orphan(struct php_req *);
 static void	 php_orphan_cb(evutil_socket_t, short, void *);
 static void	 php_tick_cb(evutil_socket_t, short, void *);
 static void	 php_fd_close(int *, struct event **);
+static void	 php_pool_free(struct php_pool *);
+static int	 php_rm_cb(const char *, const struct stat *, int,
+		    struct FTW *);
 
 /* Only with a php-cgi --handler and --warm other than off. */
 int
@@ -178,6 +186,7 @@ php_init(struct server *srv)
 	TAILQ_INIT(&p->all);
 	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
 		tmp = "/tmp";
+	p->tmp = tmp;
 	snprintf(p->dir, sizeof(p->dir), "%s/warmcgi-php.%d.XXXXXX", tmp,
 	    (int)getpid());
 	/* Tried once here, for one clear line if it cannot work at all. */
@@ -263,7 +272,7 @@ php_free(struct server *srv)
 	}
 	while ((pool = TAILQ_FIRST(&p->pools)) != NULL) {
 		TAILQ_REMOVE(&p->pools, pool, entry);
-		free(pool);
+		php_pool_free(pool);
 	}
 	srv->php = NULL;
 	free(p);
@@ -496,10 +505,27 @@ php_read_pause(struct php_req *pr, int on)
 	}
 }
 
+/*
+ * A handler's pool, made on its first request.  Its workers run the
+ * handler's words after two -d of ours (words given later win):
+ *
+ * opcache.file_cache, a private directory of the pool's (0700, the
+ * workers' user's: the daemon's after -u), so that a new worker, after
+ * a recycling, --warm-idle or a crash, loads the scripts its pool has
+ * compiled instead of compiling them again: WordPress's first page costs
+ * a new worker about a third of the CPU.  The SHM cache stays each
+ * worker's own and is looked at first.
+ *
+ * opcache.revalidate_freq=0: a script edited on disk is seen by the next
+ * request, as with php-cgi run per request (its default, 2, may serve
+ * the old script for 2 seconds).  The timestamps of the file cache are
+ * checked as well.
+ */
 static struct php_pool *
 php_pool_get(struct php *p, const struct handler *h)
 {
 	struct php_pool	*pool;
+	size_t		 n, i, j = 0;
 
 	TAILQ_FOREACH(pool, &p->pools, entry)
 		if (pool->h == h)
@@ -508,8 +534,53 @@ php_pool_get(struct php *p, const struct handler *h)
 		return NULL;
 	pool->h = h;
 	TAILQ_INIT(&pool->idle);
+	for (n = 0; h->argv[n] != NULL; n++)
+		;
+	if ((pool->argv = reallocarray(NULL, n + 5, sizeof(char *))) ==
+	    NULL) {
+		free(pool);
+		return NULL;
+	}
+	pool->argv[j++] = h->argv[0];
+	snprintf(pool->cache, sizeof(pool->cache),
+	    "%s/warmcgi-opcache.%d.XXXXXX", p->tmp, (int)getpid());
+	if (mkdtemp(pool->cache) == NULL) {
+		log_warn("php: %s: no opcache.file_cache", pool->cache);
+		pool->cache[0] = '\0';
+	} else if (asprintf(&pool->fc_opt, "opcache.file_cache=%s",
+	    pool->cache) == -1)
+		pool->fc_opt = NULL;
+	if (pool->fc_opt != NULL) {
+		pool->argv[j++] = "-d";
+		pool->argv[j++] = pool->fc_opt;
+	}
+	pool->argv[j++] = "-d";
+	pool->argv[j++] = "opcache.revalidate_freq=0";
+	for (i = 1; i <= n; i++)
+		pool->argv[j++] = h->argv[i];
 	TAILQ_INSERT_TAIL(&p->pools, pool, entry);
 	return pool;
+}
+
+/* At the end: the pool's file cache goes with it. */
+static void
+php_pool_free(struct php_pool *pool)
+{
+	if (pool->cache[0] != '\0' && nftw(pool->cache, php_rm_cb, 16,
+	    FTW_DEPTH | FTW_PHYS) == -1)
+		log_warn("php: removing %s", pool->cache);
+	free(pool->fc_opt);
+	free(pool->argv);
+	free(pool);
+}
+
+static int
+php_rm_cb(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	if (remove(path) == -1 && errno != ENOENT)
+		log_warn("php: remove %s", path);
+	return 0;
 }
 
 /*
@@ -641,7 +712,7 @@ php_worker_new(struct php *p, struct php_pool *pool)
 		return NULL;
 	}
 	a.path = pool->h->argv[0];
-	a.argv = pool->h->argv;
+	a.argv = pool->argv;
 	a.envp = envp;
 	a.cwd = "/";
 	a.fd3 = -1;

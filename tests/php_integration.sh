@@ -229,6 +229,40 @@ t_same_bytes()
 	expect_nogrep "exec log" "${WLOG[wx]}" 'to php-cgi worker'
 }
 
+# A script edited on disk is seen by the next request, as with php-cgi
+# run per request, though its worker has it compiled: opcache checks
+# its timestamp on every request (revalidate_freq=0).  The mtimes are
+# set in the past, away from opcache's file_update_protection.
+t_edit()
+{
+	local f=$T/cgi-bin/edit.php p0
+	printf '<?php echo "v=1\\n";\n' >"$f"
+	touch -d '-1 hour' "$f"
+	http /p/cgi-bin/edit.php >/dev/null
+	http /p/cgi-bin/edit.php >/dev/null
+	expect_grep "first version" "$T/body" '^v=1$' || return 1
+	p0=$(pids_of p 1)
+	printf '<?php echo "v=2 (edited)\\n";\n' >"$f"
+	touch -d '-30 min' "$f"
+	http /p/cgi-bin/edit.php >/dev/null
+	expect_grep "after the edit" "$T/body" '^v=2 \(edited\)$' || return 1
+	expect_eq "the same worker" "$(pids_of p 1)" "$p0"
+}
+
+# The pool's compiled scripts are in its private opcache.file_cache
+# (0700), which a new worker loads from: edit.php, old enough for
+# opcache (file_update_protection), is there.
+t_file_cache()
+{
+	local d
+	d=$(ls -d /tmp/warmcgi-opcache."${WPID[wp]}".* 2>/dev/null | head -n 1)
+	[ -n "$d" ] || { why="no file cache directory"; return 1; }
+	expect_eq "its mode" "$(stat -c %a "$d")" 700 || return 1
+	expect_eq "its owner" "$(stat -c %u "$d")" "$(id -u)" || return 1
+	find "$d" -name 'edit.php.bin' | grep -q . ||
+	    { why="edit.php not in $d"; return 1; }
+}
+
 # A worker killed in the middle of a request: 502 for that request, the
 # next one served (by exec while the pool backs off, then warm again).
 t_worker_killed()
@@ -381,6 +415,10 @@ t_workers_stop()
 		why="socket directory left"
 		return 1
 	}
+	! ls -d /tmp/warmcgi-opcache."${WPID[wp]}".* >/dev/null 2>&1 || {
+		why="file cache directory left"
+		return 1
+	}
 }
 
 # The client leaves while linger.php runs (how: $1, "hangup" or
@@ -464,6 +502,8 @@ run php-fatal-500 t_fatal
 run php-exit t_exit
 run php-dash-s t_dash_s
 run php-warm-exec-same-bytes t_same_bytes
+run php-edit-seen t_edit
+run php-file-cache t_file_cache
 run php-worker-killed-502 t_worker_killed
 run php-max-requests t_max_requests
 run php-max-requests-one t_max_requests_one
