@@ -87,6 +87,10 @@ struct php_pool {
 	struct php_worker_list	 idle;		/* last used first */
 	int			 fails;		/* crashes in a row */
 	time_t			 hold_until;	/* no start before (back-off) */
+	uint64_t		 served;	/* END_REQUESTs, the status page's */
+	uint64_t		 recycled;	/* workers retired by us */
+	uint64_t		 crashed;	/* ... died on their own */
+	uint64_t		 killed;	/* ... killed with a request */
 };
 
 struct php_worker {
@@ -342,6 +346,8 @@ php_kill(struct php_req *pr, int grace)
 		return;
 	if (!w->retired)
 		w->php->nworkers--;
+	if (!w->killed)
+		w->pool->killed++;
 	w->retired = w->killed = 1;
 	memset(&tree, 0, sizeof(tree));
 	tree.pgid = w->pid;
@@ -954,6 +960,7 @@ php_worker_done(struct php_worker *w, int app_status)
 	const char	*why;
 
 	w->served++;
+	w->pool->served++;
 	w->pool->fails = 0;
 	w->last_used = time(NULL);
 	if (!w->retired && (why = php_worker_due(w, pr)) != NULL)
@@ -1010,8 +1017,11 @@ php_worker_lost(struct php_worker *w, const char *why)
 static void
 php_worker_retire(struct php_worker *w, const char *why)
 {
-	if (why != NULL)
+	if (why != NULL) {
 		log_debug("php-cgi[%d]: retired: %s", (int)w->pid, why);
+		if (!w->retired)
+			w->pool->recycled++;
+	}
 	if (!w->retired)
 		w->php->nworkers--;
 	w->retired = w->killed = 1;
@@ -1054,6 +1064,7 @@ php_worker_exit_cb(struct child *ch, int status, void *arg)
 
 	w->child = NULL;
 	if (!w->killed) {
+		pool->crashed++;
 		pool->fails++;
 		pause = pool->fails > 5 ? PHP_BACKOFF_MAX :
 		    (1 << (pool->fails - 1));
@@ -1132,6 +1143,43 @@ php_worker_free(struct php_worker *w)
 		evbuffer_free(w->logbuf);
 	fcgi_decoder_free(&w->dec);
 	free(w);
+}
+
+/* Each pool as the status page shows it. */
+void
+php_each(struct server *srv, php_info_cb cb, void *arg)
+{
+	struct php		*p = srv->php;
+	struct php_pool		*pool;
+	struct php_worker	*w;
+	struct php_info		 pi;
+	long long		 rss;
+
+	if (p == NULL)
+		return;
+	TAILQ_FOREACH(pool, &p->pools, entry) {
+		memset(&pi, 0, sizeof(pi));
+		pi.ext = pool->h->ext;
+		pi.interp = pool->h->argv[0];
+		TAILQ_FOREACH(w, &p->all, all) {
+			if (w->pool != pool || w->child == NULL)
+				continue;
+			if (w->req != NULL)
+				pi.busy++;
+			if (w->retired)
+				continue;
+			pi.workers++;
+			if (w->idle)
+				pi.idle++;
+			if ((rss = spawn_rss(w->pid)) > 0)
+				pi.rss += rss;
+		}
+		pi.served = pool->served;
+		pi.recycled = pool->recycled;
+		pi.crashed = pool->crashed;
+		pi.killed = pool->killed;
+		cb(&pi, arg);
+	}
 }
 
 /* --warm-idle: idle workers unused this long retire. */

@@ -78,7 +78,7 @@ start_warmcgi wp "$T/wp.sock" -v -c 4 --warm always --handler "$PHP_H" ||
 start_warmcgi wx "$T/wx.sock" -v -c 4 --warm off --handler "$PHP_H" ||
     exit 99
 start_warmcgi wm "$T/wm.sock" -v -c 1 --warm always --php-max-requests 2 \
-    --handler "$PHP_H" || exit 99
+    --status-path /status --handler "$PHP_H" || exit 99
 start_warmcgi w1 "$T/w1.sock" -v -c 1 --warm always --php-max-requests 1 \
     --handler "$PHP_H" || exit 99
 start_warmcgi wt "$T/wt.sock" -v -c 2 --warm always --idle-timeout 2 \
@@ -310,6 +310,54 @@ t_max_requests()
 	expect_grep log "${WLOG[wm]}" 'retired: --php-max-requests served'
 }
 
+# wm_status [QUERY]: wm's status page, asked directly over FastCGI.
+wm_status()
+{
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wm.sock" request \
+	    SCRIPT_NAME=/status REQUEST_METHOD=GET REMOTE_ADDR=127.0.0.1 \
+	    "QUERY_STRING=${1:-}" 2>/dev/null </dev/null | tr -d '\r'
+}
+
+# The status page shows the PHP pool in each format, its counters moved
+# by traffic: two more requests to wm (--php-max-requests 2, -c 1, after
+# t_max_requests' five) are two more answered and one more worker
+# recycled.
+t_status()
+{
+	local n0 r0 n1
+	wm_status >"$T/st0"
+	expect_grep "text" "$T/st0" '^handler \.php$' || return 1
+	n0=$(sed -n 's/^  requests //p' "$T/st0")
+	r0=$(sed -n 's/^  recycled //p' "$T/st0")
+	[ -n "$n0" ] && [ "$n0" -ge 5 ] && [ "$r0" -ge 2 ] ||
+	    { why="requests '$n0', recycled '$r0' after five"; return 1; }
+	http /m/cgi-bin/pid.php >/dev/null
+	http /m/cgi-bin/pid.php >/dev/null
+	wm_status >"$T/st1"
+	n1=$((n0 + 2))
+	expect_grep requests "$T/st1" "^  requests $n1\$" || return 1
+	expect_grep recycled "$T/st1" "^  recycled $((r0 + 1))\$" || return 1
+	expect_grep workers "$T/st1" '^  workers 1$' || return 1
+	expect_grep busy "$T/st1" '^  busy 0$' || return 1
+	expect_grep crashed "$T/st1" '^  crashed 0$' || return 1
+	expect_grep rss "$T/st1" '^  rss_bytes [1-9][0-9]{5,}$' || return 1
+	wm_status json >"$T/st.json"
+	expect_grep json "$T/st.json" \
+	    "\"php\":\\[\\{\"handler\":\"\\.php\",\"interpreter\":\"[^\"]*php-cgi[^\"]*\",\"workers\":1,\"idle\":1,\"busy\":0,\"requests\":$n1," ||
+	    return 1
+	wm_status openmetrics >"$T/st.om"
+	expect_grep openmetrics "$T/st.om" \
+	    "^warmcgi_php_requests_total\\{handler=\"\\.php\"\\} $n1\$" ||
+	    return 1
+	expect_grep openmetrics "$T/st.om" \
+	    "^warmcgi_php_workers_recycled_total\\{handler=\"\\.php\"\\} $((r0 + 1))\$" ||
+	    return 1
+	expect_grep openmetrics "$T/st.om" \
+	    '^warmcgi_php_workers\{handler="\.php",state="idle"\} 1$' ||
+	    return 1
+	expect_grep openmetrics "$T/st.om" '^# EOF$'
+}
+
 # --php-max-requests 1: each worker exits right after its answer, maybe
 # before reading the empty FCGI_STDIN sent after the params: the answer
 # still counts, every request gets its 200.
@@ -506,6 +554,7 @@ run php-edit-seen t_edit
 run php-file-cache t_file_cache
 run php-worker-killed-502 t_worker_killed
 run php-max-requests t_max_requests
+run php-status t_status
 run php-max-requests-one t_max_requests_one
 run php-idle-timeout-504 t_timeout
 run php-recycle-stream t_recycle_stream
