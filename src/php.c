@@ -21,7 +21,9 @@
  * its --php-max-requests, started before it retires (php_worker_spare).
  * A worker is retired after --php-max-requests requests, past
  * --warm-memory RSS, idle past --warm-idle, and killed when the request
- * it serves is aborted or times out; a new one is started when a request
+ * it serves times out.  One whose client left (an abort, a closed
+ * connection) finishes the script unseen and serves on, unless it takes
+ * too long (php_req_orphan).  A new worker is started when a request
  * finds no idle one.  A worker that dies on its own leaves
  * its request without an answer (502) and holds its pool's starts back
  * for a pause that doubles with each crash in a row, during which its
@@ -36,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +58,9 @@
 #define PHP_WQ_MAX		(256 * 1024)	/* body queued to a worker */
 #define PHP_OUTQ_MAX		(256 * 1024)	/* output queued to a request */
 #define PHP_RSS_EVERY		16		/* requests between RSS looks */
+#define PHP_ORPHAN_SEC		5		/* a request whose client left
+						   ends within this, without
+						   -t: else it is killed */
 
 struct php_worker;
 TAILQ_HEAD(php_worker_list, php_worker);
@@ -66,16 +72,25 @@ struct php_req {
 	void			*arg;
 	long long		 cl;		/* CONTENT_LENGTH, or 0 */
 	long long		 sent;		/* body bytes sent to the worker */
+	long long		 start_ms;	/* handed to the worker */
 	int			 in_done;	/* the empty FCGI_STDIN is queued */
+	int			 orphan;	/* its client left: output dropped */
 };
 
 /* Workers of one --handler: the same interpreter and words. */
 struct php_pool {
 	TAILQ_ENTRY(php_pool)	 entry;
 	const struct handler	*h;
+	char			**argv;		/* h's, with our -d before */
+	char			*fc_opt;	/* "opcache.file_cache=DIR" */
+	char			 cache[PATH_MAX]; /* DIR, or "" */
 	struct php_worker_list	 idle;		/* last used first */
 	int			 fails;		/* crashes in a row */
 	time_t			 hold_until;	/* no start before (back-off) */
+	uint64_t		 served;	/* END_REQUESTs, the status page's */
+	uint64_t		 recycled;	/* workers retired by us */
+	uint64_t		 crashed;	/* ... died on their own */
+	uint64_t		 killed;	/* ... killed with a request */
 };
 
 struct php_worker {
@@ -88,6 +103,7 @@ struct php_worker {
 	int			 fd;		/* our connection to it */
 	int			 logfd;		/* its own stdout and stderr */
 	struct event		*ev_rd, *ev_wr, *ev_log;
+	struct event		*ev_orphan;	/* the bound of an orphan's run */
 	struct evbuffer		*wq;		/* records to it */
 	struct evbuffer		*rq;		/* read, not yet decoded */
 	struct evbuffer		*logbuf;
@@ -110,6 +126,7 @@ struct php {
 	int			 nworkers;	/* not retired */
 	char			 dir[PATH_MAX];	/* a worker's socket directory:
 					   made, connected in, removed */
+	const char		*tmp;		/* where both are made */
 	unsigned int		 seq;
 	struct event		*ev_tick;
 };
@@ -141,8 +158,13 @@ static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
 static int	 php_params(struct evbuffer *, char *const *);
 static void	 php_req_detach(struct php_req *);
 static void	 php_req_end(struct php_req *, int);
+static int	 php_req_orphan(struct php_req *);
+static void	 php_orphan_cb(evutil_socket_t, short, void *);
 static void	 php_tick_cb(evutil_socket_t, short, void *);
 static void	 php_fd_close(int *, struct event **);
+static void	 php_pool_free(struct php_pool *);
+static int	 php_rm_cb(const char *, const struct stat *, int,
+		    struct FTW *);
 
 /* Only with a php-cgi --handler and --warm other than off. */
 int
@@ -168,6 +190,7 @@ php_init(struct server *srv)
 	TAILQ_INIT(&p->all);
 	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
 		tmp = "/tmp";
+	p->tmp = tmp;
 	snprintf(p->dir, sizeof(p->dir), "%s/warmcgi-php.%d.XXXXXX", tmp,
 	    (int)getpid());
 	/* Tried once here, for one clear line if it cannot work at all. */
@@ -240,6 +263,8 @@ php_free(struct server *srv)
 		if (w->req != NULL) {
 			/* The loop has ended: no request is told. */
 			w->req->w = NULL;
+			if (w->req->orphan)
+				free(w->req);
 			w->req = NULL;
 		}
 		if (w->child != NULL) {
@@ -251,7 +276,7 @@ php_free(struct server *srv)
 	}
 	while ((pool = TAILQ_FIRST(&p->pools)) != NULL) {
 		TAILQ_REMOVE(&p->pools, pool, entry);
-		free(pool);
+		php_pool_free(pool);
 	}
 	srv->php = NULL;
 	free(p);
@@ -290,6 +315,7 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 	}
 	pr->sink = sink;
 	pr->arg = arg;
+	pr->start_ms = status_now_ms();
 	for (i = 0; envp[i] != NULL; i++)
 		if (strncmp(envp[i], "CONTENT_LENGTH=", len) == 0 &&
 		    envp[i][len] != '\0')
@@ -320,23 +346,95 @@ php_kill(struct php_req *pr, int grace)
 		return;
 	if (!w->retired)
 		w->php->nworkers--;
+	if (!w->killed)
+		w->pool->killed++;
 	w->retired = w->killed = 1;
 	memset(&tree, 0, sizeof(tree));
 	tree.pgid = w->pid;
 	spawn_terminate(w->php->srv, w->child, &tree, grace, "php-cgi");
 }
 
-/* The request has gone: a worker still serving it is killed. */
+/*
+ * The request has gone (its client left, an abort, a time-out).  A
+ * worker still serving it finishes it unseen if it can (php_req_orphan),
+ * else it is killed.
+ */
 void
 php_req_free(struct php_req *pr)
 {
 	if (pr == NULL)
 		return;
 	if (pr->w != NULL) {
+		if (php_req_orphan(pr) == 0)
+			return;
 		php_kill(pr, 0);
 		php_req_detach(pr);
 	}
 	free(pr);
+}
+
+/*
+ * As php-fpm does, a worker whose client left runs its script to the
+ * end, output dropped, and serves on, warm: killing it would make the
+ * next request pay php-cgi's start and an empty opcode cache.  Only with
+ * the whole body sent (short of it, php-cgi is still reading the body
+ * and the script has not run), a connection in step, and no kill under
+ * way.  Bounded: killed if not ended by the request's -t, or within
+ * PHP_ORPHAN_SEC without one.  It keeps its -c slot until it ends.  The
+ * worker then owns pr.  -1: the worker is to be killed.
+ */
+static int
+php_req_orphan(struct php_req *pr)
+{
+	struct php_worker	*w = pr->w;
+	const struct config	*cfg = w->php->srv->cfg;
+	struct timeval		 tv = { PHP_ORPHAN_SEC, 0 };
+	long long		 left;
+
+	if (w->killed || w->retired || w->broken || w->fd == -1 ||
+	    !pr->in_done || w->child == NULL)
+		return -1;
+	if (cfg->timeout > 0) {
+		left = pr->start_ms + cfg->timeout * 1000LL - status_now_ms();
+		if (left <= 0)
+			return -1;
+		tv.tv_sec = (time_t)(left / 1000);
+		tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+	}
+	if (w->ev_orphan == NULL && (w->ev_orphan = evtimer_new(
+	    w->php->srv->base, php_orphan_cb, w)) == NULL)
+		return -1;
+	evtimer_add(w->ev_orphan, &tv);
+	pr->orphan = 1;
+	pr->sink = NULL;
+	pr->arg = NULL;
+	if (w->paused) {
+		w->paused = 0;
+		event_add(w->ev_rd, NULL);
+		if (evbuffer_get_length(w->rq) > 0)
+			event_active(w->ev_rd, EV_READ, 1);
+	}
+	log_debug("php-cgi[%d]: its client left: the script runs on, its "
+	    "output dropped", (int)w->pid);
+	return 0;
+}
+
+/* An orphan's bound has passed: the worker is killed and replaced. */
+static void
+php_orphan_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct php_worker	*w = arg;
+
+	if (w->req == NULL || !w->req->orphan)
+		return;
+	if (w->php->srv->cfg->timeout > 0)
+		log_warnx("php-cgi[%d]: still running at --timeout, after its "
+		    "client left: killed", (int)w->pid);
+	else
+		log_warnx("php-cgi[%d]: still running %d s after its client "
+		    "left: killed", (int)w->pid, PHP_ORPHAN_SEC);
+	w->php->srv->stats.kills++;
+	php_kill(w->req, w->php->srv->cfg->kill_grace);
 }
 
 /* Whether a worker still serves the request (no END_REQUEST yet). */
@@ -413,10 +511,27 @@ php_read_pause(struct php_req *pr, int on)
 	}
 }
 
+/*
+ * A handler's pool, made on its first request.  Its workers run the
+ * handler's words after two -d of ours (words given later win):
+ *
+ * opcache.file_cache, a private directory of the pool's (0700, the
+ * workers' user's: the daemon's after -u), so that a new worker, after
+ * a recycling, --warm-idle or a crash, loads the scripts its pool has
+ * compiled instead of compiling them again: WordPress's first page costs
+ * a new worker about a third of the CPU.  The SHM cache stays each
+ * worker's own and is looked at first.
+ *
+ * opcache.revalidate_freq=0: a script edited on disk is seen by the next
+ * request, as with php-cgi run per request (its default, 2, may serve
+ * the old script for 2 seconds).  The timestamps of the file cache are
+ * checked as well.
+ */
 static struct php_pool *
 php_pool_get(struct php *p, const struct handler *h)
 {
 	struct php_pool	*pool;
+	size_t		 n, i, j = 0;
 
 	TAILQ_FOREACH(pool, &p->pools, entry)
 		if (pool->h == h)
@@ -425,8 +540,53 @@ php_pool_get(struct php *p, const struct handler *h)
 		return NULL;
 	pool->h = h;
 	TAILQ_INIT(&pool->idle);
+	for (n = 0; h->argv[n] != NULL; n++)
+		;
+	if ((pool->argv = reallocarray(NULL, n + 5, sizeof(char *))) ==
+	    NULL) {
+		free(pool);
+		return NULL;
+	}
+	pool->argv[j++] = h->argv[0];
+	snprintf(pool->cache, sizeof(pool->cache),
+	    "%s/warmcgi-opcache.%d.XXXXXX", p->tmp, (int)getpid());
+	if (mkdtemp(pool->cache) == NULL) {
+		log_warn("php: %s: no opcache.file_cache", pool->cache);
+		pool->cache[0] = '\0';
+	} else if (asprintf(&pool->fc_opt, "opcache.file_cache=%s",
+	    pool->cache) == -1)
+		pool->fc_opt = NULL;
+	if (pool->fc_opt != NULL) {
+		pool->argv[j++] = "-d";
+		pool->argv[j++] = pool->fc_opt;
+	}
+	pool->argv[j++] = "-d";
+	pool->argv[j++] = "opcache.revalidate_freq=0";
+	for (i = 1; i <= n; i++)
+		pool->argv[j++] = h->argv[i];
 	TAILQ_INSERT_TAIL(&p->pools, pool, entry);
 	return pool;
+}
+
+/* At the end: the pool's file cache goes with it. */
+static void
+php_pool_free(struct php_pool *pool)
+{
+	if (pool->cache[0] != '\0' && nftw(pool->cache, php_rm_cb, 16,
+	    FTW_DEPTH | FTW_PHYS) == -1)
+		log_warn("php: removing %s", pool->cache);
+	free(pool->fc_opt);
+	free(pool->argv);
+	free(pool);
+}
+
+static int
+php_rm_cb(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	if (remove(path) == -1 && errno != ENOENT)
+		log_warn("php: remove %s", path);
+	return 0;
 }
 
 /*
@@ -558,7 +718,7 @@ php_worker_new(struct php *p, struct php_pool *pool)
 		return NULL;
 	}
 	a.path = pool->h->argv[0];
-	a.argv = pool->h->argv;
+	a.argv = pool->argv;
 	a.envp = envp;
 	a.cwd = "/";
 	a.fd3 = -1;
@@ -668,7 +828,7 @@ php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 	if (evbuffer_get_length(w->wq) == 0)
 		event_del(w->ev_wr);
 	/* Room again: more of the body, if the request has more. */
-	if (w->req != NULL && !w->req->in_done &&
+	if (w->req != NULL && !w->req->in_done && !w->req->orphan &&
 	    evbuffer_get_length(w->wq) < PHP_WQ_MAX)
 		w->req->sink->in_ready(w->req->arg);
 }
@@ -731,11 +891,11 @@ php_worker_record(struct php_worker *w, const struct fcgi_record *rec)
 		return;
 	switch (rec->hdr.type) {
 	case FCGI_STDOUT:
-		if (rec->hdr.content_length > 0)
+		if (rec->hdr.content_length > 0 && !pr->orphan)
 			pr->sink->out(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_STDERR:
-		if (rec->hdr.content_length > 0)
+		if (rec->hdr.content_length > 0 && !pr->orphan)
 			pr->sink->err(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_END_REQUEST:
@@ -755,6 +915,8 @@ php_req_detach(struct php_req *pr)
 
 	w->req = NULL;
 	pr->w = NULL;
+	if (w->ev_orphan != NULL)
+		evtimer_del(w->ev_orphan);
 	spawn_slot_free(w->php->srv);
 	if (w->paused) {
 		w->paused = 0;
@@ -772,8 +934,15 @@ php_req_end(struct php_req *pr, int app_status)
 {
 	const struct php_sink	*sink = pr->sink;
 	void			*arg = pr->arg;
+	pid_t			 pid = pr->w->pid;
 
 	php_req_detach(pr);
+	if (pr->orphan) {
+		log_debug("php-cgi[%d]: done with the request its client left "
+		    "(%s)", (int)pid, app_status >= 0 ? "ended" : "lost");
+		free(pr);
+		return;
+	}
 	sink->end(arg, app_status);
 }
 
@@ -791,6 +960,7 @@ php_worker_done(struct php_worker *w, int app_status)
 	const char	*why;
 
 	w->served++;
+	w->pool->served++;
 	w->pool->fails = 0;
 	w->last_used = time(NULL);
 	if (!w->retired && (why = php_worker_due(w, pr)) != NULL)
@@ -847,8 +1017,11 @@ php_worker_lost(struct php_worker *w, const char *why)
 static void
 php_worker_retire(struct php_worker *w, const char *why)
 {
-	if (why != NULL)
+	if (why != NULL) {
 		log_debug("php-cgi[%d]: retired: %s", (int)w->pid, why);
+		if (!w->retired)
+			w->pool->recycled++;
+	}
 	if (!w->retired)
 		w->php->nworkers--;
 	w->retired = w->killed = 1;
@@ -891,6 +1064,7 @@ php_worker_exit_cb(struct child *ch, int status, void *arg)
 
 	w->child = NULL;
 	if (!w->killed) {
+		pool->crashed++;
 		pool->fails++;
 		pause = pool->fails > 5 ? PHP_BACKOFF_MAX :
 		    (1 << (pool->fails - 1));
@@ -957,6 +1131,8 @@ php_worker_free(struct php_worker *w)
 		TAILQ_REMOVE(&w->php->all, w, all);
 	if (w->ev_wr != NULL)
 		event_free(w->ev_wr);
+	if (w->ev_orphan != NULL)
+		event_free(w->ev_orphan);
 	php_fd_close(&w->fd, &w->ev_rd);
 	php_fd_close(&w->logfd, &w->ev_log);
 	if (w->wq != NULL)
@@ -967,6 +1143,43 @@ php_worker_free(struct php_worker *w)
 		evbuffer_free(w->logbuf);
 	fcgi_decoder_free(&w->dec);
 	free(w);
+}
+
+/* Each pool as the status page shows it. */
+void
+php_each(struct server *srv, php_info_cb cb, void *arg)
+{
+	struct php		*p = srv->php;
+	struct php_pool		*pool;
+	struct php_worker	*w;
+	struct php_info		 pi;
+	long long		 rss;
+
+	if (p == NULL)
+		return;
+	TAILQ_FOREACH(pool, &p->pools, entry) {
+		memset(&pi, 0, sizeof(pi));
+		pi.ext = pool->h->ext;
+		pi.interp = pool->h->argv[0];
+		TAILQ_FOREACH(w, &p->all, all) {
+			if (w->pool != pool || w->child == NULL)
+				continue;
+			if (w->req != NULL)
+				pi.busy++;
+			if (w->retired)
+				continue;
+			pi.workers++;
+			if (w->idle)
+				pi.idle++;
+			if ((rss = spawn_rss(w->pid)) > 0)
+				pi.rss += rss;
+		}
+		pi.served = pool->served;
+		pi.recycled = pool->recycled;
+		pi.crashed = pool->crashed;
+		pi.killed = pool->killed;
+		cb(&pi, arg);
+	}
 }
 
 /* --warm-idle: idle workers unused this long retire. */

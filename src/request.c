@@ -1282,7 +1282,11 @@ request_abort(struct request *r)
 		srv->nwaiting--;
 	}
 	request_warm_cancel(r);
-	if (r->pid > 0) {
+	if (r->php != NULL) {
+		/* Its worker runs the script to its end unseen (php.c). */
+		php_req_free(r->php);
+		r->php = NULL;
+	} else if (r->pid > 0) {
 		request_kill(r);
 		r->killed = 1;
 	}

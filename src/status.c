@@ -45,6 +45,9 @@ static size_t	 status_fields(struct server *, struct status_field *,
 static void	 status_warm_text(const struct warm_info *, void *);
 static void	 status_warm_json(const struct warm_info *, void *);
 static void	 status_warm_metric(const struct warm_info *, void *);
+static void	 status_php_text(const struct php_info *, void *);
+static void	 status_php_json(const struct php_info *, void *);
+static void	 status_php_metric(const struct php_info *, void *);
 static void	 status_requests(struct server *, enum status_fmt,
 		    struct evbuffer *);
 static void	 status_label(struct evbuffer *, const char *);
@@ -255,6 +258,23 @@ status_page(struct server *srv, enum status_fmt fmt, int full,
 		    "by way.", 0 },
 		{ "script_info", "A script's pool entry.", 0 },
 	};
+	/* Warm PHP's pools, by handler (php.c). */
+	static const struct {
+		const char	*metric, *help;
+		int		 counter;
+	} php_metrics[] = {
+		{ "php_workers", "php-cgi workers running, by state.", 0 },
+		{ "php_requests_total", "Requests answered by php-cgi workers.",
+		    1 },
+		{ "php_workers_recycled_total", "php-cgi workers retired by "
+		    "warmcgi (--php-max-requests, --warm-memory, --warm-idle).",
+		    1 },
+		{ "php_workers_crashed_total", "php-cgi workers that died on "
+		    "their own.", 1 },
+		{ "php_workers_killed_total", "php-cgi workers killed with "
+		    "their request (time limits).", 1 },
+		{ "php_rss_bytes", "The php-cgi workers' RSS.", 0 },
+	};
 	struct status_field	 f[32];
 	struct status_ctx	 ctx;
 	struct tm		 tm;
@@ -280,6 +300,8 @@ status_page(struct server *srv, enum status_fmt fmt, int full,
 			    status_class_names[k], (unsigned long long)
 			    srv->stats.requests_by_class[k]);
 		warm_each(srv, status_warm_text, &ctx);
+		ctx.n = 0;
+		php_each(srv, status_php_text, &ctx);
 		break;
 	case FMT_JSON:
 		evbuffer_add_printf(out, "{\"version\":\"%s\"",
@@ -294,6 +316,9 @@ status_page(struct server *srv, enum status_fmt fmt, int full,
 			    srv->stats.requests_by_class[k]);
 		evbuffer_add_printf(out, "},\"warm\":[");
 		warm_each(srv, status_warm_json, &ctx);
+		evbuffer_add_printf(out, "],\"php\":[");
+		ctx.n = 0;
+		php_each(srv, status_php_json, &ctx);
 		evbuffer_add_printf(out, "]");
 		break;
 	case FMT_METRICS:
@@ -319,6 +344,15 @@ status_page(struct server *srv, enum status_fmt fmt, int full,
 			    warm_metrics[i].counter ? "counter" : "gauge");
 			ctx.metric = warm_metrics[i].metric;
 			warm_each(srv, status_warm_metric, &ctx);
+		}
+		for (i = 0; srv->php != NULL && i < sizeof(php_metrics) /
+		    sizeof(php_metrics[0]); i++) {
+			evbuffer_add_printf(out, "# HELP warmcgi_%s %s\n"
+			    "# TYPE warmcgi_%s %s\n", php_metrics[i].metric,
+			    php_metrics[i].help, php_metrics[i].metric,
+			    php_metrics[i].counter ? "counter" : "gauge");
+			ctx.metric = php_metrics[i].metric;
+			php_each(srv, status_php_metric, &ctx);
 		}
 		break;
 	}
@@ -391,6 +425,75 @@ status_warm_json(const struct warm_info *wi, void *arg)
 	    wi->cost->warm_faults, wi->cost->warm_n,
 	    STATUS_COST_MS(wi->cost->exec_n, wi->cost->exec_us),
 	    wi->cost->exec_faults, wi->cost->exec_n);
+}
+
+static void
+status_php_text(const struct php_info *pi, void *arg)
+{
+	struct status_ctx	*ctx = arg;
+	char			 in[1024];
+
+	log_escape(in, sizeof(in), pi->interp, strlen(pi->interp));
+	if (ctx->n++ == 0)
+		evbuffer_add_printf(ctx->out, "\nphp pools:\n");
+	evbuffer_add_printf(ctx->out, "\nhandler %s\n  interpreter %s\n"
+	    "  workers %d\n  idle %d\n  busy %d\n  requests %llu\n"
+	    "  recycled %llu\n  crashed %llu\n  killed %llu\n"
+	    "  rss_bytes %lld\n", pi->ext, in, pi->workers, pi->idle,
+	    pi->busy, (unsigned long long)pi->served,
+	    (unsigned long long)pi->recycled, (unsigned long long)pi->crashed,
+	    (unsigned long long)pi->killed, pi->rss);
+}
+
+static void
+status_php_json(const struct php_info *pi, void *arg)
+{
+	struct status_ctx	*ctx = arg;
+	struct evbuffer		*o = ctx->out;
+
+	evbuffer_add_printf(o, "%s{\"handler\":", ctx->n++ ? "," : "");
+	status_json_string(o, pi->ext);
+	evbuffer_add_printf(o, ",\"interpreter\":");
+	status_json_string(o, pi->interp);
+	evbuffer_add_printf(o, ",\"workers\":%d,\"idle\":%d,\"busy\":%d,"
+	    "\"requests\":%llu,\"recycled\":%llu,\"crashed\":%llu,"
+	    "\"killed\":%llu,\"rss_bytes\":%lld}", pi->workers, pi->idle,
+	    pi->busy, (unsigned long long)pi->served,
+	    (unsigned long long)pi->recycled, (unsigned long long)pi->crashed,
+	    (unsigned long long)pi->killed, pi->rss);
+}
+
+/* The samples of one family (ctx->metric) for one PHP pool. */
+static void
+status_php_metric(const struct php_info *pi, void *arg)
+{
+	struct status_ctx	*ctx = arg;
+	struct evbuffer		*o = ctx->out;
+	const char		*m = ctx->metric;
+	unsigned long long	 v;
+
+	if (strcmp(m, "php_workers") == 0) {
+		evbuffer_add_printf(o, "warmcgi_%s{handler=\"", m);
+		status_label(o, pi->ext);
+		evbuffer_add_printf(o, "\",state=\"idle\"} %d\n", pi->idle);
+		evbuffer_add_printf(o, "warmcgi_%s{handler=\"", m);
+		status_label(o, pi->ext);
+		evbuffer_add_printf(o, "\",state=\"busy\"} %d\n", pi->busy);
+		return;
+	}
+	if (strcmp(m, "php_rss_bytes") == 0)
+		v = (unsigned long long)pi->rss;
+	else if (strcmp(m, "php_requests_total") == 0)
+		v = pi->served;
+	else if (strcmp(m, "php_workers_recycled_total") == 0)
+		v = pi->recycled;
+	else if (strcmp(m, "php_workers_crashed_total") == 0)
+		v = pi->crashed;
+	else
+		v = pi->killed;
+	evbuffer_add_printf(o, "warmcgi_%s{handler=\"", m);
+	status_label(o, pi->ext);
+	evbuffer_add_printf(o, "\"} %llu\n", v);
 }
 
 /* The samples of one family (ctx->metric) for one pool entry. */

@@ -533,6 +533,23 @@ void		 php_read_pause(struct php_req *, int);
 int		 php_req_busy(const struct php_req *);
 void		 php_kill(struct php_req *, int);
 void		 php_req_free(struct php_req *);
+/* One pool of php-cgi workers as the status page shows it (php_each). */
+struct php_info {
+	const char	*ext;		/* its --handler's extension */
+	const char	*interp;	/* ... and php-cgi */
+	int		 workers;	/* running, taking requests */
+	int		 idle;		/* ... of them idle */
+	int		 busy;		/* serving a request (or finishing one
+					   whose client left) */
+	long long	 rss;		/* the workers', bytes */
+	uint64_t	 served;	/* requests answered */
+	uint64_t	 recycled;	/* workers retired: max requests,
+					   --warm-memory, --warm-idle ... */
+	uint64_t	 crashed;	/* workers that died on their own */
+	uint64_t	 killed;	/* ... killed with their request */
+};
+typedef void (*php_info_cb)(const struct php_info *, void *);
+void		 php_each(struct server *, php_info_cb, void *);
 
 /* body.c: a body without a length, collected first (--buffer-body). */
 struct body {

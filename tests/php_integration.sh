@@ -10,7 +10,8 @@
 # bytes to compare with), wm (--php-max-requests 2, -c 1), wt
 # (--idle-timeout 2), w1 (--php-max-requests 1), wr (-c 2,
 # --php-max-requests 4, --buffer-body 8 MiB).  nginx passes /p/, /x/, /m/,
-# /t/, /1/ and /r/ to them.
+# /t/, /1/ and /r/ to them.  wa (-c 1, --kill-grace 1) is talked to
+# directly, by fcgi_client.
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
@@ -77,13 +78,15 @@ start_warmcgi wp "$T/wp.sock" -v -c 4 --warm always --handler "$PHP_H" ||
 start_warmcgi wx "$T/wx.sock" -v -c 4 --warm off --handler "$PHP_H" ||
     exit 99
 start_warmcgi wm "$T/wm.sock" -v -c 1 --warm always --php-max-requests 2 \
-    --handler "$PHP_H" || exit 99
+    --status-path /status --handler "$PHP_H" || exit 99
 start_warmcgi w1 "$T/w1.sock" -v -c 1 --warm always --php-max-requests 1 \
     --handler "$PHP_H" || exit 99
 start_warmcgi wt "$T/wt.sock" -v -c 2 --warm always --idle-timeout 2 \
     --kill-grace 1 --handler "$PHP_H" || exit 99
 start_warmcgi wr "$T/wr.sock" -v -c 2 --warm always --php-max-requests 4 \
     --buffer-body $((8 * 1024 * 1024)) --handler "$PHP_H" || exit 99
+start_warmcgi wa "$T/wa.sock" -v -c 1 --warm always --kill-grace 1 \
+    --handler "$PHP_H" || exit 99
 start_nginx || exit 99
 
 sha_of()
@@ -100,6 +103,15 @@ pids_of()
 		http "/$1/cgi-bin/pid.php?i=$i" >/dev/null
 		sed -n 's/^pid=//p' "$T/body"
 	done | awk '!seen[$0]++'	# in the order they served (pids wrap)
+}
+
+# wa_pid [NAME=VALUE...]: the pid of wa's worker that answers pid.php,
+# asked directly over FastCGI.
+wa_pid()
+{
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+	    "SCRIPT_FILENAME=$T/cgi-bin/pid.php" REQUEST_METHOD=GET "$@" \
+	    2>/dev/null </dev/null | tr -d '\r' | sed -n 's/^pid=//p'
 }
 
 # ---------------------------------------------------------------- tests
@@ -217,6 +229,40 @@ t_same_bytes()
 	expect_nogrep "exec log" "${WLOG[wx]}" 'to php-cgi worker'
 }
 
+# A script edited on disk is seen by the next request, as with php-cgi
+# run per request, though its worker has it compiled: opcache checks
+# its timestamp on every request (revalidate_freq=0).  The mtimes are
+# set in the past, away from opcache's file_update_protection.
+t_edit()
+{
+	local f=$T/cgi-bin/edit.php p0
+	printf '<?php echo "v=1\\n";\n' >"$f"
+	touch -d '-1 hour' "$f"
+	http /p/cgi-bin/edit.php >/dev/null
+	http /p/cgi-bin/edit.php >/dev/null
+	expect_grep "first version" "$T/body" '^v=1$' || return 1
+	p0=$(pids_of p 1)
+	printf '<?php echo "v=2 (edited)\\n";\n' >"$f"
+	touch -d '-30 min' "$f"
+	http /p/cgi-bin/edit.php >/dev/null
+	expect_grep "after the edit" "$T/body" '^v=2 \(edited\)$' || return 1
+	expect_eq "the same worker" "$(pids_of p 1)" "$p0"
+}
+
+# The pool's compiled scripts are in its private opcache.file_cache
+# (0700), which a new worker loads from: edit.php, old enough for
+# opcache (file_update_protection), is there.
+t_file_cache()
+{
+	local d
+	d=$(ls -d /tmp/warmcgi-opcache."${WPID[wp]}".* 2>/dev/null | head -n 1)
+	[ -n "$d" ] || { why="no file cache directory"; return 1; }
+	expect_eq "its mode" "$(stat -c %a "$d")" 700 || return 1
+	expect_eq "its owner" "$(stat -c %u "$d")" "$(id -u)" || return 1
+	find "$d" -name 'edit.php.bin' | grep -q . ||
+	    { why="edit.php not in $d"; return 1; }
+}
+
 # A worker killed in the middle of a request: 502 for that request, the
 # next one served (by exec while the pool backs off, then warm again).
 t_worker_killed()
@@ -262,6 +308,54 @@ t_max_requests()
 		wait_gone "$p" || { why="retired worker $p runs on"; return 1; }
 	done
 	expect_grep log "${WLOG[wm]}" 'retired: --php-max-requests served'
+}
+
+# wm_status [QUERY]: wm's status page, asked directly over FastCGI.
+wm_status()
+{
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wm.sock" request \
+	    SCRIPT_NAME=/status REQUEST_METHOD=GET REMOTE_ADDR=127.0.0.1 \
+	    "QUERY_STRING=${1:-}" 2>/dev/null </dev/null | tr -d '\r'
+}
+
+# The status page shows the PHP pool in each format, its counters moved
+# by traffic: two more requests to wm (--php-max-requests 2, -c 1, after
+# t_max_requests' five) are two more answered and one more worker
+# recycled.
+t_status()
+{
+	local n0 r0 n1
+	wm_status >"$T/st0"
+	expect_grep "text" "$T/st0" '^handler \.php$' || return 1
+	n0=$(sed -n 's/^  requests //p' "$T/st0")
+	r0=$(sed -n 's/^  recycled //p' "$T/st0")
+	[ -n "$n0" ] && [ "$n0" -ge 5 ] && [ "$r0" -ge 2 ] ||
+	    { why="requests '$n0', recycled '$r0' after five"; return 1; }
+	http /m/cgi-bin/pid.php >/dev/null
+	http /m/cgi-bin/pid.php >/dev/null
+	wm_status >"$T/st1"
+	n1=$((n0 + 2))
+	expect_grep requests "$T/st1" "^  requests $n1\$" || return 1
+	expect_grep recycled "$T/st1" "^  recycled $((r0 + 1))\$" || return 1
+	expect_grep workers "$T/st1" '^  workers 1$' || return 1
+	expect_grep busy "$T/st1" '^  busy 0$' || return 1
+	expect_grep crashed "$T/st1" '^  crashed 0$' || return 1
+	expect_grep rss "$T/st1" '^  rss_bytes [1-9][0-9]{5,}$' || return 1
+	wm_status json >"$T/st.json"
+	expect_grep json "$T/st.json" \
+	    "\"php\":\\[\\{\"handler\":\"\\.php\",\"interpreter\":\"[^\"]*php-cgi[^\"]*\",\"workers\":1,\"idle\":1,\"busy\":0,\"requests\":$n1," ||
+	    return 1
+	wm_status openmetrics >"$T/st.om"
+	expect_grep openmetrics "$T/st.om" \
+	    "^warmcgi_php_requests_total\\{handler=\"\\.php\"\\} $n1\$" ||
+	    return 1
+	expect_grep openmetrics "$T/st.om" \
+	    "^warmcgi_php_workers_recycled_total\\{handler=\"\\.php\"\\} $((r0 + 1))\$" ||
+	    return 1
+	expect_grep openmetrics "$T/st.om" \
+	    '^warmcgi_php_workers\{handler="\.php",state="idle"\} 1$' ||
+	    return 1
+	expect_grep openmetrics "$T/st.om" '^# EOF$'
 }
 
 # --php-max-requests 1: each worker exits right after its answer, maybe
@@ -369,6 +463,79 @@ t_workers_stop()
 		why="socket directory left"
 		return 1
 	}
+	! ls -d /tmp/warmcgi-opcache."${WPID[wp]}".* >/dev/null 2>&1 || {
+		why="file cache directory left"
+		return 1
+	}
+}
+
+# The client leaves while linger.php runs (how: $1, "hangup" or
+# "abort"): the worker runs the script to its end, its output dropped,
+# and serves the next request, warm.  -c 1: that request waits for the
+# slot the worker keeps until it is done, so it cannot be another's.
+t_client_left()
+{
+	local how=$1 tag=$2 p0 p cpid
+	p0=$(wa_pid QUERY_STRING=before=$tag)
+	[ -n "$p0" ] || { why="no worker answered"; return 1; }
+	if [ "$how" = hangup ]; then
+		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+		    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
+		    "QUERY_STRING=tag=$tag" >/dev/null 2>&1 </dev/null &
+		cpid=$!
+		wait_file "$T/linger.$tag.pid" ||
+		    { why="linger.php did not start"; return 1; }
+		kill "$cpid"
+		wait "$cpid"
+	else
+		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" abort 100 \
+		    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
+		    "QUERY_STRING=tag=$tag" >"$T/abort.out" 2>&1 </dev/null
+		expect_grep "abort answer" "$T/abort.out" 'END_REQUEST' ||
+		    return 1
+		wait_file "$T/linger.$tag.pid" ||
+		    { why="linger.php did not start"; return 1; }
+	fi
+	expect_eq "linger.php's worker" "$(cat "$T/linger.$tag.pid")" "$p0" ||
+	    return 1
+	wait_log "${WLOG[wa]}" "php-cgi\[$p0\]: its client left" ||
+	    { why="no log of the client leaving"; return 1; }
+	touch "$T/linger.$tag.go"
+	wait_file "$T/linger.$tag.done" ||
+	    { why="linger.php did not finish"; return 1; }
+	p=$(wa_pid QUERY_STRING=after=$tag)
+	expect_eq "worker after the client left" "$p" "$p0" || return 1
+	expect_grep log "${WLOG[wa]}" \
+	    "php-cgi\[$p0\]: done with the request its client left \(ended\)" ||
+	    return 1
+	expect_nogrep log "${WLOG[wa]}" "php-cgi\[$p0\]: still running"
+}
+
+# A script that runs on past the bound after its client left (no -t: 5
+# s) is killed, no crash, and a new worker serves the next request.
+t_client_left_hang()
+{
+	local p0 p cpid
+	p0=$(wa_pid QUERY_STRING=before=h)
+	[ -n "$p0" ] || { why="no worker answered"; return 1; }
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+	    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
+	    "QUERY_STRING=tag=h" >/dev/null 2>&1 </dev/null &
+	cpid=$!
+	wait_file "$T/linger.h.pid" || { why="linger.php did not start"; return 1; }
+	kill "$cpid"
+	wait "$cpid"
+	wait_log "${WLOG[wa]}" \
+	    "php-cgi\[$p0\]: still running 5 s after its client left: killed" ||
+	    { why="the lingering worker was not killed"; return 1; }
+	wait_gone "$p0" || { why="worker $p0 still running"; return 1; }
+	p=$(wa_pid QUERY_STRING=after=h)
+	[ -n "$p" ] && [ "$p" != "$p0" ] ||
+	    { why="next request: pid '$p', not a new worker's"; return 1; }
+	expect_grep log "${WLOG[wa]}" "pid.php: to php-cgi worker $p\$" ||
+	    return 1
+	[ ! -e "$T/linger.h.done" ] || { why="linger.php finished"; return 1; }
+	expect_nogrep log "${WLOG[wa]}" 'exec meanwhile'
 }
 
 t_sanitizers()
@@ -383,13 +550,19 @@ run php-fatal-500 t_fatal
 run php-exit t_exit
 run php-dash-s t_dash_s
 run php-warm-exec-same-bytes t_same_bytes
+run php-edit-seen t_edit
+run php-file-cache t_file_cache
 run php-worker-killed-502 t_worker_killed
 run php-max-requests t_max_requests
+run php-status t_status
 run php-max-requests-one t_max_requests_one
 run php-idle-timeout-504 t_timeout
 run php-recycle-stream t_recycle_stream
 run php-big-body t_big_body
 run php-buffer-body t_buffer_body
+run php-client-hangup-worker-kept t_client_left hangup a
+run php-client-abort-worker-kept t_client_left abort b
+run php-client-left-hang-killed t_client_left_hang
 stop_nginx
 run php-workers-stop t_workers_stop
 for p in "${!WPID[@]}"; do
