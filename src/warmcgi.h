@@ -359,6 +359,9 @@ int		 spawn_limits_init(struct server *, unsigned long long);
 struct cgi_env {
 	char		**vars;		/* "NAME=value", NULL-terminated */
 	size_t		  n;
+	size_t		  cap;		/* room in vars, its NULL included */
+	char		 *arena;	/* the params' strings, one block */
+	size_t		  arena_len;	/* ... not freed one by one */
 	size_t		  ndropped;	/* denied names a peer sent */
 	char		  dropped[64];	/* the first, escaped */
 };
