@@ -573,7 +573,11 @@ struct request;
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct server		*srv;
-	struct bufferevent	*bev;		/* writes the socket */
+	int			 fd;		/* the socket */
+	struct evbuffer		*out;		/* records to write to it */
+	struct event		*ev_write;	/* ... while it is full */
+	struct event		*ev_flush;	/* ... at the end of this turn */
+	int			 flushing;	/* ev_flush is active */
 	struct evbuffer		*in;		/* read, not yet decoded */
 	struct event		*ev_read;
 	struct event		*ev_resume;	/* deferred resume or close */
