@@ -67,6 +67,9 @@ cgi_var_cmp(const void *a, const void *b)
 	size_t			 n = x->nlen < y->nlen ? x->nlen : y->nlen;
 	int			 c;
 
+	/* Names are never empty; most differ in their first byte. */
+	if (x->s[0] != y->s[0])
+		return (unsigned char)x->s[0] < (unsigned char)y->s[0] ? -1 : 1;
 	if ((c = memcmp(x->s, y->s, n)) != 0)
 		return c;
 	if (x->nlen != y->nlen)
