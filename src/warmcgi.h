@@ -25,7 +25,6 @@
 struct event_base;
 struct event;
 struct evbuffer;
-struct bufferevent;
 struct evconnlistener;
 struct sockaddr;
 
