@@ -20,14 +20,6 @@
 
 #include "warmcgi.h"
 
-#define CGI_VARS_INLINE	64	/* params sorted without an allocation */
-
-struct cgi_var {
-	char	*s;		/* "NAME=value" */
-	size_t	 nlen;
-	size_t	 idx;		/* arrival order: the last one wins */
-};
-
 static int	cgi_var_cmp(const void *, const void *);
 static int	cgi_env_push(struct cgi_env *, char *);
 static int	cgi_name_ok(const uint8_t *, uint32_t);
@@ -60,21 +52,25 @@ static const char *const cgi_env_deny_strict[] = {
 	"LUA_*", NULL
 };
 
+/*
+ * "NAME=value" strings by name, a name before any longer one it starts,
+ * and equal names in arrival order: the params' strings lie in the
+ * arena in that order, so their addresses tell it.
+ */
 static int
 cgi_var_cmp(const void *a, const void *b)
 {
-	const struct cgi_var	*x = a, *y = b;
-	size_t			 n = x->nlen < y->nlen ? x->nlen : y->nlen;
-	int			 c;
+	const unsigned char	*x = *(const unsigned char *const *)a;
+	const unsigned char	*y = *(const unsigned char *const *)b;
+	size_t			 i;
 
-	/* Names are never empty; most differ in their first byte. */
-	if (x->s[0] != y->s[0])
-		return (unsigned char)x->s[0] < (unsigned char)y->s[0] ? -1 : 1;
-	if ((c = memcmp(x->s, y->s, n)) != 0)
-		return c;
-	if (x->nlen != y->nlen)
-		return x->nlen < y->nlen ? -1 : 1;
-	return x->idx < y->idx ? -1 : 1;
+	for (i = 0; x[i] == y[i] && x[i] != '='; i++)
+		;
+	if (x[i] == '=' && y[i] == '=')
+		return x < y ? -1 : 1;
+	if (x[i] == '=' || y[i] == '=')
+		return x[i] == '=' ? -1 : 1;
+	return x[i] < y[i] ? -1 : 1;
 }
 
 /* Append s; vars grows by doubling, a request's env rarely more than once. */
@@ -181,18 +177,18 @@ int
 cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
     const struct config *cfg, const char **why)
 {
-	struct cgi_var	 vbuf[CGI_VARS_INLINE], *v = vbuf;
 	const uint8_t	*name, *value;
 	uint32_t	 nlen, vlen;
-	size_t		 off, used, npairs = 0, bytes = 0, nv_n = 0, i, cap;
+	size_t		 off, used, npairs = 0, bytes = 0, i, j, nlen_i;
 	const char	*val;
 	char		*s;
 
 	memset(env, 0, sizeof(*env));
 	/*
 	 * First count the pairs and their bytes: the strings then go into
-	 * one block and the variables into one array, not one allocation
-	 * each (this runs for every request).
+	 * one block, in arrival order, and the variables into one array with
+	 * room for what is added below and later, not one allocation each
+	 * (this runs for every request).
 	 */
 	for (off = 0; off < len; off += used) {
 		if (fcgi_pair_decode(p + off, len - off, &used, &name, &nlen,
@@ -203,8 +199,9 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 		npairs++;
 		bytes += (size_t)nlen + vlen + 2;
 	}
-	if (npairs > CGI_VARS_INLINE &&
-	    (v = reallocarray(NULL, npairs, sizeof(*v))) == NULL)
+	env->cap = npairs + (cfg != NULL ? cfg->npass_env : 0) + 8;
+	if ((env->vars = reallocarray(NULL, env->cap,
+	    sizeof(*env->vars))) == NULL)
 		goto nomem;
 	if (bytes > 0 && (env->arena = malloc(bytes)) == NULL)
 		goto nomem;
@@ -237,30 +234,21 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 		s[nlen] = '=';
 		memcpy(s + nlen + 1, value, vlen);
 		s[nlen + 1 + vlen] = '\0';
-		v[nv_n].s = s;
-		v[nv_n].nlen = nlen;
-		v[nv_n].idx = nv_n;
-		nv_n++;
+		env->vars[env->n++] = s;
 		s += (size_t)nlen + vlen + 2;
 	}
-	if (nv_n > 0)
-		qsort(v, nv_n, sizeof(*v), cgi_var_cmp);
-	/* Room for what is added below and later, as a rule: no realloc. */
-	cap = nv_n + (cfg != NULL ? cfg->npass_env : 0) + 8;
-	if ((env->vars = reallocarray(NULL, cap, sizeof(*env->vars))) == NULL)
-		goto nomem;
-	env->cap = cap;
-	for (i = 0; i < nv_n; i++) {
-		/* Sorted by name, then arrival: the last of a name wins. */
-		if (i + 1 < nv_n && v[i].nlen == v[i + 1].nlen &&
-		    memcmp(v[i].s, v[i + 1].s, v[i].nlen) == 0)
+	if (env->n > 1)
+		qsort(env->vars, env->n, sizeof(*env->vars), cgi_var_cmp);
+	/* Sorted by name, then arrival: the last of a name wins. */
+	for (i = j = 0; i < env->n; i++) {
+		nlen_i = strcspn(env->vars[i], "=");
+		if (i + 1 < env->n && strncmp(env->vars[i], env->vars[i + 1],
+		    nlen_i + 1) == 0)
 			continue;
-		env->vars[env->n++] = v[i].s;
+		env->vars[j++] = env->vars[i];
 	}
+	env->n = j;
 	env->vars[env->n] = NULL;
-	if (v != vbuf)
-		free(v);
-	v = vbuf;
 	if (cgi_env_get(env, "GATEWAY_INTERFACE") == NULL &&
 	    cgi_env_set(env, "GATEWAY_INTERFACE", "CGI/1.1") == -1)
 		goto nomem;
@@ -277,8 +265,6 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 	return 0;
 nomem:
 	*why = "out of memory";
-	if (v != vbuf)
-		free(v);
 	cgi_env_free(env);
 	return -1;
 }
