@@ -20,12 +20,6 @@
 
 #include "warmcgi.h"
 
-struct cgi_var {
-	char	*s;		/* "NAME=value" */
-	size_t	 nlen;
-	size_t	 idx;		/* arrival order: the last one wins */
-};
-
 static int	cgi_var_cmp(const void *, const void *);
 static int	cgi_env_push(struct cgi_env *, char *);
 static int	cgi_name_ok(const uint8_t *, uint32_t);
@@ -58,31 +52,66 @@ static const char *const cgi_env_deny_strict[] = {
 	"LUA_*", NULL
 };
 
+/*
+ * "NAME=value" strings by name, a name before any longer one it starts,
+ * and equal names in arrival order: the params' strings lie in the
+ * arena in that order, so their addresses tell it.
+ */
 static int
 cgi_var_cmp(const void *a, const void *b)
 {
-	const struct cgi_var	*x = a, *y = b;
-	size_t			 n = x->nlen < y->nlen ? x->nlen : y->nlen;
-	int			 c;
+	const unsigned char	*x = *(const unsigned char *const *)a;
+	const unsigned char	*y = *(const unsigned char *const *)b;
+	size_t			 i;
 
-	if ((c = memcmp(x->s, y->s, n)) != 0)
-		return c;
-	if (x->nlen != y->nlen)
-		return x->nlen < y->nlen ? -1 : 1;
-	return x->idx < y->idx ? -1 : 1;
+	for (i = 0; x[i] == y[i] && x[i] != '='; i++)
+		;
+	if (x[i] == '=' && y[i] == '=')
+		return x < y ? -1 : 1;
+	if (x[i] == '=' || y[i] == '=')
+		return x[i] == '=' ? -1 : 1;
+	return x[i] < y[i] ? -1 : 1;
 }
 
+/* Append s; vars grows by doubling, a request's env rarely more than once. */
 static int
 cgi_env_push(struct cgi_env *env, char *s)
 {
 	char	**nv;
+	size_t	  cap;
 
-	if ((nv = reallocarray(env->vars, env->n + 2, sizeof(*nv))) == NULL)
-		return -1;
-	nv[env->n++] = s;
-	nv[env->n] = NULL;
-	env->vars = nv;
+	if (env->n + 2 > env->cap) {
+		cap = env->cap < 16 ? 16 : env->cap * 2;
+		if ((nv = reallocarray(env->vars, cap, sizeof(*nv))) == NULL)
+			return -1;
+		env->vars = nv;
+		env->cap = cap;
+	}
+	env->vars[env->n++] = s;
+	env->vars[env->n] = NULL;
 	return 0;
+}
+
+/* s was allocated on its own, not carved from the arena of the params. */
+static int
+cgi_env_owned(const struct cgi_env *env, const char *s)
+{
+	return (uintptr_t)s - (uintptr_t)env->arena >= env->arena_len;
+}
+
+/* name=value, or NULL: the index of the variable NAME (of length n). */
+static char **
+cgi_env_find(const struct cgi_env *env, const char *name, size_t n)
+{
+	size_t	 i;
+
+	/* The first byte rules out nearly all before a string compare. */
+	for (i = 0; i < env->n; i++)
+		if (env->vars[i][0] == name[0] &&
+		    strncmp(env->vars[i], name, n) == 0 &&
+		    env->vars[i][n] == '=')
+			return &env->vars[i];
+	return NULL;
 }
 
 /* An environment name: non-empty, no '=' and no NUL. */
@@ -101,6 +130,9 @@ cgi_name_in(const uint8_t *p, uint32_t n, const char *const *list)
 	size_t	 len;
 
 	for (; *list != NULL; list++) {
+		/* Called for every param: the first byte settles most. */
+		if ((*list)[0] != p[0])
+			continue;
 		len = strlen(*list);
 		if ((*list)[len - 1] == '*') {
 			if (n >= len - 1 && memcmp(p, *list, len - 1) == 0)
@@ -145,23 +177,39 @@ int
 cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
     const struct config *cfg, const char **why)
 {
-	struct cgi_var	*v = NULL, *nv;
 	const uint8_t	*name, *value;
 	uint32_t	 nlen, vlen;
-	size_t		 off = 0, used, nv_n = 0, i;
+	size_t		 off, used, npairs = 0, bytes = 0, i, j, nlen_i;
 	const char	*val;
 	char		*s;
-	int		 rc;
 
 	memset(env, 0, sizeof(*env));
-	while (off < len) {
-		rc = fcgi_pair_decode(p + off, len - off, &used, &name, &nlen,
-		    &value, &vlen);
-		if (rc != FCGI_OK) {
+	/*
+	 * First count the pairs and their bytes: the strings then go into
+	 * one block, in arrival order, and the variables into one array with
+	 * room for what is added below and later, not one allocation each
+	 * (this runs for every request).
+	 */
+	for (off = 0; off < len; off += used) {
+		if (fcgi_pair_decode(p + off, len - off, &used, &name, &nlen,
+		    &value, &vlen) != FCGI_OK) {
 			*why = "a name-value pair runs past the params";
-			goto fail;
+			return -1;
 		}
-		off += used;
+		npairs++;
+		bytes += (size_t)nlen + vlen + 2;
+	}
+	env->cap = npairs + (cfg != NULL ? cfg->npass_env : 0) + 8;
+	if ((env->vars = reallocarray(NULL, env->cap,
+	    sizeof(*env->vars))) == NULL)
+		goto nomem;
+	if (bytes > 0 && (env->arena = malloc(bytes)) == NULL)
+		goto nomem;
+	env->arena_len = bytes;
+	s = env->arena;
+	for (off = 0; off < len; off += used) {
+		(void)fcgi_pair_decode(p + off, len - off, &used, &name, &nlen,
+		    &value, &vlen);
 		if (!cgi_name_ok(name, nlen) ||
 		    memchr(value, '\0', vlen) != NULL)
 			continue;
@@ -182,36 +230,25 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 				    (const char *)name, nlen);
 			continue;
 		}
-		if ((nv = reallocarray(v, nv_n + 1, sizeof(*v))) == NULL)
-			goto nomem;
-		v = nv;
-		if ((s = malloc((size_t)nlen + vlen + 2)) == NULL)
-			goto nomem;
 		memcpy(s, name, nlen);
 		s[nlen] = '=';
 		memcpy(s + nlen + 1, value, vlen);
 		s[nlen + 1 + vlen] = '\0';
-		v[nv_n].s = s;
-		v[nv_n].nlen = nlen;
-		v[nv_n].idx = nv_n;
-		nv_n++;
+		env->vars[env->n++] = s;
+		s += (size_t)nlen + vlen + 2;
 	}
-	if (nv_n > 0)
-		qsort(v, nv_n, sizeof(*v), cgi_var_cmp);
-	for (i = 0; i < nv_n; i++) {
-		if (i + 1 < nv_n && v[i].nlen == v[i + 1].nlen &&
-		    memcmp(v[i].s, v[i + 1].s, v[i].nlen) == 0) {
-			free(v[i].s);
-			v[i].s = NULL;
+	if (env->n > 1)
+		qsort(env->vars, env->n, sizeof(*env->vars), cgi_var_cmp);
+	/* Sorted by name, then arrival: the last of a name wins. */
+	for (i = j = 0; i < env->n; i++) {
+		nlen_i = strcspn(env->vars[i], "=");
+		if (i + 1 < env->n && strncmp(env->vars[i], env->vars[i + 1],
+		    nlen_i + 1) == 0)
 			continue;
-		}
-		if (cgi_env_push(env, v[i].s) == -1)
-			goto nomem;
-		v[i].s = NULL;
+		env->vars[j++] = env->vars[i];
 	}
-	free(v);
-	v = NULL;
-	nv_n = 0;
+	env->n = j;
+	env->vars[env->n] = NULL;
 	if (cgi_env_get(env, "GATEWAY_INTERFACE") == NULL &&
 	    cgi_env_set(env, "GATEWAY_INTERFACE", "CGI/1.1") == -1)
 		goto nomem;
@@ -228,10 +265,6 @@ cgi_env_build(struct cgi_env *env, const uint8_t *p, size_t len,
 	return 0;
 nomem:
 	*why = "out of memory";
-fail:
-	for (i = 0; i < nv_n; i++)
-		free(v[i].s);
-	free(v);
 	cgi_env_free(env);
 	return -1;
 }
@@ -242,39 +275,41 @@ cgi_env_free(struct cgi_env *env)
 	size_t	 i;
 
 	for (i = 0; i < env->n; i++)
-		free(env->vars[i]);
+		if (cgi_env_owned(env, env->vars[i]))
+			free(env->vars[i]);
 	free(env->vars);
+	free(env->arena);
 	memset(env, 0, sizeof(*env));
 }
 
 const char *
 cgi_env_get(const struct cgi_env *env, const char *name)
 {
-	size_t	 i, n = strlen(name);
+	size_t	 n = strlen(name);
+	char	**vp;
 
-	for (i = 0; i < env->n; i++)
-		if (strncmp(env->vars[i], name, n) == 0 &&
-		    env->vars[i][n] == '=')
-			return env->vars[i] + n + 1;
-	return NULL;
+	if ((vp = cgi_env_find(env, name, n)) == NULL)
+		return NULL;
+	return *vp + n + 1;
 }
 
 /* Set or replace one variable. */
 int
 cgi_env_set(struct cgi_env *env, const char *name, const char *value)
 {
-	size_t	 i, n = strlen(name);
-	char	*s;
+	size_t	 n = strlen(name), vlen = strlen(value);
+	char	*s, **vp;
 
-	if (asprintf(&s, "%s=%s", name, value) == -1)
+	if ((s = malloc(n + vlen + 2)) == NULL)
 		return -1;
-	for (i = 0; i < env->n; i++) {
-		if (strncmp(env->vars[i], name, n) == 0 &&
-		    env->vars[i][n] == '=') {
-			free(env->vars[i]);
-			env->vars[i] = s;
-			return 0;
-		}
+	memcpy(s, name, n);
+	s[n] = '=';
+	memcpy(s + n + 1, value, vlen + 1);
+	if ((vp = cgi_env_find(env, name, n)) != NULL) {
+		if (cgi_env_owned(env, *vp))
+			free(*vp);
+		*vp = s;
+		return 0;
 	}
 	if (cgi_env_push(env, s) == -1) {
 		free(s);

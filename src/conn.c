@@ -24,16 +24,17 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "warmcgi.h"
 
 #define CONN_READ_HIGH	(256 * 1024)	/* socket bytes buffered unparsed */
+#define CONN_WRITE_MAX	(4 * CONN_READ_HIGH) /* bytes per write(2) */
 
 static void	conn_read_cb(evutil_socket_t, short, void *);
-static void	conn_write_cb(struct bufferevent *, void *);
-static void	conn_event_cb(struct bufferevent *, short, void *);
+static void	conn_write_cb(evutil_socket_t, short, void *);
+static void	conn_drained(struct conn *);
+static void	conn_kick(struct conn *);
 static void	conn_resume_cb(evutil_socket_t, short, void *);
 static void	conn_closed_cb(evutil_socket_t, short, void *);
 static void	conn_process(struct conn *);
@@ -75,7 +76,11 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	c->spill_fd = -1;
 	strlcpy(c->peer, peer, sizeof(c->peer));
 	fcgi_decoder_init(&c->dec);
-	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->fd = fd;
+	c->out = evbuffer_new();
+	c->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
+	    conn_write_cb, c);
+	c->ev_flush = event_new(srv->base, -1, 0, conn_write_cb, c);
 	c->in = evbuffer_new();
 	c->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 	    conn_read_cb, c);
@@ -84,14 +89,18 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	c->ev_closed = event_new(srv->base, fd, EV_CLOSED, conn_closed_cb, c);
 	if (srv->cfg->conn_timeout > 0)
 		c->ev_timeout = evtimer_new(srv->base, conn_timeout_cb, c);
-	if (c->bev == NULL || c->held == NULL || c->ev_resume == NULL ||
+	if (c->out == NULL || c->ev_write == NULL || c->ev_flush == NULL ||
+	    c->held == NULL || c->ev_resume == NULL ||
 	    c->ev_closed == NULL || c->in == NULL || c->ev_read == NULL ||
 	    (srv->cfg->conn_timeout > 0 && c->ev_timeout == NULL)) {
 		log_warnx("%s: refused: out of memory", peer);
-		if (c->bev != NULL)
-			bufferevent_free(c->bev);
-		else
-			close(fd);
+		close(fd);
+		if (c->out != NULL)
+			evbuffer_free(c->out);
+		if (c->ev_write != NULL)
+			event_free(c->ev_write);
+		if (c->ev_flush != NULL)
+			event_free(c->ev_flush);
 		if (c->held != NULL)
 			evbuffer_free(c->held);
 		if (c->ev_resume != NULL)
@@ -107,11 +116,11 @@ conn_accept(struct server *srv, int fd, const char *peer)
 		free(c);
 		return;
 	}
-	/* The bufferevent writes; we read (see buf.c for why). */
-	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
-	bufferevent_set_max_single_write(c->bev, 4 * CONN_READ_HIGH);
-	bufferevent_setwatermark(c->bev, EV_WRITE, srv->cfg->out_buf / 2, 0);
-	bufferevent_enable(c->bev, EV_WRITE);
+	/*
+	 * Output is written when a turn of the loop has queued it (ev_flush,
+	 * conn_kick), and waits for EV_WRITE only when the socket is full:
+	 * no write interest, and no epoll_ctl(2) for it, on the common path.
+	 */
 	event_add(c->ev_read, NULL);
 	c->reading = 1;
 	c->rx_ms = status_now_ms();
@@ -144,7 +153,10 @@ conn_close(struct conn *c, const char *why)
 	if (c->ev_timeout != NULL)
 		event_free(c->ev_timeout);
 	evbuffer_free(c->in);
-	bufferevent_free(c->bev);
+	event_free(c->ev_write);
+	event_free(c->ev_flush);
+	evbuffer_free(c->out);
+	close(c->fd);
 	event_free(c->ev_resume);
 	evbuffer_drain(c->held, evbuffer_get_length(c->held));
 	if (c->spill_fd != -1)
@@ -333,7 +345,8 @@ conn_record(struct conn *c, const struct fcgi_record *rec)
 	default:
 		log_debug("%s: unknown record type %d", c->peer, h->type);
 		fcgi_unknown_encode(buf, h->type);
-		bufferevent_write(c->bev, buf, sizeof(buf));
+		evbuffer_add(c->out, buf, sizeof(buf));
+		conn_kick(c);
 		break;
 	}
 }
@@ -411,8 +424,9 @@ conn_get_values(struct conn *c, const struct fcgi_record *rec)
 		olen += fcgi_pair_encode(out + olen, name, nlen, val,
 		    (uint32_t)n);
 	}
-	conn_frame(bufferevent_get_output(c->bev), FCGI_GET_VALUES_RESULT,
-	    FCGI_NULL_REQUEST_ID, out, olen);
+	conn_frame(c->out, FCGI_GET_VALUES_RESULT, FCGI_NULL_REQUEST_ID, out,
+	    olen);
+	conn_kick(c);
 }
 
 /* An END_REQUEST for a request we never ran; nothing is held before it. */
@@ -422,7 +436,8 @@ conn_end_direct(struct conn *c, uint16_t id, uint8_t proto)
 	uint8_t	 rec[FCGI_END_RECORD_LEN];
 
 	fcgi_end_encode(rec, id, 0, proto);
-	bufferevent_write(c->bev, rec, sizeof(rec));
+	evbuffer_add(c->out, rec, sizeof(rec));
+	conn_kick(c);
 }
 
 /* Frame data as records of at most 65535 bytes (one, if data is empty). */
@@ -450,8 +465,7 @@ conn_overflowing(struct conn *c)
 {
 	return c->hold || c->spill_fd != -1 ||
 	    evbuffer_get_length(c->held) > 0 ||
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) >
-	    c->srv->cfg->out_buf;
+	    evbuffer_get_length(c->out) > c->srv->cfg->out_buf;
 }
 
 /*
@@ -463,8 +477,7 @@ conn_overflowing(struct conn *c)
 static int
 conn_out_full(struct conn *c)
 {
-	return evbuffer_get_length(bufferevent_get_output(c->bev)) >
-	    c->srv->cfg->out_buf;
+	return evbuffer_get_length(c->out) > c->srv->cfg->out_buf;
 }
 
 int
@@ -532,7 +545,7 @@ conn_target(struct conn *c, size_t len)
 	struct server	*srv = c->srv;
 
 	if (!conn_overflowing(c))
-		return bufferevent_get_output(c->bev);
+		return c->out;
 	if (c->spill_fd == -1 &&
 	    evbuffer_get_length(c->held) + len <= srv->cfg->hold_mem &&
 	    srv->held_total + len <= srv->cfg->hold_total)
@@ -551,6 +564,8 @@ conn_send(struct conn *c, uint8_t type, uint16_t id, const void *data,
 	if ((dst = conn_target(c, len + FCGI_HEADER_LEN)) != NULL) {
 		conn_frame(dst, type, id, data, len);
 		conn_held_count(c);
+		if (dst == c->out)
+			conn_kick(c);
 		return;
 	}
 	if ((tmp = evbuffer_new()) == NULL) {
@@ -589,6 +604,8 @@ conn_send_buffer(struct conn *c, uint8_t type, uint16_t id,
 		evbuffer_remove_buffer(src, dst, n);
 	}
 	conn_held_count(c);
+	if (dst == c->out)
+		conn_kick(c);
 	if (tmp != NULL) {
 		conn_spill(c, tmp);
 		evbuffer_free(tmp);
@@ -657,9 +674,9 @@ conn_spill(struct conn *c, struct evbuffer *tmp)
 static void
 conn_flush(struct conn *c)
 {
-	struct evbuffer		*out = bufferevent_get_output(c->bev);
+	struct evbuffer		*out = c->out;
 	struct evbuffer_iovec	 v;
-	size_t			 want;
+	size_t			 want, len = evbuffer_get_length(out);
 	ssize_t			 n;
 
 	if (c->hold || c->dead != NULL)
@@ -695,15 +712,59 @@ conn_flush(struct conn *c)
 		}
 	}
 	conn_held_count(c);
+	if (evbuffer_get_length(out) != len)
+		conn_kick(c);
 	if (c->req != NULL && !conn_overflowing(c))
 		request_out_ready(c->req);
 }
 
+/*
+ * Write what this turn of the loop queued, at its end (ev_flush), not a
+ * write per record: a response and its END_REQUEST go out in one writev.
+ */
 static void
-conn_write_cb(struct bufferevent *bev, void *arg)
+conn_kick(struct conn *c)
+{
+	if (c->flushing || event_pending(c->ev_write, EV_WRITE, NULL))
+		return;
+	c->flushing = 1;
+	event_active(c->ev_flush, EV_WRITE, 0);
+}
+
+/*
+ * Queued output to the socket: ev_flush, or EV_WRITE while the socket is
+ * full.  Below half of --out-buffer, held output follows and reading
+ * resumes (conn_drained).
+ */
+static void
+conn_write_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct conn	*c = arg;
+	int		 n;
 
+	(void)fd;
+	(void)ev;
+	c->flushing = 0;
+	if (evbuffer_get_length(c->out) > 0) {
+		n = evbuffer_write_atmost(c->out, c->fd, CONN_WRITE_MAX);
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			conn_close(c, strerror(errno));
+			return;
+		}
+	}
+	if (evbuffer_get_length(c->out) > 0) {
+		if (!event_pending(c->ev_write, EV_WRITE, NULL))
+			event_add(c->ev_write, NULL);
+	} else if (event_pending(c->ev_write, EV_WRITE, NULL))
+		event_del(c->ev_write);
+	if (evbuffer_get_length(c->out) <= c->srv->cfg->out_buf / 2)
+		conn_drained(c);
+}
+
+/* The socket took most of what was queued: more may follow. */
+static void
+conn_drained(struct conn *c)
+{
 	conn_flush(c);
 	if (c->out_full && !conn_out_full(c)) {
 		c->out_full = 0;
@@ -711,25 +772,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	}
 	if (c->closing && c->req == NULL && c->spill_fd == -1 &&
 	    evbuffer_get_length(c->held) == 0 &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	    evbuffer_get_length(c->out) == 0)
 		conn_close(c, "done");
-}
-
-static void
-conn_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct conn	*c = arg;
-	const char	*why;
-
-	(void)bev;
-	if (what & BEV_EVENT_EOF)
-		why = c->req != NULL ? "web server closed the connection "
-		    "mid-request" : "closed by the web server";
-	else if (what & BEV_EVENT_ERROR)
-		why = strerror(EVUTIL_SOCKET_ERROR());
-	else
-		return;
-	conn_close(c, why);
 }
 
 /* Hold output until the request body has ended, or release it. */
@@ -771,8 +815,7 @@ conn_request_done(struct conn *c)
 void
 conn_stop(struct conn *c)
 {
-	if (c->req == NULL && evbuffer_get_length(
-	    bufferevent_get_output(c->bev)) == 0) {
+	if (c->req == NULL && evbuffer_get_length(c->out) == 0) {
 		conn_close(c, "shutting down");
 		return;
 	}

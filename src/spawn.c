@@ -254,15 +254,16 @@ spawn_limits_init(struct server *srv, unsigned long long nofile_soft)
 static int
 spawn_pipe(int p[2], int parent_end, int big)
 {
-	int	 fl;
-
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return -1;
 	/* Bigger pipes mean fewer wake-ups; the kernel may refuse. */
 	if (big && fcntl(p[0], F_SETPIPE_SZ, PIPE_SIZE) == -1)
 		(void)fcntl(p[0], F_SETPIPE_SZ, PIPE_SIZE / 4);
-	if ((fl = fcntl(p[parent_end], F_GETFL)) == -1 ||
-	    fcntl(p[parent_end], F_SETFL, fl | O_NONBLOCK) == -1) {
+	/*
+	 * A new pipe's end has no status flag set (O_CLOEXEC is a descriptor
+	 * flag) and F_SETFL ignores the access mode: no F_GETFL first.
+	 */
+	if (fcntl(p[parent_end], F_SETFL, O_NONBLOCK) == -1) {
 		close(p[0]);
 		close(p[1]);
 		return -1;

@@ -25,7 +25,6 @@
 struct event_base;
 struct event;
 struct evbuffer;
-struct bufferevent;
 struct evconnlistener;
 struct sockaddr;
 
@@ -359,6 +358,9 @@ int		 spawn_limits_init(struct server *, unsigned long long);
 struct cgi_env {
 	char		**vars;		/* "NAME=value", NULL-terminated */
 	size_t		  n;
+	size_t		  cap;		/* room in vars, its NULL included */
+	char		 *arena;	/* the params' strings, one block */
+	size_t		  arena_len;	/* ... not freed one by one */
 	size_t		  ndropped;	/* denied names a peer sent */
 	char		  dropped[64];	/* the first, escaped */
 };
@@ -587,7 +589,11 @@ struct request;
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct server		*srv;
-	struct bufferevent	*bev;		/* writes the socket */
+	int			 fd;		/* the socket */
+	struct evbuffer		*out;		/* records to write to it */
+	struct event		*ev_write;	/* ... while it is full */
+	struct event		*ev_flush;	/* ... at the end of this turn */
+	int			 flushing;	/* ev_flush is active */
 	struct evbuffer		*in;		/* read, not yet decoded */
 	struct event		*ev_read;
 	struct event		*ev_resume;	/* deferred resume or close */

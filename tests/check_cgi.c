@@ -511,6 +511,52 @@ START_TEST(test_env_get_set)
 }
 END_TEST
 
+/*
+ * Many params (past the sort's inline room), repeated names, and then
+ * variables replaced and added past the array's first room: the strings
+ * carved from the params' block and those set later are told apart when
+ * freed (ASan), the order stays sorted and the last value wins.
+ */
+START_TEST(test_env_many)
+{
+	struct tpair	 pv[100];
+	char		 names[100][16], vals[100][16], nm[16];
+	struct cgi_env	 env;
+	size_t		 i;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(names[i], sizeof(names[i]), "V%02zu", (i * 37) % 90);
+		snprintf(vals[i], sizeof(vals[i]), "v%zu", i);
+		pv[i].name = names[i];
+		pv[i].nlen = 0;
+		pv[i].value = vals[i];
+		pv[i].vlen = 0;
+	}
+	ck_assert_int_eq(env_build(&env, pv, 100, NULL), 0);
+	/* 90 names, GATEWAY_INTERFACE and PATH. */
+	ck_assert_uint_eq(env.n, 92);
+	for (i = 1; i < 90; i++)
+		ck_assert_int_lt(strcmp(env.vars[i - 1], env.vars[i]), 0);
+	/* (i * 37) % 90 repeats for i and i + 90: the later one wins. */
+	ck_assert_str_eq(cgi_env_get(&env, "V00"), "v90");
+	ck_assert_str_eq(cgi_env_get(&env, "V37"), "v91");
+	ck_assert_str_eq(cgi_env_get(&env, "V01"), "v73");
+	ck_assert_int_eq(cgi_env_set(&env, "V00", "new"), 0);
+	ck_assert_int_eq(cgi_env_set(&env, "V00", "newer"), 0);
+	for (i = 0; i < 50; i++) {
+		snprintf(nm, sizeof(nm), "X%02zu", i);
+		ck_assert_int_eq(cgi_env_set(&env, nm, nm), 0);
+	}
+	ck_assert_uint_eq(env.n, 142);
+	ck_assert_str_eq(cgi_env_get(&env, "V00"), "newer");
+	ck_assert_str_eq(cgi_env_get(&env, "X49"), "X49");
+	ck_assert_str_eq(cgi_env_get(&env, "V89"), "v17");
+	ck_assert_uint_eq(env_count(&env, "V00"), 1);
+	cgi_env_free(&env);
+	ck_assert_ptr_null(env.vars);
+}
+END_TEST
+
 /* The script tree: a fixture that runs once for the "script" case. */
 static void
 tree_path(char *buf, size_t size, const char *rel)
@@ -1334,6 +1380,7 @@ cgi_suite(void)
 	tcase_add_test(tc, test_env_truncated);
 	tcase_add_test(tc, test_env_pass_env);
 	tcase_add_test(tc, test_env_get_set);
+	tcase_add_test(tc, test_env_many);
 	tcase_add_test(tc, test_env_denied);
 	tcase_add_test(tc, test_env_denied_pass_env);
 	tcase_add_test(tc, test_env_content_length);

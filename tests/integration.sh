@@ -1195,6 +1195,44 @@ t_signal_name()
 	    { why="no line naming SIGSEGV"; return 1; }
 }
 
+# The connection's side of a request in few system calls: no write
+# interest registered (EPOLLOUT, two epoll_ctl calls a request) while the
+# socket takes what is written.  Seen with strace(1) on the daemon;
+# skipped where there is none or it may not attach.
+t_syscalls()
+{
+	local i sp n
+	command -v strace >/dev/null || { echo "# no strace: skipped"; return 0; }
+	strace -qq -s 256 -e trace=epoll_ctl,writev -o "$T/strace.out" \
+	    -p "${WPID[w1]}" 2>"$T/strace.err" &
+	sp=$!
+	for (( i = 0; i < WAIT_NAPS; i++ )); do
+		alive "$sp" || break
+		awk '$1 == "TracerPid:" && $2 != 0 { t = 1 } END { exit !t }' \
+		    "/proc/${WPID[w1]}/status" && break
+		sleep 0.05
+	done
+	if ! alive "$sp"; then
+		wait "$sp"
+		echo "# strace could not attach: skipped"
+		return 0
+	fi
+	for i in 1 2 3 4 5; do
+		w1_serves || { kill "$sp"; wait "$sp"; return 1; }
+	done
+	kill "$sp"
+	wait "$sp"
+	if grep -q EPOLLOUT "$T/strace.out"; then
+		why="write interest registered: $(short "$(grep EPOLLOUT \
+		    "$T/strace.out" | head -n 3)")"
+		return 1
+	fi
+	# Traced all along: five END_REQUESTs (version 1, type 3, id 1).
+	n=$(grep -c '^writev(.*\\1\\3\\0\\1\\0\\10' "$T/strace.out")
+	expect_eq "END_REQUESTs written" "$n" 5
+}
+
+run syscalls t_syscalls
 run env-nginx t_env_nginx
 run env-direct t_env_direct
 run argv t_argv
