@@ -142,6 +142,7 @@ static int	 php_connect(struct php *, int *, int *);
 static void	 php_worker_exit_cb(struct child *, int, void *);
 static void	 php_worker_rd_cb(evutil_socket_t, short, void *);
 static void	 php_worker_wr_cb(evutil_socket_t, short, void *);
+static void	 php_worker_kick(struct php_worker *);
 static void	 php_worker_log_cb(evutil_socket_t, short, void *);
 static void	 php_worker_log(struct php_worker *, int);
 static int	 php_worker_decode(struct php_worker *);
@@ -325,7 +326,7 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 	w->req = pr;
 	pr->w = w;
 	w->last_used = time(NULL);
-	event_add(w->ev_wr, NULL);
+	php_worker_kick(w);
 	*pid = w->pid;
 	srv->nchildren++;	/* the request's slot, until the worker is done */
 	return pr;
@@ -473,7 +474,7 @@ php_stdin(struct php_req *pr, struct evbuffer *q)
 	}
 	pr->sent += (long long)moved;
 	if (moved > 0)
-		event_add(w->ev_wr, NULL);
+		php_worker_kick(w);
 	return (int)moved;
 }
 
@@ -487,7 +488,7 @@ php_stdin_end(struct php_req *pr)
 		return;
 	pr->in_done = 1;
 	php_record(w->wq, FCGI_STDIN, NULL, 0);
-	event_add(w->ev_wr, NULL);
+	php_worker_kick(w);
 }
 
 /*
@@ -804,6 +805,18 @@ php_params(struct evbuffer *b, char *const *envp)
 	return 0;
 }
 
+/*
+ * What is queued for the worker goes out at the end of this turn of the
+ * loop, in one write with whatever else the turn queues; write interest
+ * is registered only if the socket does not take it all.
+ */
+static void
+php_worker_kick(struct php_worker *w)
+{
+	if (!event_pending(w->ev_wr, EV_WRITE, NULL))
+		event_active(w->ev_wr, EV_WRITE, 1);
+}
+
 static void
 php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -827,6 +840,8 @@ php_worker_wr_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (evbuffer_get_length(w->wq) == 0)
 		event_del(w->ev_wr);
+	else if (!event_pending(w->ev_wr, EV_WRITE, NULL))
+		event_add(w->ev_wr, NULL);
 	/* Room again: more of the body, if the request has more. */
 	if (w->req != NULL && !w->req->in_done && !w->req->orphan &&
 	    evbuffer_get_length(w->wq) < PHP_WQ_MAX)
