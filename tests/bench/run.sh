@@ -31,6 +31,9 @@
 #                         only)
 #   BENCH_PHP_CHILDREN    -c of warmcgi and php-fpm's pm.max_children in
 #                         the php and wp scenarios (4)
+#   BENCH_PHP_MAX_REQUESTS  both warmcgi's --php-max-requests and php-fpm's
+#                         pm.max_requests, for recycling like for like
+#                         (unset: each its own default, 500 and none)
 #   BENCH_CONNS           wrk connections for the hello and script
 #                         scenarios (16; 1: one request after another)
 #   BENCH_WARM_HELPERS    warmcgi --warm-helpers (../../src/warm next to
@@ -72,6 +75,7 @@ SLEEP_DUR=${BENCH_SLEEP_DURATION:-10}
 NXFER=${BENCH_TRANSFERS:-4}
 SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep cgipm gitweb python php wp"}
 PHP_C=${BENCH_PHP_CHILDREN:-4}
+PHP_MAXREQ=${BENCH_PHP_MAX_REQUESTS:-}
 CONNS=${BENCH_CONNS:-16}
 GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
@@ -567,9 +571,9 @@ label() {
 	wb) echo "warmcgi-base exec" ;;
 	wbw) echo "warmcgi-base warm" ;;
 	wb256) echo "warmcgi-base -c 256" ;;
-	wcp) echo "warmcgi warm -c $PHP_C" ;;
+	wcp) echo "warmcgi warm -c $PHP_C${PHP_MAXREQ:+ max $PHP_MAXREQ}" ;;
 	wcpx) echo "warmcgi exec -c $PHP_C" ;;
-	fpm) echo "php-fpm static $PHP_C" ;;
+	fpm) echo "php-fpm static $PHP_C${PHP_MAXREQ:+ max $PHP_MAXREQ}" ;;
 	fw*) echo "fcgiwrap -c ${1#fw}" ;;
 	esac
 }
@@ -872,7 +876,9 @@ start_wrapper() {
 		case $slot in *256) copt="--warm off -c 256" ;; esac
 		# PHP: the workers' sockets go in our temporary directory.
 		case $slot in
-		wcp) copt="--warm auto --tmpdir $T/tmp" ;;
+		wcp) copt="--warm auto --tmpdir $T/tmp"
+			[ -z "$PHP_MAXREQ" ] ||
+				copt="$copt --php-max-requests $PHP_MAXREQ" ;;
 		esac
 		case $slot in
 		wcp*) copt="$copt -c $PHP_C --handler .php=$PHP_CGI" ;;
@@ -916,6 +922,8 @@ start_wrapper() {
 			    "$T/log/fpm-error.log"
 			printf '[bench]\nlisten = %s\npm = static\n' "$sock"
 			printf 'pm.max_children = %s\n' "$PHP_C"
+			[ -z "$PHP_MAXREQ" ] ||
+				printf 'pm.max_requests = %s\n' "$PHP_MAXREQ"
 			[ "$(id -u)" = 0 ] && printf 'user = root\n'
 		} >"$T/fpm.conf"
 		local ropt=""
