@@ -237,7 +237,7 @@ config_usage(int to_stderr)
 "      --warm-idle SEC      retire a warm interpreter idle this long (%d)\n"
 "      --warm-memory BYTES  retire a warm interpreter past this RSS (%lld)\n"
 "      --php-max-requests N a php-cgi worker serves N requests, then is\n"
-"                           replaced (%d)\n"
+"                           replaced; 0: never (%d)\n"
 "      --warm-helpers DIR   where the zygote helpers are (warm/ beside an\n"
 "                           uninstalled warmcgi, then %s)\n"
 "      --perl PATH|any      a Perl that scripts' #! lines may name and\n"
@@ -510,7 +510,7 @@ again:
 			cfg->warm_mem = n;
 			break;
 		case OPT_PHP_MAX_REQUESTS:
-			if (config_number("--php-max-requests", optarg, 1,
+			if (config_number("--php-max-requests", optarg, 0,
 			    1000000000, &n) == -1)
 				return CONFIG_ERROR;
 			cfg->php_max_requests = (int)n;

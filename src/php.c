@@ -633,7 +633,8 @@ php_worker_spare(struct php *p, struct php_pool *pool, struct php_worker *w)
 	unsigned int	 max = (unsigned int)p->srv->cfg->php_max_requests;
 	struct php_worker *s;
 
-	if (w->served + 1 < max - max / 4 || !TAILQ_EMPTY(&pool->idle) ||
+	if (max == 0 || w->served + 1 < max - max / 4 ||
+	    !TAILQ_EMPTY(&pool->idle) ||
 	    p->nworkers > p->srv->cfg->max_children ||
 	    time(NULL) < pool->hold_until || (s = php_worker_new(p, pool)) ==
 	    NULL)
@@ -993,7 +994,8 @@ php_worker_due(struct php_worker *w, struct php_req *pr)
 {
 	const struct config	*cfg = w->php->srv->cfg;
 
-	if (w->served >= (unsigned int)cfg->php_max_requests)
+	if (cfg->php_max_requests > 0 &&
+	    w->served >= (unsigned int)cfg->php_max_requests)
 		return "--php-max-requests served";
 	if (w->broken)
 		return "its connection is half closed";

@@ -281,6 +281,15 @@ START_TEST(test_warm_options)
 	ck_assert_int_eq(cfg.warm, WARM_OFF);
 	config_free(&cfg);
 
+	/* php-cgi's own 0: a worker is never replaced for its count. */
+	ck_assert_int_eq(PARSE(&cfg, "-V"), CONFIG_EXIT);
+	ck_assert_int_eq(cfg.php_max_requests, DEFAULT_PHP_MAX_REQUESTS);
+	config_free(&cfg);
+	ck_assert_int_eq(PARSE(&cfg, "--php-max-requests", "0"), CONFIG_OK);
+	ck_assert_int_eq(cfg.php_max_requests, 0);
+	config_free(&cfg);
+	BAD("--php-max-requests", "-1");
+
 	BAD("--warm", "on");
 	BAD("--warm", "");
 	BAD("--warm-max", "0");

@@ -10,8 +10,8 @@
 # bytes to compare with), wm (--php-max-requests 2, -c 1), wt
 # (--idle-timeout 2), w1 (--php-max-requests 1), wr (-c 2,
 # --php-max-requests 4, --buffer-body 8 MiB).  nginx passes /p/, /x/, /m/,
-# /t/, /1/ and /r/ to them.  wa (-c 1, --kill-grace 1) is talked to
-# directly, by fcgi_client.
+# /t/, /1/ and /r/ to them.  wa (-c 1, --kill-grace 1) and w0 (-c 1,
+# --php-max-requests 0) are talked to directly, by fcgi_client.
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
@@ -87,6 +87,8 @@ start_warmcgi wr "$T/wr.sock" -v -c 2 --warm always --php-max-requests 4 \
     --buffer-body $((8 * 1024 * 1024)) --handler "$PHP_H" || exit 99
 start_warmcgi wa "$T/wa.sock" -v -c 1 --warm always --kill-grace 1 \
     --handler "$PHP_H" || exit 99
+start_warmcgi w0 "$T/w0.sock" -v -c 1 --warm always --php-max-requests 0 \
+    --handler "$PHP_H" || exit 99
 start_nginx || exit 99
 
 sha_of()
@@ -109,7 +111,15 @@ pids_of()
 # asked directly over FastCGI.
 wa_pid()
 {
-	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
+	direct_pid wa "$@"
+}
+
+# direct_pid NAME [NAME=VALUE...]: the same, of instance NAME.
+direct_pid()
+{
+	local name=$1
+	shift
+	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/$name.sock" request \
 	    "SCRIPT_FILENAME=$T/cgi-bin/pid.php" REQUEST_METHOD=GET "$@" \
 	    2>/dev/null </dev/null | tr -d '\r' | sed -n 's/^pid=//p'
 }
@@ -308,6 +318,19 @@ t_max_requests()
 		wait_gone "$p" || { why="retired worker $p runs on"; return 1; }
 	done
 	expect_grep log "${WLOG[wm]}" 'retired: --php-max-requests served'
+}
+
+# --php-max-requests 0, as php-cgi's own 0: past php-cgi's default 500
+# requests, the same worker serves on.
+t_max_requests_zero()
+{
+	local i pids
+	pids=$(for (( i = 0; i < 510; i++ )); do direct_pid w0; done |
+	    awk '!seen[$0]++')
+	expect_eq "pids of 510 requests" "$(echo $pids)" "$(echo $pids |
+	    awk '{ print $1 }')" || return 1
+	[ -n "$pids" ] || { why="no pid answered"; return 1; }
+	expect_eq "retirements" "$(grep -c 'retired' "${WLOG[w0]}")" 0
 }
 
 # wm_status [QUERY]: wm's status page, asked directly over FastCGI.
@@ -555,6 +578,7 @@ run php-file-cache t_file_cache
 run php-worker-killed-502 t_worker_killed
 run php-max-requests t_max_requests
 run php-status t_status
+run php-max-requests-zero t_max_requests_zero
 run php-max-requests-one t_max_requests_one
 run php-idle-timeout-504 t_timeout
 run php-recycle-stream t_recycle_stream
