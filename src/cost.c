@@ -7,10 +7,11 @@
  * A script is served warm only while its warm requests are measured to be
  * cheaper in CPU than its exec'd ones: a few exec'd requests are measured
  * first (they are served while the zygote loads anyway), then a window of
- * warm ones, and then the cheaper way wins.  Hysteresis keeps it from
- * flapping; exec'd requests are re-measured now and then while warm, and
- * a script served by exec is tried warm again after a gap that doubles
- * each time exec wins again.
+ * warm ones: warm wins only when it costs less than 85% of exec, so that
+ * a tie within noise goes to exec, and keeps winning until it costs more
+ * than exec; this hysteresis keeps it from flapping.  Exec'd requests are
+ * re-measured now and then while warm, and a script served by exec is
+ * tried warm again after a gap that doubles each time exec wins again.
  */
 
 #include <stddef.h>
@@ -87,15 +88,17 @@ cost_choose(struct cost *c, int *changed)
 		return COST_WARM;
 	if (c->warm_fresh) {
 		c->warm_fresh = 0;
-		if (c->mode == COST_UNDECIDED)
-			c->mode = c->warm_us < c->exec_us ? COST_WARM_PAYS :
-			    COST_EXEC_PAYS;
-		else if (c->mode == COST_WARM_PAYS &&
-		    c->warm_us > c->exec_us)
-			c->mode = COST_EXEC_PAYS;
-		else if (c->mode == COST_EXEC_PAYS &&
-		    c->warm_us < c->exec_us * COST_TO_WARM)
-			c->mode = COST_WARM_PAYS;
+		/*
+		 * Warm is chosen only when clearly cheaper: within the
+		 * noise of one another, exec is kept, which costs no
+		 * zygote's memory.  Warm goes back to exec once dearer.
+		 */
+		if (c->mode == COST_WARM_PAYS) {
+			if (c->warm_us > c->exec_us)
+				c->mode = COST_EXEC_PAYS;
+		} else
+			c->mode = c->warm_us < c->exec_us * COST_TO_WARM ?
+			    COST_WARM_PAYS : COST_EXEC_PAYS;
 		if (c->mode == COST_EXEC_PAYS) {
 			/* Each confirmation of exec waits longer to retry. */
 			if (was == COST_EXEC_PAYS && c->gap < COST_GAP_MAX)
