@@ -22,7 +22,8 @@
  * A worker is retired after --php-max-requests requests, past
  * --warm-memory RSS, idle past --warm-idle, and killed when the request
  * it serves times out.  One whose client left (an abort, a closed
- * connection) finishes the script unseen and serves on, unless it takes
+ * connection) finishes the script unseen (but its stderr logged) and
+ * serves on, unless it takes
  * too long (php_req_orphan).  A new worker is started when a request
  * finds no idle one.  A worker that dies on its own leaves
  * its request without an answer (502) and holds its pool's starts back
@@ -74,7 +75,7 @@ struct php_req {
 	long long		 sent;		/* body bytes sent to the worker */
 	long long		 start_ms;	/* handed to the worker */
 	int			 in_done;	/* the empty FCGI_STDIN is queued */
-	int			 orphan;	/* its client left: output dropped */
+	int			 orphan;	/* its client left: stdout dropped */
 };
 
 /* Workers of one --handler: the same interpreter and words. */
@@ -161,6 +162,7 @@ static void	 php_req_detach(struct php_req *);
 static void	 php_req_end(struct php_req *, int);
 static int	 php_req_orphan(struct php_req *);
 static void	 php_orphan_cb(evutil_socket_t, short, void *);
+static void	 php_orphan_err(struct php_worker *, const uint8_t *, size_t);
 static void	 php_tick_cb(evutil_socket_t, short, void *);
 static void	 php_fd_close(int *, struct event **);
 static void	 php_pool_free(struct php_pool *);
@@ -416,8 +418,32 @@ php_req_orphan(struct php_req *pr)
 			event_active(w->ev_rd, EV_READ, 1);
 	}
 	log_debug("php-cgi[%d]: its client left: the script runs on, its "
-	    "output dropped", (int)w->pid);
+	    "output dropped, its stderr logged", (int)w->pid);
 	return 0;
+}
+
+/*
+ * An orphan's stderr (PHP's warnings, error_log()) still goes to our log,
+ * line by line, under its worker's pid: it is not the web server's to
+ * lose.  A line split across records is logged in its pieces.
+ */
+static void
+php_orphan_err(struct php_worker *w, const uint8_t *p, size_t len)
+{
+	const uint8_t	*nl;
+	size_t		 n, k;
+
+	while (len > 0) {
+		nl = memchr(p, '\n', len);
+		n = k = nl != NULL ? (size_t)(nl - p) : len;
+		if (k > 0 && p[k - 1] == '\r')
+			k--;
+		if (k > 0)
+			log_warnx("php-cgi[%d]: %.*s", (int)w->pid, (int)k, p);
+		n += nl != NULL;
+		p += n;
+		len -= n;
+	}
 }
 
 /* An orphan's bound has passed: the worker is killed and replaced. */
@@ -911,7 +937,9 @@ php_worker_record(struct php_worker *w, const struct fcgi_record *rec)
 			pr->sink->out(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_STDERR:
-		if (rec->hdr.content_length > 0 && !pr->orphan)
+		if (pr->orphan)
+			php_orphan_err(w, c, rec->hdr.content_length);
+		else if (rec->hdr.content_length > 0)
 			pr->sink->err(pr->arg, c, rec->hdr.content_length);
 		break;
 	case FCGI_END_REQUEST:

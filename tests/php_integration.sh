@@ -493,8 +493,8 @@ t_workers_stop()
 }
 
 # The client leaves while linger.php runs (how: $1, "hangup" or
-# "abort"): the worker runs the script to its end, its output dropped,
-# and serves the next request, warm.  -c 1: that request waits for the
+# "abort"): the worker runs the script to its end, its output dropped
+# but its stderr logged, and serves the next request, warm.  -c 1: that request waits for the
 # slot the worker keeps until it is done, so it cannot be another's.
 t_client_left()
 {
@@ -530,6 +530,9 @@ t_client_left()
 	expect_eq "worker after the client left" "$p" "$p0" || return 1
 	expect_grep log "${WLOG[wa]}" \
 	    "php-cgi\[$p0\]: done with the request its client left \(ended\)" ||
+	    return 1
+	expect_grep log "${WLOG[wa]}" \
+	    "php-cgi\[$p0\]: .*linger.php $tag: still here after the client left" ||
 	    return 1
 	expect_nogrep log "${WLOG[wa]}" "php-cgi\[$p0\]: still running"
 }
