@@ -1255,14 +1255,7 @@ run_one() {	# scenario slot
 		local url i note="" off p k hwm tot=0 zl="" warmlog
 		script_of "$SCEN"
 		url="http://127.0.0.1:$PORT/$SLOT/$SCRIPT$QUERY"
-		if ! fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT"; then
-			stop_wrapper
-			record "$SCEN" "$SLOT" 0 - 0 "BROKEN: first request" \
-			    "failed (HTTP ${CODE[$SCEN|$SLOT]:-none}, or no" \
-			    "\"$MARK\" in the page)"
-			tail -n 8 "$T/log/$SLOT.log" >&2
-			return
-		fi
+		first_page "$url" || return
 		if is_warm "$SLOT"; then
 			# Warm up: wait for the zygote, a few requests more,
 			# then the page compared with exec's, served warm.
@@ -1375,6 +1368,18 @@ kids_sampler() {
 	done
 }
 
+# first_page URL: the scenario's page, fetched and kept; if it is not
+# right, the wrapper is stopped, its row recorded broken, and 1 returned.
+first_page() {
+	fetch_page "$1" "$MARK" "$T/pages/$SCEN.$SLOT" && return 0
+	stop_wrapper
+	record "$SCEN" "$SLOT" 0 - 0 "BROKEN: first request" \
+	    "failed (HTTP ${CODE[$SCEN|$SLOT]:-none}, or no" \
+	    "\"$MARK\" in the page)"
+	tail -n 8 "$T/log/$SLOT.log" >&2
+	return 1
+}
+
 # A PHP scenario's run of SLOT (started): the page checked, a warm-up,
 # the page kept for the comparison, then wrk.  The warm-up is requests
 # from PHP_C curls at once, each to its end: warmcgi's workers start on
@@ -1389,14 +1394,7 @@ run_php() {
 	local url note="" off warmlog kpid=""
 	script_of "$SCEN"
 	url="http://127.0.0.1:$PORT/$SLOT/$SCRIPT$QUERY"
-	if ! fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT"; then
-		stop_wrapper
-		record "$SCEN" "$SLOT" 0 - 0 "BROKEN: first request" \
-		    "failed (HTTP ${CODE[$SCEN|$SLOT]:-none}, or no" \
-		    "\"$MARK\" in the page)"
-		tail -n 8 "$T/log/$SLOT.log" >&2
-		return
-	fi
+	first_page "$url" || return
 	seq $((8 * PHP_C)) | xargs -P "$PHP_C" -I{} \
 	    curl -s -o /dev/null --max-time 60 "$url"
 	fetch_page "$url" "$MARK" "$T/pages/$SCEN.$SLOT" ||
