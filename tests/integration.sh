@@ -17,19 +17,8 @@
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
-for tool in nginx cgi-fcgi curl perl sha256sum; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "integration.sh: $tool not found, skipping" \
-		    "(apt-get install nginx libfcgi-bin curl)" >&2
-		exit 77
-	fi
-done
-if [ ! -r /etc/nginx/fastcgi_params ]; then
-	echo "integration.sh: /etc/nginx/fastcgi_params missing, skipping" >&2
-	exit 77
-fi
-
 . "$TESTS_SRCDIR/lib.sh"
+lib_need nginx cgi-fcgi curl perl sha256sum
 
 START_MS=$(date +%s%N)
 lib_init

@@ -25,6 +25,28 @@ WARMCGI_ROOT_OPT=
 # A small quarantine, so that an ASan build's RSS still means something.
 WARMCGI_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
 
+# lib_need TOOL...: the test is skipped (77), saying why, unless every
+# TOOL is installed, and with nginx its fastcgi_params (README's second
+# command installs them all).
+lib_need()
+{
+	local tool me=${0##*/}
+
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 && continue
+		echo "$me: $tool not found, skipping (README's second command" \
+		    "installs the test dependencies)" >&2
+		exit 77
+	done
+	case " $* " in
+	*" nginx "*)
+		[ -r /etc/nginx/fastcgi_params ] && return 0
+		echo "$me: /etc/nginx/fastcgi_params missing, skipping" >&2
+		exit 77
+		;;
+	esac
+}
+
 lib_init()
 {
 	T=$(mktemp -d /tmp/warmcgi-it.XXXXXX) || exit 99

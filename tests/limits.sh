@@ -15,14 +15,8 @@
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
-for tool in perl python3 prlimit; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "limits.sh: $tool not found, skipping" >&2
-		exit 77
-	fi
-done
-
 . "$TESTS_SRCDIR/lib.sh"
+lib_need perl python3 prlimit
 
 lib_init
 CGI=$T/cgi-bin

@@ -18,20 +18,8 @@
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
 PHP_CGI=$(command -v php-cgi)
-for tool in nginx curl php-cgi sha256sum; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "php_integration.sh: $tool not found, skipping" \
-		    "(apt-get install nginx curl php-cgi)" >&2
-		exit 77
-	fi
-done
-if [ ! -r /etc/nginx/fastcgi_params ]; then
-	echo "php_integration.sh: /etc/nginx/fastcgi_params missing," \
-	    "skipping" >&2
-	exit 77
-fi
-
 . "$TESTS_SRCDIR/lib.sh"
+lib_need nginx curl php-cgi sha256sum
 
 START_MS=$(date +%s%N)
 lib_init

@@ -16,20 +16,15 @@ if [ "$(id -u)" != 0 ]; then
 	echo "priv_integration.sh: not root, skipping" >&2
 	exit 77
 fi
-for tool in setpriv perl stat; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "priv_integration.sh: $tool not found, skipping" >&2
-		exit 77
-	fi
-done
+. "$TESTS_SRCDIR/lib.sh"
+lib_need setpriv perl stat
+
 if ! getent passwd nobody >/dev/null || ! getent passwd www-data \
     >/dev/null || ! getent group nogroup >/dev/null; then
 	echo "priv_integration.sh: no user nobody or www-data, or no group" \
 	    "nogroup: skipping" >&2
 	exit 77
 fi
-
-. "$TESTS_SRCDIR/lib.sh"
 
 lib_init
 NOBODY=$(id -u nobody)

@@ -28,14 +28,8 @@ PATH=$PATH:/usr/sbin:/sbin
 EXAMPLES=$TESTS_SRCDIR/../examples
 HELPERS=$(cd "$TESTS_SRCDIR/../src/warm" 2>/dev/null && pwd)
 
-for tool in curl git perl python3 sha256sum tar; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "servers_integration.sh: $tool not found, skipping" >&2
-		exit 77
-	fi
-done
-
 . "$TESTS_SRCDIR/lib.sh"
+lib_need curl git perl python3 sha256sum tar
 
 SERVERS=
 command -v nginx >/dev/null && [ -r /etc/nginx/fastcgi_params ] &&

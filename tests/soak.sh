@@ -22,25 +22,15 @@
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
-for tool in nginx perl python3 ps; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "soak.sh: $tool not found, skipping" \
-		    "(apt-get install nginx-light perl python3 procps)" >&2
-		exit 77
-	fi
-done
-if [ ! -r /etc/nginx/fastcgi_params ]; then
-	echo "soak.sh: /etc/nginx/fastcgi_params missing, skipping" >&2
-	exit 77
-fi
+. "$TESTS_SRCDIR/lib.sh"
+lib_need nginx perl python3 ps
+
 HELPERS=$(cd "$TESTS_SRCDIR/../src/warm" 2>/dev/null && pwd)
 if [ ! -r "$HELPERS/warmcgi-zygote.py" ] ||
     [ ! -d "$TESTS_SRCDIR/soak-cgi-bin" ]; then
 	echo "soak.sh: $TESTS_SRCDIR/soak-cgi-bin or src/warm missing" >&2
 	exit 99
 fi
-
-. "$TESTS_SRCDIR/lib.sh"
 
 REQUESTS=${SOAK_REQUESTS:-20000}
 WARMUP=2000		# requests before the figures are taken

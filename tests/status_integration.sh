@@ -20,21 +20,10 @@
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
-for tool in nginx curl perl python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "status_integration.sh: $tool not found, skipping" \
-		    "(apt-get install nginx-light curl perl python3)" >&2
-		exit 77
-	fi
-done
-if [ ! -r /etc/nginx/fastcgi_params ]; then
-	echo "status_integration.sh: /etc/nginx/fastcgi_params missing," \
-	    "skipping" >&2
-	exit 77
-fi
-HELPERS=$(cd "$TESTS_SRCDIR/../src/warm" 2>/dev/null && pwd)
-
 . "$TESTS_SRCDIR/lib.sh"
+lib_need nginx curl perl python3
+
+HELPERS=$(cd "$TESTS_SRCDIR/../src/warm" 2>/dev/null && pwd)
 
 lib_init
 

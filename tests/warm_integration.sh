@@ -31,18 +31,9 @@
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
-for tool in nginx curl perl python3 sha256sum md5sum; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "warm_integration.sh: $tool not found, skipping" \
-		    "(apt-get install nginx-light curl perl python3)" >&2
-		exit 77
-	fi
-done
-if [ ! -r /etc/nginx/fastcgi_params ]; then
-	echo "warm_integration.sh: /etc/nginx/fastcgi_params missing," \
-	    "skipping" >&2
-	exit 77
-fi
+. "$TESTS_SRCDIR/lib.sh"
+lib_need nginx curl perl python3 sha256sum md5sum
+
 HELPERS=$(cd "$TESTS_SRCDIR/../src/warm" 2>/dev/null && pwd)
 if [ ! -r "$HELPERS/perl/WarmCGI/Zygote.pm" ] ||
     [ ! -r "$HELPERS/warmcgi-zygote.py" ]; then
@@ -55,8 +46,6 @@ if [ ! -d "$TESTS_SRCDIR/warm-cgi-bin" ]; then
 	echo "warm_integration.sh: $TESTS_SRCDIR/warm-cgi-bin missing" >&2
 	exit 99
 fi
-
-. "$TESTS_SRCDIR/lib.sh"
 
 START_MS=$(date +%s%N)
 lib_init

@@ -19,26 +19,15 @@
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${TESTS_SRCDIR:?set TESTS_SRCDIR to the source tests/ directory}"
 
-for tool in nginx curl php-cgi; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "wordpress_integration.sh: $tool not found, skipping" \
-		    "(apt-get install nginx curl php-cgi)" >&2
-		exit 77
-	fi
-done
-if [ ! -r /etc/nginx/fastcgi_params ]; then
-	echo "wordpress_integration.sh: /etc/nginx/fastcgi_params missing," \
-	    "skipping" >&2
-	exit 77
-fi
+. "$TESTS_SRCDIR/lib.sh"
+lib_need nginx curl php-cgi
+
 . "$TESTS_SRCDIR/wp-setup.sh"
 missing=$(wp_missing)
 if [ -n "$missing" ]; then
 	echo "wordpress_integration.sh: $missing, skipping" >&2
 	exit 77
 fi
-
-. "$TESTS_SRCDIR/lib.sh"
 
 START_MS=$(date +%s%N)
 lib_init
