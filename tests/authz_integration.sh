@@ -249,8 +249,4 @@ fi
 run authorizer-logged t_logged
 run sanitizers check_sanitizers "${WLOG[az]}"
 
-echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
-[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
-    echo "# logs kept in $T"
-echo "$NPASS passed, $NFAIL failed"
-[ "$NFAIL" -eq 0 ]
+lib_finish

@@ -339,8 +339,4 @@ done
 run no-body-files-left t_no_body_files
 run sanitizers t_sanitizers
 
-echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
-[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
-    echo "# logs kept in $T"
-echo "$NPASS passed, $NFAIL failed"
-[ "$NFAIL" -eq 0 ]
+lib_finish

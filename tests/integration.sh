@@ -1293,8 +1293,4 @@ run no-leftovers t_leftovers
 run shutdown t_shutdown_main
 run sanitizers t_sanitizers
 
-echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
-[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
-    echo "# logs kept in $T"
-echo "$NPASS passed, $NFAIL failed"
-[ "$NFAIL" -eq 0 ]
+lib_finish

@@ -410,6 +410,19 @@ hdr()
 	    v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }'
 }
 
+# lib_finish: a test script's last words, its time, where its logs are
+# kept if they are, its counts; its status is the script's.
+lib_finish()
+{
+	echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
+	[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
+	    echo "# logs kept in $T"
+	echo "$NPASS passed, $NFAIL failed"
+	[ "$NFAIL" -eq 0 ]
+}
+
+# The exit trap.  LIB_AFTER_STOP, if set, is a command run once the
+# daemons are stopped and before $T goes (a database their scripts use).
 lib_cleanup()
 {
 	local p
@@ -418,6 +431,7 @@ lib_cleanup()
 	for p in $PIDS; do
 		alive "$p" && stop_pid "$p" TERM
 	done
+	[ -z "${LIB_AFTER_STOP:-}" ] || $LIB_AFTER_STOP
 	for p in $(script_procs); do
 		kill -KILL "$p" 2>/dev/null
 	done

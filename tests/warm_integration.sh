@@ -1762,8 +1762,4 @@ run sigterm-cleanup t_sigterm
 run zygote-no-end-blocks t_zygote_no_end
 run sanitizers t_sanitizers
 
-echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
-[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
-    echo "# logs kept in $T"
-echo "$NPASS passed, $NFAIL failed"
-[ "$NFAIL" -eq 0 ]
+lib_finish

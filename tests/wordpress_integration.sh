@@ -34,18 +34,7 @@ lib_init
 
 # The database goes after the daemons whose workers use it, and before
 # lib_cleanup removes its files.
-wp_test_cleanup()
-{
-	local p
-	trap - EXIT
-	stop_nginx
-	for p in $PIDS; do
-		alive "$p" && stop_pid "$p" TERM
-	done
-	wp_db_stop
-	lib_cleanup
-}
-trap wp_test_cleanup EXIT
+LIB_AFTER_STOP=wp_db_stop
 
 PHP_CGI=$(command -v php-cgi)
 PHP_H=".php=$PHP_CGI"
@@ -310,8 +299,4 @@ run wp-no-errors-logged t_quiet
 run wp-all-stop t_all_stop
 run sanitizers t_sanitizers
 
-echo "# $(( ($(date +%s%N) - START_MS) / 1000000 )) ms"
-[ "$NFAIL" -eq 0 ] && [ -z "${WARMCGI_KEEP_TMP:-}" ] ||
-    echo "# logs kept in $T"
-echo "$NPASS passed, $NFAIL failed"
-[ "$NFAIL" -eq 0 ]
+lib_finish
