@@ -157,7 +157,7 @@ static void	 php_worker_signal(struct php_worker *);
 static void	 php_worker_close(struct php_worker *);
 static void	 php_worker_free(struct php_worker *);
 static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
-static int	 php_params(struct evbuffer *, char *const *);
+static void	 php_params(struct evbuffer *, char *const *);
 static void	 php_req_detach(struct php_req *);
 static void	 php_req_end(struct php_req *, int);
 static int	 php_req_orphan(struct php_req *);
@@ -797,7 +797,7 @@ php_record(struct evbuffer *b, uint8_t type, const void *p, size_t len)
  * php-cgi decodes each PARAMS record on its own, so no pair is split
  * between two; a pair too long for one record is left out.
  */
-static int
+static void
 php_params(struct evbuffer *b, char *const *envp)
 {
 	static uint8_t	 rec[FCGI_MAX_CONTENT];
@@ -829,7 +829,6 @@ php_params(struct evbuffer *b, char *const *envp)
 	if (used > 0)
 		php_record(b, FCGI_PARAMS, rec, used);
 	php_record(b, FCGI_PARAMS, NULL, 0);
-	return 0;
 }
 
 /*
