@@ -1,11 +1,18 @@
 /*
  * Warm PHP: the scripts of a --handler whose interpreter is php-cgi are
  * served by php-cgi processes kept running in FastCGI mode, one request
- * at a time each.  A worker is one process (PHP_FCGI_CHILDREN=0) started
- * with a listening unix socket as fd 0, which is how php-cgi knows to
- * speak FastCGI; we connect once, before it starts, unlink the socket's
- * name (so nothing else can ever connect) and send every request on that
- * one connection with FCGI_KEEP_CONN.
+ * at a time each.  A worker is a php-cgi master (PHP_FCGI_CHILDREN=1)
+ * started with a listening unix socket as fd 0, which is how php-cgi
+ * knows to speak FastCGI: it loads its extensions and makes its opcode
+ * cache once, then forks the child that serves, and forks the next one
+ * when that child exits after PHP_FCGI_MAX_REQUESTS (--php-max-requests)
+ * requests.  So recycling costs a fork, not an exec, and the opcode
+ * cache, in memory the master made, outlives it.  We send every request
+ * on one connection with FCGI_KEEP_CONN, and connect anew for each child
+ * (php_worker_next): the socket's name is kept, for the worker's life,
+ * in a directory of ours that only we can enter.  The connection made
+ * before the next child accept()s waits in the socket's backlog, so a
+ * request need not wait for the fork.
  *
  * The request (request.c) is fed straight from the connection through a
  * struct php_sink: the worker's FCGI_STDOUT and FCGI_STDERR go to it as a
@@ -17,22 +24,22 @@
  *
  * A worker holds no script slot; the request it serves holds one (-c)
  * until the worker is done with it.  Workers of all pools together never
- * number more than -c, and one more: the replacement of a worker near
- * its --php-max-requests, started before it retires (php_worker_spare).
- * A worker is retired after --php-max-requests requests, past
- * --warm-memory RSS, idle past --warm-idle, and killed when the request
- * it serves times out.  One whose client left (an abort, a closed
- * connection) finishes the script unseen (but its stderr logged) and
- * serves on, unless it takes
- * too long (php_req_orphan).  A new worker is started when a request
- * finds no idle one.  A worker that dies on its own leaves
- * its request without an answer (502) and holds its pool's starts back
- * for a pause that doubles with each crash in a row, during which its
- * scripts run by exec.
+ * number more than -c.  A worker's child is replaced after
+ * --php-max-requests requests (by php-cgi) and past --warm-memory RSS (by
+ * us); a worker is retired idle past --warm-idle, and killed, its whole
+ * process group, when the request it serves times out.  One whose client
+ * left (an abort, a closed connection) finishes the script unseen (but
+ * its stderr logged) and serves on, unless it takes too long
+ * (php_req_orphan).  A new worker is started when a request finds no
+ * idle one.  A child that dies on its own leaves its request without an
+ * answer (502); the master forks the next.  A master that dies holds its
+ * pool's starts back for a pause that doubles with each crash in a row,
+ * during which its scripts run by exec.
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -89,7 +96,8 @@ struct php_pool {
 	int			 fails;		/* crashes in a row */
 	time_t			 hold_until;	/* no start before (back-off) */
 	uint64_t		 served;	/* END_REQUESTs, the status page's */
-	uint64_t		 recycled;	/* workers retired by us */
+	uint64_t		 recycled;	/* children replaced, workers
+						   retired, by us */
 	uint64_t		 crashed;	/* ... died on their own */
 	uint64_t		 killed;	/* ... killed with a request */
 };
@@ -100,8 +108,11 @@ struct php_worker {
 	struct php		*php;
 	struct php_pool		*pool;
 	struct child		*child;		/* NULL once reaped */
-	pid_t			 pid;
-	int			 fd;		/* our connection to it */
+	pid_t			 pid;		/* the master's, its group's */
+	struct sockaddr_un	 sun;		/* its socket, "" once gone */
+	int			 fd;		/* our connection to its child */
+	unsigned int		 conn;		/* connections made */
+	unsigned int		 gen;		/* requests its child served */
 	int			 logfd;		/* its own stdout and stderr */
 	struct event		*ev_rd, *ev_wr, *ev_log;
 	struct event		*ev_orphan;	/* the bound of an orphan's run */
@@ -125,9 +136,9 @@ struct php {
 	TAILQ_HEAD(, php_pool)	 pools;
 	struct php_worker_list	 all;
 	int			 nworkers;	/* not retired */
-	char			 dir[PATH_MAX];	/* a worker's socket directory:
-					   made, connected in, removed */
-	const char		*tmp;		/* where both are made */
+	char			 dir[PATH_MAX];	/* the workers' sockets, 0700 */
+	int			 dirfd;		/* its lock, as warm.c's */
+	const char		*tmp;		/* where it is made */
 	unsigned int		 seq;
 	struct event		*ev_tick;
 };
@@ -135,11 +146,12 @@ struct php {
 static struct php_pool	 *php_pool_get(struct php *, const struct handler *);
 static struct php_worker *php_worker_get(struct php *, struct php_pool *);
 static struct php_worker *php_worker_new(struct php *, struct php_pool *);
-static void	 php_worker_spare(struct php *, struct php_pool *,
-		    struct php_worker *);
-static int	 php_dir_make(struct php *);
+static int	 php_listen(struct php *, struct php_worker *);
+static int	 php_worker_connect(struct php_worker *);
+static int	 php_worker_next(struct php_worker *, int);
+static pid_t	 php_worker_child(struct php_worker *);
+static void	 php_worker_eof(struct php_worker *, const char *);
 static void	 php_dir_remove(struct php *);
-static int	 php_connect(struct php *, int *, int *);
 static void	 php_worker_exit_cb(struct child *, int, void *);
 static void	 php_worker_rd_cb(evutil_socket_t, short, void *);
 static void	 php_worker_wr_cb(evutil_socket_t, short, void *);
@@ -150,11 +162,13 @@ static int	 php_worker_decode(struct php_worker *);
 static void	 php_worker_record(struct php_worker *,
 		    const struct fcgi_record *);
 static void	 php_worker_done(struct php_worker *, int);
-static const char *php_worker_due(struct php_worker *, struct php_req *);
+static const char *php_worker_due(struct php_worker *, struct php_req *,
+		    int *);
 static void	 php_worker_lost(struct php_worker *, const char *);
 static void	 php_worker_retire(struct php_worker *, const char *);
 static void	 php_worker_signal(struct php_worker *);
 static void	 php_worker_close(struct php_worker *);
+static void	 php_conn_close(struct php_worker *);
 static void	 php_worker_free(struct php_worker *);
 static void	 php_record(struct evbuffer *, uint8_t, const void *, size_t);
 static void	 php_params(struct evbuffer *, char *const *);
@@ -194,18 +208,25 @@ php_init(struct server *srv)
 	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
 		tmp = "/tmp";
 	p->tmp = tmp;
-	snprintf(p->dir, sizeof(p->dir), "%s/warmcgi-php.%d.XXXXXX", tmp,
+	p->dirfd = -1;
+	/*
+	 * Named and locked as warm.c's socket directory, so that a daemon
+	 * killed outright has it removed by the next one's sweep.
+	 */
+	snprintf(p->dir, sizeof(p->dir), "%s/warmcgi.%d.XXXXXX", tmp,
 	    (int)getpid());
-	/* Tried once here, for one clear line if it cannot work at all. */
-	if (php_dir_make(p) == -1) {
+	if (mkdtemp(p->dir) == NULL) {
 		log_warn("php: cannot make a directory in %s; PHP runs by "
 		    "exec", tmp);
 		free(p);
 		return 0;
 	}
-	php_dir_remove(p);
+	if ((p->dirfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || flock(p->dirfd, LOCK_EX) == -1)
+		log_warn("php: cannot lock %s", p->dir);
 	if ((p->ev_tick = event_new(srv->base, -1, EV_PERSIST, php_tick_cb,
 	    p)) == NULL) {
+		php_dir_remove(p);
 		free(p);
 		return -1;
 	}
@@ -230,25 +251,16 @@ php_shutdown(struct server *srv)
 	p->ev_tick = NULL;
 }
 
-/*
- * A private directory for one worker's socket, from p->dir's template,
- * for only as long as it takes to connect: a daemon killed outright
- * leaves no directory behind.
- */
-static int
-php_dir_make(struct php *p)
-{
-	char	*x = p->dir + strlen(p->dir) - 6;
-
-	memcpy(x, "XXXXXX", 6);
-	return mkdtemp(p->dir) == NULL ? -1 : 0;
-}
-
+/* At the end, once every worker has removed its socket's name. */
 static void
 php_dir_remove(struct php *p)
 {
-	if (rmdir(p->dir) == -1 && errno != ENOENT)
+	if (p->dir[0] != '\0' && rmdir(p->dir) == -1 && errno != ENOENT)
 		log_warn("php: rmdir %s", p->dir);
+	p->dir[0] = '\0';
+	if (p->dirfd != -1)
+		close(p->dirfd);
+	p->dirfd = -1;
 }
 
 /* Once the loop has ended: what is left is freed, not waited for. */
@@ -281,6 +293,7 @@ php_free(struct server *srv)
 		TAILQ_REMOVE(&p->pools, pool, entry);
 		php_pool_free(pool);
 	}
+	php_dir_remove(p);
 	srv->php = NULL;
 	free(p);
 }
@@ -324,7 +337,6 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 		    envp[i][len] != '\0')
 			pr->cl = strtonum(envp[i] + len, 0, LLONG_MAX, &errstr);
 	php_params(w->wq, envp);
-	php_worker_spare(p, pool, w);
 	w->req = pr;
 	pr->w = w;
 	w->last_used = time(NULL);
@@ -646,78 +658,123 @@ php_worker_get(struct php *p, struct php_pool *pool)
 }
 
 /*
- * A worker in the last quarter of its --php-max-requests, with no other
- * idle, gets its replacement started now: it starts while the worker
- * serves on, last on the idle list, where only a request that finds no
- * other worker idle takes it.  So the request after the worker's last
- * finds php-cgi started, not starting.  With it, workers number -c and
- * this one at most, until the worker retires.
- */
-static void
-php_worker_spare(struct php *p, struct php_pool *pool, struct php_worker *w)
-{
-	unsigned int	 max = (unsigned int)p->srv->cfg->php_max_requests;
-	struct php_worker *s;
-
-	if (max == 0 || w->served + 1 < max - max / 4 ||
-	    !TAILQ_EMPTY(&pool->idle) ||
-	    p->nworkers > p->srv->cfg->max_children ||
-	    time(NULL) < pool->hold_until || (s = php_worker_new(p, pool)) ==
-	    NULL)
-		return;
-	s->last_used = time(NULL);
-	TAILQ_INSERT_TAIL(&pool->idle, s, entry);
-	s->idle = 1;
-	log_debug("php-cgi[%d]: started to replace php-cgi[%d]", (int)s->pid,
-	    (int)w->pid);
-}
-
-/*
- * A listening socket for a new worker, and our connection to it, made
- * before the worker runs (the backlog holds it); the name is gone before
- * anyone else could use it, so the worker only ever talks to us.
+ * A listening socket for a new worker, named in our directory, which no
+ * one else can enter (0700, ours), and our first connection to it, made
+ * before the worker runs (the backlog holds it).  -1: none; its
+ * listening descriptor, to become the worker's fd 0.
  */
 static int
-php_connect(struct php *p, int *lfd, int *cfd)
+php_listen(struct php *p, struct php_worker *w)
 {
-	struct sockaddr_un	 sun;
+	int	 lfd = -1;
 
-	*lfd = *cfd = -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (php_dir_make(p) == -1)
-		return -1;
-	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/w%u",
-	    p->dir, ++p->seq) >= sizeof(sun.sun_path)) {
-		php_dir_remove(p);
+	w->sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(w->sun.sun_path, sizeof(w->sun.sun_path),
+	    "%s/php%u", p->dir, ++p->seq) >= sizeof(w->sun.sun_path)) {
+		w->sun.sun_path[0] = '\0';
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	(void)unlink(sun.sun_path);
-	if ((*lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    bind(*lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(*lfd, 1) == -1 ||
-	    (*cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0)) == -1 ||
-	    connect(*cfd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+	(void)unlink(w->sun.sun_path);
+	if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(lfd, (struct sockaddr *)&w->sun, sizeof(w->sun)) == -1 ||
+	    listen(lfd, 1) == -1 || php_worker_connect(w) == -1) {
 		int	 saved = errno;
 
-		(void)unlink(sun.sun_path);
-		if (*lfd != -1)
-			close(*lfd);
-		if (*cfd != -1)
-			close(*cfd);
-		*lfd = *cfd = -1;
-		php_dir_remove(p);
+		if (lfd != -1)
+			close(lfd);
 		errno = saved;
 		return -1;
 	}
-	(void)unlink(sun.sun_path);
-	php_dir_remove(p);
+	return lfd;
+}
+
+/*
+ * A connection to the worker's socket, for the child serving now or the
+ * next one the master forks (until it accept()s, the backlog holds it).
+ */
+static int
+php_worker_connect(struct php_worker *w)
+{
+	struct event_base	*base = w->php->srv->base;
+
+	if ((w->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1)
+		return -1;
+	if (connect(w->fd, (struct sockaddr *)&w->sun, sizeof(w->sun)) ==
+	    -1 || (w->ev_rd = event_new(base, w->fd, EV_READ | EV_PERSIST,
+	    php_worker_rd_cb, w)) == NULL ||
+	    (w->ev_wr = event_new(base, w->fd, EV_WRITE | EV_PERSIST,
+	    php_worker_wr_cb, w)) == NULL) {
+		int	 saved = errno;
+
+		php_conn_close(w);
+		errno = saved;
+		return -1;
+	}
+	event_add(w->ev_rd, NULL);
+	w->conn++;
+	w->gen = 0;
 	return 0;
 }
 
-/* Start a worker: the handler's interpreter and words, FastCGI on fd 0. */
+/*
+ * The connection to the worker's child has ended, or is to end (the
+ * child is done or out of step), and the next child gets a new one;
+ * with kill, this child is killed first, idle as it is, so that it
+ * cannot be the one to accept it and serve past its count.  Whatever was
+ * read or queued on the old connection goes with it.  -1: no new
+ * connection (the worker is to be retired).
+ */
+static int
+php_worker_next(struct php_worker *w, int kill_child)
+{
+	pid_t	 c;
+
+	php_conn_close(w);
+	evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
+	evbuffer_drain(w->rq, evbuffer_get_length(w->rq));
+	fcgi_decoder_reset(&w->dec);
+	w->broken = w->paused = 0;
+	if (kill_child) {
+		if ((c = php_worker_child(w)) <= 0)
+			return -1;
+		(void)kill(c, SIGKILL);
+	}
+	if (php_worker_connect(w) == -1) {
+		log_warn("php-cgi[%d]: connecting", (int)w->pid);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The master's child now, or -1.  The kernel lists a process's children
+ * (CONFIG_PROC_CHILDREN); with PHP_FCGI_CHILDREN=1 there is one, or none
+ * between an exit and the next fork.
+ */
+static pid_t
+php_worker_child(struct php_worker *w)
+{
+	char		 path[64];
+	long long	 c;
+	FILE		*f;
+	int		 ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+	    (int)w->pid, (int)w->pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	ok = fscanf(f, "%lld", &c) == 1 && c > 0 && c <= INT_MAX;
+	fclose(f);
+	return ok ? (pid_t)c : -1;
+}
+
+/*
+ * Start a worker: the handler's interpreter and words, FastCGI on fd 0,
+ * a master forking one child at a time, each serving
+ * --php-max-requests requests.
+ */
 static struct php_worker *
 php_worker_new(struct php *p, struct php_pool *pool)
 {
@@ -726,8 +783,8 @@ php_worker_new(struct php *p, struct php_pool *pool)
 	struct spawn_args	 a;
 	char			 maxreq[64];
 	char			*envp[] = { "PATH=" DEFAULT_PATH,
-				    "PHP_FCGI_CHILDREN=0", maxreq, NULL };
-	int			 lfd;
+				    "PHP_FCGI_CHILDREN=1", maxreq, NULL };
+	int			 lfd = -1;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
@@ -740,7 +797,7 @@ php_worker_new(struct php *p, struct php_pool *pool)
 	if ((w->wq = evbuffer_new()) == NULL ||
 	    (w->rq = evbuffer_new()) == NULL ||
 	    (w->logbuf = evbuffer_new()) == NULL ||
-	    php_connect(p, &lfd, &w->fd) == -1) {
+	    (lfd = php_listen(p, w)) == -1) {
 		log_warn("php: %s: cannot start a worker", pool->h->argv[0]);
 		php_worker_free(w);
 		return NULL;
@@ -764,17 +821,12 @@ php_worker_new(struct php *p, struct php_pool *pool)
 	w->pid = w->child->pid;
 	TAILQ_INSERT_TAIL(&p->all, w, all);
 	p->nworkers++;
-	if ((w->ev_rd = event_new(srv->base, w->fd, EV_READ | EV_PERSIST,
-	    php_worker_rd_cb, w)) == NULL ||
-	    (w->ev_wr = event_new(srv->base, w->fd, EV_WRITE | EV_PERSIST,
-	    php_worker_wr_cb, w)) == NULL ||
-	    (w->ev_log = event_new(srv->base, w->logfd, EV_READ | EV_PERSIST,
+	if ((w->ev_log = event_new(srv->base, w->logfd, EV_READ | EV_PERSIST,
 	    php_worker_log_cb, w)) == NULL) {
 		log_warnx("php: out of memory");
 		php_worker_retire(w, NULL);
 		return NULL;
 	}
-	event_add(w->ev_rd, NULL);
 	event_add(w->ev_log, NULL);
 	log_debug("php: %s worker %d started", a.path, (int)w->pid);
 	return w;
@@ -878,24 +930,31 @@ static void
 php_worker_rd_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct php_worker	*w = arg;
+	unsigned int		 conn = w->conn;
 	ssize_t			 n = 1;
 
 	if (!w->paused && (n = buf_read_fd(w->rq, fd, READ_CHUNK)) == -1 &&
 	    (errno == EAGAIN || errno == EINTR))
 		n = 1;
 	/* What came before an end of the connection is taken first. */
-	if (php_worker_decode(w) == -1 || n > 0)
+	if (php_worker_decode(w) == -1 || w->conn != conn || n > 0)
 		return;
-	php_worker_lost(w, n == 0 ? "closed its connection" : strerror(errno));
+	/* ECONNRESET: it closed with our bytes unread (a kill mid-request). */
+	php_worker_eof(w, n == 0 || errno == ECONNRESET ?
+	    "closed its connection" : strerror(errno));
 }
 
-/* Records read, to the request while it takes them; -1: w was lost. */
+/*
+ * Records read, to the request while it takes them; -1: the connection
+ * they came on has gone (w lost, or connected anew).
+ */
 static int
 php_worker_decode(struct php_worker *w)
 {
 	struct fcgi_record	 rec;
 	const uint8_t		*p;
 	size_t			 len, used;
+	unsigned int		 conn = w->conn;
 	int			 rc;
 
 	while ((len = evbuffer_get_length(w->rq)) > 0 && !w->paused) {
@@ -915,9 +974,9 @@ php_worker_decode(struct php_worker *w)
 		}
 		/* Its content may point into rq: drained once handled. */
 		php_worker_record(w, &rec);
-		evbuffer_drain(w->rq, used);
-		if (w->fd == -1)
+		if (w->fd == -1 || w->conn != conn)
 			return -1;
+		evbuffer_drain(w->rq, used);
 	}
 	return 0;
 }
@@ -991,56 +1050,118 @@ php_req_end(struct php_req *pr, int app_status)
 
 /*
  * FCGI_END_REQUEST: the worker is free again, unless it is due to go.
- * It is in step for the next request only if it got exactly the body it
- * was told of (it reads up to CONTENT_LENGTH, and skips the empty
- * FCGI_STDIN that ends it): any other bytes would be read as the next
- * request's records.
+ * Its child is in step for the next request only if it got exactly the
+ * body it was told of (it reads up to CONTENT_LENGTH, and skips the
+ * empty FCGI_STDIN that ends it): any other bytes would be read as the
+ * next request's records.  A child that has served --php-max-requests
+ * closes the connection and exits: the next child gets a new one.
  */
 static void
 php_worker_done(struct php_worker *w, int app_status)
 {
 	struct php_req	*pr = w->req;
 	const char	*why;
+	int		 kill_child;
 
 	w->served++;
+	w->gen++;
 	w->pool->served++;
 	w->pool->fails = 0;
 	w->last_used = time(NULL);
-	if (!w->retired && (why = php_worker_due(w, pr)) != NULL)
-		php_worker_retire(w, why);
-	else if (!w->retired) {
+	if (!w->retired && (why = php_worker_due(w, pr, &kill_child)) !=
+	    NULL) {
+		if (kill_child == -1)
+			php_worker_retire(w, why);
+		else if (php_worker_next(w, kill_child) == -1)
+			php_worker_retire(w, kill_child ? "its child not found" :
+			    "cannot connect to it");
+		else {
+			log_debug("php-cgi[%d]: its child recycled: %s",
+			    (int)w->pid, why);
+			w->pool->recycled++;
+		}
+	}
+	if (!w->retired) {
 		TAILQ_INSERT_HEAD(&w->pool->idle, w, entry);
 		w->idle = 1;
 	}
 	php_req_end(pr, app_status);
 }
 
-/* Why a worker that has just served pr must go, or NULL. */
+/*
+ * Why a worker that has just served pr must change: its child, *kill 0
+ * (it exits by itself) or 1 (killed), or the whole worker, -1.  NULL:
+ * it serves on.
+ */
 static const char *
-php_worker_due(struct php_worker *w, struct php_req *pr)
+php_worker_due(struct php_worker *w, struct php_req *pr, int *kill)
 {
 	const struct config	*cfg = w->php->srv->cfg;
+	pid_t			 c;
 
+	*kill = -1;
+	if (w->php->srv->stopping)
+		return "shutting down";
+	*kill = 0;
 	if (cfg->php_max_requests > 0 &&
-	    w->served >= (unsigned int)cfg->php_max_requests)
+	    w->gen >= (unsigned int)cfg->php_max_requests)
 		return "--php-max-requests served";
+	*kill = 1;
 	if (w->broken)
 		return "its connection is half closed";
 	if (pr->sent != pr->cl)
 		return "a body other than its CONTENT_LENGTH";
-	if (w->served % PHP_RSS_EVERY == 0 && spawn_rss(w->pid) >
-	    cfg->warm_mem)
-		return "over --warm-memory";
-	if (w->php->srv->stopping)
-		return "shutting down";
+	/*
+	 * The child is what grows; the master, which only forks, does not.
+	 * Replacing the child keeps the master's opcode cache and costs a
+	 * fork; without the kernel's list of children the worker goes.
+	 */
+	if (w->served % PHP_RSS_EVERY == 0) {
+		if ((c = php_worker_child(w)) <= 0)
+			*kill = -1;
+		if ((c > 0 ? spawn_rss(c) : spawn_rss(w->pid)) > cfg->warm_mem)
+			return "over --warm-memory";
+	}
 	return NULL;
 }
 
 /*
- * The connection is of no more use (closed, broken, the process gone): a
- * request it serves ends without more output (502 if none came), and the
- * process, if it still runs, is killed.  Unless we ended it ourselves,
- * its exit then counts as a crash (php_worker_exit_cb).
+ * The connection to the worker's child ended: the child died, or was
+ * killed (by a script's own kill, by the OOM killer...).  A request it
+ * served ends without more output (502 if none came); the master forks
+ * the next child, which gets a new connection.  A worker we are ending
+ * anyway, or whose master is gone, is lost.
+ */
+static void
+php_worker_eof(struct php_worker *w, const char *why)
+{
+	struct php_req	*pr = w->req;
+
+	if (w->killed || w->retired || w->child == NULL) {
+		php_worker_lost(w, why);
+		return;
+	}
+	log_warnx("php-cgi[%d]: its child %s%s", (int)w->pid, why,
+	    pr != NULL ? " while serving a request (502)" : "");
+	if (php_worker_next(w, 0) == -1) {
+		/* The master has gone too: its exit is the crash counted. */
+		php_worker_lost(w, "cannot connect to it");
+		return;
+	}
+	w->pool->crashed++;
+	if (pr != NULL) {
+		TAILQ_INSERT_HEAD(&w->pool->idle, w, entry);
+		w->idle = 1;
+		php_req_end(pr, -1);
+	}
+}
+
+/*
+ * The worker is of no more use (its connection broken, the master
+ * gone): a request it serves ends without more output (502 if none
+ * came), and its process group, if it still runs, is killed.  Unless we
+ * ended it ourselves, the master's exit then counts as a crash
+ * (php_worker_exit_cb).
  */
 static void
 php_worker_lost(struct php_worker *w, const char *why)
@@ -1085,7 +1206,7 @@ php_worker_signal(struct php_worker *w)
 	w->signalled = 1;
 }
 
-/* Off its idle list, its connection closed. */
+/* Off its idle list, its connection closed, its socket's name removed. */
 static void
 php_worker_close(struct php_worker *w)
 {
@@ -1093,8 +1214,20 @@ php_worker_close(struct php_worker *w)
 		TAILQ_REMOVE(&w->pool->idle, w, entry);
 		w->idle = 0;
 	}
-	if (w->ev_wr != NULL)
-		event_del(w->ev_wr);
+	php_conn_close(w);
+	if (w->sun.sun_path[0] != '\0' && unlink(w->sun.sun_path) == -1 &&
+	    errno != ENOENT)
+		log_warn("php: unlink %s", w->sun.sun_path);
+	w->sun.sun_path[0] = '\0';
+}
+
+static void
+php_conn_close(struct php_worker *w)
+{
+	if (w->ev_wr != NULL) {
+		event_free(w->ev_wr);
+		w->ev_wr = NULL;
+	}
 	php_fd_close(&w->fd, &w->ev_rd);
 }
 
@@ -1129,6 +1262,12 @@ php_worker_exit_cb(struct child *ch, int status, void *arg)
 			    "serving a request (502)" : "", pause);
 	}
 	w->killed = 1;
+	/*
+	 * Its child and what scripts started may outlive the master (a
+	 * SIGKILL to it alone): its group goes too.  The group's id cannot
+	 * be a new process's while one of its members lives.
+	 */
+	(void)kill(-w->pid, SIGKILL);
 	php_worker_lost(w, "exited");
 	php_worker_log(w, 1);
 	php_worker_free(w);
@@ -1169,15 +1308,11 @@ php_worker_log(struct php_worker *w, int last)
 static void
 php_worker_free(struct php_worker *w)
 {
-	if (w->idle)
-		TAILQ_REMOVE(&w->pool->idle, w, entry);
 	if (w->pid > 0)
 		TAILQ_REMOVE(&w->php->all, w, all);
-	if (w->ev_wr != NULL)
-		event_free(w->ev_wr);
 	if (w->ev_orphan != NULL)
 		event_free(w->ev_orphan);
-	php_fd_close(&w->fd, &w->ev_rd);
+	php_worker_close(w);
 	php_fd_close(&w->logfd, &w->ev_log);
 	if (w->wq != NULL)
 		evbuffer_free(w->wq);
@@ -1198,6 +1333,7 @@ php_each(struct server *srv, php_info_cb cb, void *arg)
 	struct php_worker	*w;
 	struct php_info		 pi;
 	long long		 rss;
+	pid_t			 c;
 
 	if (p == NULL)
 		return;
@@ -1216,6 +1352,9 @@ php_each(struct server *srv, php_info_cb cb, void *arg)
 			if (w->idle)
 				pi.idle++;
 			if ((rss = spawn_rss(w->pid)) > 0)
+				pi.rss += rss;
+			if ((c = php_worker_child(w)) > 0 &&
+			    (rss = spawn_rss(c)) > 0)
 				pi.rss += rss;
 		}
 		pi.served = pool->served;

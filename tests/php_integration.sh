@@ -102,6 +102,13 @@ wa_pid()
 	direct_pid wa "$@"
 }
 
+# master_of PID: the php-cgi master that forked the child PID, the worker
+# warmcgi's log names.
+master_of()
+{
+	ps -o ppid= -p "$1" | tr -d ' '
+}
+
 # direct_pid NAME [NAME=VALUE...]: the same, of instance NAME.
 direct_pid()
 {
@@ -115,17 +122,18 @@ direct_pid()
 # ---------------------------------------------------------------- tests
 
 # Sequential requests are served by one worker: the same pid each time,
-# a php-cgi process that warmcgi started and that is still running.
+# a php-cgi child, still running, of a master that warmcgi started.
 t_persistent()
 {
-	local pids n
+	local pids n m
 	pids=$(pids_of p 6)
 	n=$(printf '%s\n' "$pids" | grep -c .)
 	expect_eq "distinct pids of 6 requests" "$n" 1 || return 1
 	alive "$pids" || { why="worker $pids is not running"; return 1; }
-	expect_eq "its parent" "$(ps -o ppid= -p "$pids" | tr -d ' ')" \
+	m=$(master_of "$pids")
+	expect_eq "its master's parent" "$(ps -o ppid= -p "$m" | tr -d ' ')" \
 	    "${WPID[wp]}" || return 1
-	expect_grep log "${WLOG[wp]}" "pid.php: to php-cgi worker $pids\$"
+	expect_grep log "${WLOG[wp]}" "pid.php: to php-cgi worker $m\$"
 }
 
 # A urlencoded POST and a multipart upload through a worker.
@@ -261,41 +269,73 @@ t_file_cache()
 	    { why="edit.php not in $d"; return 1; }
 }
 
-# A worker killed in the middle of a request: 502 for that request, the
-# next one served (by exec while the pool backs off, then warm again).
-t_worker_killed()
+# A worker's child killed in the middle of a request: 502 for that
+# request; the next one is served by the next child the same master
+# forks, warm (no cold start, no back-off to exec).
+t_child_killed()
 {
-	local code pid
+	local code pid m cpid
 	rm -f "$T/sleep.pid"
 	http /p/cgi-bin/sleep.php >"$T/sleep.code" &
-	local cpid=$!
+	cpid=$!
 	wait_file "$T/sleep.pid" || { why="sleep.php did not start"; return 1; }
 	pid=$(cat "$T/sleep.pid")
+	m=$(master_of "$pid")
 	kill -KILL "$pid"
 	wait "$cpid"
 	expect_eq "killed request" "$(cat "$T/sleep.code")" 502 || return 1
-	expect_grep log "${WLOG[wp]}" "php-cgi\[$pid\]: .*while serving a request \(502\)" ||
+	expect_grep log "${WLOG[wp]}" "php-cgi\[$m\]: its child .*while serving a request \(502\)" ||
 	    return 1
+	code=$(http /p/cgi-bin/gen.php)
+	expect_eq "next request" "$code" 200 || return 1
+	expect_grep "its master" "$T/body" "^ppid=$m\$" || return 1
+	expect_nogrep "its child" "$T/body" "^pid=$pid\$" || return 1
+	expect_grep log "${WLOG[wp]}" "gen.php: to php-cgi worker $m\$" ||
+	    return 1
+	expect_nogrep log "${WLOG[wp]}" 'exec meanwhile'
+}
+
+# A worker's master killed in the middle of a request: the worker is
+# lost (its child too), 502 for that request, the next one served (by
+# exec while the pool backs off, then warm again by a new worker).
+t_master_killed()
+{
+	local code pid m cpid
+	rm -f "$T/sleep.pid"
+	http /p/cgi-bin/sleep.php >"$T/sleep.code" &
+	cpid=$!
+	wait_file "$T/sleep.pid" || { why="sleep.php did not start"; return 1; }
+	pid=$(cat "$T/sleep.pid")
+	m=$(master_of "$pid")
+	[ "$(ps -o comm= -p "$m")" = php-cgi ] ||
+	    { why="sleep.php's parent $m is no php-cgi master"; return 1; }
+	kill -KILL "$m"
+	wait "$cpid"
+	expect_eq "killed request" "$(cat "$T/sleep.code")" 502 || return 1
+	expect_grep log "${WLOG[wp]}" "php-cgi\[$m\]: killed by SIGKILL while serving a request \(502\)" ||
+	    return 1
+	wait_gone "$pid" || { why="its child $pid runs on"; return 1; }
 	code=$(http /p/cgi-bin/pid.php)
 	expect_eq "next request" "$code" 200 || return 1
-	poll worker_other_than "$pid" || {
+	poll worker_other_than "$m" || {
 		why="no new worker after the crash"
 		return 1
 	}
 }
 
-# The next request is served by a worker other than $1.
+# The next request is served by a worker other than master $1.
 worker_other_than()
 {
 	local p
 	http /p/cgi-bin/pid.php >/dev/null
 	p=$(sed -n 's/^pid=//p' "$T/body")
-	[ -n "$p" ] && [ "$p" != "$1" ] &&
+	[ -n "$p" ] && p=$(master_of "$p") && [ -n "$p" ] &&
+	    [ "$p" != "$1" ] &&
 	    grep -q "pid.php: to php-cgi worker $p\$" "${WLOG[wp]}"
 }
 
 # --php-max-requests 2 with one worker at most (-c 1): five requests,
-# three workers, each gone once replaced.
+# three children of one master, each gone once replaced.
 t_max_requests()
 {
 	local pids n p
@@ -303,9 +343,35 @@ t_max_requests()
 	n=$(printf '%s\n' "$pids" | grep -c .)
 	expect_eq "distinct pids of 5 requests" "$n" 3 || return 1
 	for p in $(head -n 2 <<<"$pids"); do
-		wait_gone "$p" || { why="retired worker $p runs on"; return 1; }
+		wait_gone "$p" || { why="retired child $p runs on"; return 1; }
 	done
-	expect_grep log "${WLOG[wm]}" 'retired: --php-max-requests served'
+	n=$(sed -n 's/.*pid.php: to php-cgi worker //p' "${WLOG[wm]}" |
+	    sort -u | wc -l)
+	expect_eq "workers (masters)" "$n" 1 || return 1
+	expect_grep log "${WLOG[wm]}" 'recycled: --php-max-requests served'
+}
+
+# The opcode cache outlives the recycling of children: six requests to
+# gen.php through wm (--php-max-requests 2) are three children of one
+# master, and the cache's hits grow with each request, the first of a
+# child's included (a fresh php-cgi would start again from none).
+t_opcache_kept()
+{
+	local i h prev=-1 pids masters
+	for (( i = 0; i < 6; i++ )); do
+		expect_eq "request $i" "$(http "/m/cgi-bin/gen.php?i=$i")" 200 ||
+		    return 1
+		h=$(sed -n 's/^hits=//p' "$T/body")
+		[ -n "$h" ] && [ "$h" -gt "$prev" ] ||
+		    { why="request $i: hits '$h' after $prev"; return 1; }
+		prev=$h
+		sed -n 's/^pid=//p' "$T/body" >>"$T/oc.pids"
+		sed -n 's/^ppid=//p' "$T/body" >>"$T/oc.masters"
+	done
+	pids=$(sort -u "$T/oc.pids" | wc -l)
+	masters=$(sort -u "$T/oc.masters" | wc -l)
+	[ "$pids" -ge 3 ] || { why="$pids children served 6 requests"; return 1; }
+	expect_eq "masters" "$masters" 1
 }
 
 # --php-max-requests 0, as php-cgi's own 0: past php-cgi's default 500
@@ -331,8 +397,8 @@ wm_status()
 
 # The status page shows the PHP pool in each format, its counters moved
 # by traffic: two more requests to wm (--php-max-requests 2, -c 1, after
-# t_max_requests' five) are two more answered and one more worker
-# recycled.
+# t_max_requests' five and t_opcache_kept's six) are two more answered
+# and one more child recycled.
 t_status()
 {
 	local n0 r0 n1
@@ -399,16 +465,17 @@ t_timeout()
 	expect_nogrep log "${WLOG[wt]}" 'exec meanwhile'
 }
 
-# A steady stream through workers that retire every 4 requests: each
-# request answered by a worker (none by exec, none 502 or 503), and a
-# worker's replacement started before it retires.
+# A steady stream through workers whose children are recycled every 4
+# requests: each request answered by a worker (none by exec, none 502 or
+# 503), each child serving 4 at most, by no more masters than -c 2 ever
+# started (a recycling is a fork of the master, not a new worker).
 t_recycle_stream()
 {
 	local i j n loops=
 	for (( j = 0; j < 4; j++ )); do
 		for (( i = 0; i < 15; i++ )); do
 			curl -s -m 60 -o "$T/rs.$j.$i" -w '%{http_code}\n' \
-			    "http://127.0.0.1:$PORT/r/cgi-bin/pid.php?s=$j.$i"
+			    "http://127.0.0.1:$PORT/r/cgi-bin/gen.php?s=$j.$i"
 		done >"$T/rs.codes.$j" &
 		loops="$loops $!"
 	done
@@ -417,12 +484,20 @@ t_recycle_stream()
 	expect_eq "200s of 60 requests" "$n" 60 || return 1
 	n=$(cat "$T"/rs.[0-9]* | grep -c '^pid=[0-9]')
 	expect_eq "answers with a pid" "$n" 60 || return 1
-	n=$(grep -c 'pid.php: to php-cgi worker' "${WLOG[wr]}")
+	n=$(grep -c 'gen.php: to php-cgi worker' "${WLOG[wr]}")
 	expect_eq "requests to workers" "$n" 60 || return 1
 	expect_nogrep log "${WLOG[wr]}" '\((502|503)\)' || return 1
-	expect_grep log "${WLOG[wr]}" \
-	    'php-cgi\[[0-9]+\]: started to replace php-cgi\[[0-9]+\]' || return 1
-	expect_grep log "${WLOG[wr]}" 'retired: --php-max-requests served'
+	n=$(cat "$T"/rs.[0-9]* | sed -n 's/^pid=//p' | sort | uniq -c |
+	    awk '$1 > 4' | wc -l)
+	expect_eq "children serving more than 4" "$n" 0 || return 1
+	n=$(cat "$T"/rs.[0-9]* | sed -n 's/^pid=//p' | sort -u | wc -l)
+	[ "$n" -ge 15 ] || { why="$n children served 60 requests"; return 1; }
+	n=$(cat "$T"/rs.[0-9]* | sed -n 's/^ppid=//p' | sort -u | wc -l)
+	[ "$n" -ge 1 ] && [ "$n" -le 2 ] ||
+	    { why="$n masters served, -c 2"; return 1; }
+	n=$(grep -c 'php: .* worker [0-9]* started' "${WLOG[wr]}")
+	[ "$n" -le 2 ] || { why="$n workers started, -c 2"; return 1; }
+	expect_grep log "${WLOG[wr]}" 'recycled: --php-max-requests served'
 }
 
 # A body larger than every queue on its way (--stdin-buffer, the
@@ -464,13 +539,16 @@ t_buffer_body()
 # When warmcgi stops, its workers go too.
 t_workers_stop()
 {
-	local pids
+	local pids p
 	pids=$(ps -o pid= --ppid "${WPID[wp]}")
 	[ -n "$pids" ] || { why="no worker to see stop"; return 1; }
+	for p in $pids; do
+		pids="$pids $(ps -o pid= --ppid "$p")"
+	done
 	stop_pid "${WPID[wp]}" TERM
 	expect_eq "warmcgi's exit" "$stop_rc" 0 || return 1
 	wait_gone $pids || { why="left running:$gone_left"; return 1; }
-	! ls -d /tmp/warmcgi-php."${WPID[wp]}".* >/dev/null 2>&1 || {
+	! ls -d /tmp/warmcgi."${WPID[wp]}".* >/dev/null 2>&1 || {
 		why="socket directory left"
 		return 1
 	}
@@ -486,9 +564,10 @@ t_workers_stop()
 # slot the worker keeps until it is done, so it cannot be another's.
 t_client_left()
 {
-	local how=$1 tag=$2 p0 p cpid
+	local how=$1 tag=$2 p0 m0 p cpid
 	p0=$(wa_pid QUERY_STRING=before=$tag)
 	[ -n "$p0" ] || { why="no worker answered"; return 1; }
+	m0=$(master_of "$p0")
 	if [ "$how" = hangup ]; then
 		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
 		    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
@@ -509,7 +588,7 @@ t_client_left()
 	fi
 	expect_eq "linger.php's worker" "$(cat "$T/linger.$tag.pid")" "$p0" ||
 	    return 1
-	wait_log "${WLOG[wa]}" "php-cgi\[$p0\]: its client left" ||
+	wait_log "${WLOG[wa]}" "php-cgi\[$m0\]: its client left" ||
 	    { why="no log of the client leaving"; return 1; }
 	touch "$T/linger.$tag.go"
 	wait_file "$T/linger.$tag.done" ||
@@ -517,21 +596,22 @@ t_client_left()
 	p=$(wa_pid QUERY_STRING=after=$tag)
 	expect_eq "worker after the client left" "$p" "$p0" || return 1
 	expect_grep log "${WLOG[wa]}" \
-	    "php-cgi\[$p0\]: done with the request its client left \(ended\)" ||
+	    "php-cgi\[$m0\]: done with the request its client left \(ended\)" ||
 	    return 1
 	expect_grep log "${WLOG[wa]}" \
-	    "php-cgi\[$p0\]: .*linger.php $tag: still here after the client left" ||
+	    "php-cgi\[$m0\]: .*linger.php $tag: still here after the client left" ||
 	    return 1
-	expect_nogrep log "${WLOG[wa]}" "php-cgi\[$p0\]: still running"
+	expect_nogrep log "${WLOG[wa]}" "php-cgi\[$m0\]: still running"
 }
 
 # A script that runs on past the bound after its client left (no -t: 5
 # s) is killed, no crash, and a new worker serves the next request.
 t_client_left_hang()
 {
-	local p0 p cpid
+	local p0 m0 p cpid
 	p0=$(wa_pid QUERY_STRING=before=h)
 	[ -n "$p0" ] || { why="no worker answered"; return 1; }
+	m0=$(master_of "$p0")
 	timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wa.sock" request \
 	    "SCRIPT_FILENAME=$T/cgi-bin/linger.php" REQUEST_METHOD=GET \
 	    "QUERY_STRING=tag=h" >/dev/null 2>&1 </dev/null &
@@ -540,12 +620,12 @@ t_client_left_hang()
 	kill "$cpid"
 	wait "$cpid"
 	wait_log "${WLOG[wa]}" \
-	    "php-cgi\[$p0\]: still running 5 s after its client left: killed" ||
+	    "php-cgi\[$m0\]: still running 5 s after its client left: killed" ||
 	    { why="the lingering worker was not killed"; return 1; }
-	wait_gone "$p0" || { why="worker $p0 still running"; return 1; }
+	wait_gone "$p0" "$m0" || { why="worker $m0 still running"; return 1; }
 	p=$(wa_pid QUERY_STRING=after=h)
-	[ -n "$p" ] && [ "$p" != "$p0" ] ||
-	    { why="next request: pid '$p', not a new worker's"; return 1; }
+	[ -n "$p" ] && p=$(master_of "$p") && [ "$p" != "$m0" ] ||
+	    { why="next request: master '$p', not a new worker's"; return 1; }
 	expect_grep log "${WLOG[wa]}" "pid.php: to php-cgi worker $p\$" ||
 	    return 1
 	[ ! -e "$T/linger.h.done" ] || { why="linger.php finished"; return 1; }
@@ -566,8 +646,10 @@ run php-dash-s t_dash_s
 run php-warm-exec-same-bytes t_same_bytes
 run php-edit-seen t_edit
 run php-file-cache t_file_cache
-run php-worker-killed-502 t_worker_killed
+run php-child-killed-502 t_child_killed
+run php-master-killed-502 t_master_killed
 run php-max-requests t_max_requests
+run php-opcache-kept-recycling t_opcache_kept
 run php-status t_status
 run php-max-requests-zero t_max_requests_zero
 run php-max-requests-one t_max_requests_one
