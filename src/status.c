@@ -266,14 +266,15 @@ status_page(struct server *srv, enum status_fmt fmt, int full,
 		{ "php_workers", "php-cgi workers running, by state.", 0 },
 		{ "php_requests_total", "Requests answered by php-cgi workers.",
 		    1 },
-		{ "php_workers_recycled_total", "php-cgi workers retired by "
-		    "warmcgi (--php-max-requests, --warm-memory, --warm-idle).",
-		    1 },
-		{ "php_workers_crashed_total", "php-cgi workers that died on "
-		    "their own.", 1 },
+		{ "php_workers_recycled_total", "php-cgi children replaced "
+		    "(--php-max-requests, --warm-memory) and workers retired "
+		    "(--warm-idle) by warmcgi.", 1 },
+		{ "php_workers_crashed_total", "php-cgi children and masters "
+		    "that died on their own.", 1 },
 		{ "php_workers_killed_total", "php-cgi workers killed with "
 		    "their request (time limits).", 1 },
-		{ "php_rss_bytes", "The php-cgi workers' RSS.", 0 },
+		{ "php_rss_bytes", "The php-cgi workers' RSS, masters' and "
+		    "children's.", 0 },
 	};
 	struct status_field	 f[32];
 	struct status_ctx	 ctx;

@@ -81,7 +81,8 @@ struct sockaddr;
 #define FDS_PER_ZYGOTE		4	/* 3 pipes, a learning socket */
 #define FDS_PER_PHP		2	/* a php-cgi worker's socket and log
 					   pipe (php.c): -c of them, and one
-					   more (a replacement starting) */
+					   more (a listening socket while a
+					   worker starts) */
 #define FDS_RESERVE		64
 
 /* config.c: --allow-from ADDR[/PREFIX] and FCGI_WEB_SERVER_ADDRS. */
@@ -543,11 +544,13 @@ struct php_info {
 	int		 idle;		/* ... of them idle */
 	int		 busy;		/* serving a request (or finishing one
 					   whose client left) */
-	long long	 rss;		/* the workers', bytes */
+	long long	 rss;		/* the masters' and children's, bytes */
 	uint64_t	 served;	/* requests answered */
-	uint64_t	 recycled;	/* workers retired: max requests,
-					   --warm-memory, --warm-idle ... */
-	uint64_t	 crashed;	/* workers that died on their own */
+	uint64_t	 recycled;	/* children replaced: max requests,
+					   --warm-memory; workers retired:
+					   --warm-idle ... */
+	uint64_t	 crashed;	/* children and masters that died on
+					   their own */
 	uint64_t	 killed;	/* ... killed with their request */
 };
 typedef void (*php_info_cb)(const struct php_info *, void *);

@@ -267,9 +267,12 @@ t_quiet()
 # When everything stops: no worker, no mariadbd, no socket directory.
 t_all_stop()
 {
-	local pids
+	local pids p
 	pids=$(ps -o pid= --ppid "${WPID[ww]}")
 	[ -n "$pids" ] || { why="no worker to see stop"; return 1; }
+	for p in $pids; do	# the php-cgi masters' children
+		pids="$pids $(ps -o pid= --ppid "$p")"
+	done
 	stop_nginx
 	stop_pid "${WPID[ww]}" TERM
 	expect_eq "warmcgi's exit" "$stop_rc" 0 || return 1
@@ -278,7 +281,7 @@ t_all_stop()
 	local db=$WP_DB_PID
 	wp_db_stop
 	wait_gone $pids $db || { why="left running:$gone_left"; return 1; }
-	! ls -d /tmp/warmcgi-php."${WPID[ww]}".* >/dev/null 2>&1 || {
+	! ls -d /tmp/warmcgi."${WPID[ww]}".* >/dev/null 2>&1 || {
 		why="socket directory left"
 		return 1
 	}
