@@ -10,8 +10,9 @@
 # bytes to compare with), wm (--php-max-requests 2, -c 1), wt
 # (--idle-timeout 2), w1 (--php-max-requests 1), wr (-c 2,
 # --php-max-requests 4, --buffer-body 8 MiB).  nginx passes /p/, /x/, /m/,
-# /t/, /1/ and /r/ to them.  wa (-c 1, --kill-grace 1) and w0 (-c 1,
-# --php-max-requests 0) are talked to directly, by fcgi_client.
+# /t/, /1/ and /r/ to them.  wa (-c 1, --kill-grace 1), w0 (-c 1,
+# --php-max-requests 0) and wg (-c 1, --warm-memory 1 MiB) are talked to
+# directly, by fcgi_client.
 
 : "${WARMCGI:?set WARMCGI to the daemon}"
 : "${FCGI_CLIENT:?set FCGI_CLIENT to tests/fcgi_client}"
@@ -76,6 +77,8 @@ start_warmcgi wr "$T/wr.sock" -v -c 2 --warm always --php-max-requests 4 \
 start_warmcgi wa "$T/wa.sock" -v -c 1 --warm always --kill-grace 1 \
     --handler "$PHP_H" || exit 99
 start_warmcgi w0 "$T/w0.sock" -v -c 1 --warm always --php-max-requests 0 \
+    --handler "$PHP_H" || exit 99
+start_warmcgi wg "$T/wg.sock" -v -c 1 --warm always --warm-memory 1048576 \
     --handler "$PHP_H" || exit 99
 start_nginx || exit 99
 
@@ -435,6 +438,25 @@ t_status()
 	expect_grep openmetrics "$T/st.om" '^# EOF$'
 }
 
+# Past --warm-memory (1 MiB here, less than any php-cgi), looked at
+# every 16 requests: the child is killed between two requests and the
+# same master forks the next; 20 requests, two children, one master.
+t_warm_memory()
+{
+	local i
+	for (( i = 0; i < 20; i++ )); do
+		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/wg.sock" request \
+		    "SCRIPT_FILENAME=$T/cgi-bin/gen.php" REQUEST_METHOD=GET \
+		    2>/dev/null </dev/null | tr -d '\r'
+	done >"$T/wg.out"
+	expect_eq "answers" "$(grep -c '^pid=' "$T/wg.out")" 20 || return 1
+	expect_eq "children" "$(sed -n 's/^pid=//p' "$T/wg.out" | sort -u |
+	    wc -l)" 2 || return 1
+	expect_eq "masters" "$(sed -n 's/^ppid=//p' "$T/wg.out" | sort -u |
+	    wc -l)" 1 || return 1
+	expect_grep log "${WLOG[wg]}" 'its child recycled: over --warm-memory'
+}
+
 # --php-max-requests 1: each worker exits right after its answer, maybe
 # before reading the empty FCGI_STDIN sent after the params: the answer
 # still counts, every request gets its 200.
@@ -653,6 +675,7 @@ run php-opcache-kept-recycling t_opcache_kept
 run php-status t_status
 run php-max-requests-zero t_max_requests_zero
 run php-max-requests-one t_max_requests_one
+run php-warm-memory-child t_warm_memory
 run php-idle-timeout-504 t_timeout
 run php-recycle-stream t_recycle_stream
 run php-big-body t_big_body
