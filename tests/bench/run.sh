@@ -1347,6 +1347,23 @@ run_one() {	# scenario slot
 # their summed VmRSS; at the peak, "pid RSS (VmHWM)" of each is written
 # to OUTFILE.detail and the sum to OUTFILE.  Bounded (10 min) and
 # stopped by STOPFILE.
+# kids_of PID: its children and theirs (warmcgi's php-cgi masters and
+# the child each forks; php-fpm's pool), from one pass over /proc.
+kids_of() {
+	local f line rest ppid pid
+	local -A kids=()
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$f" || continue
+		rest=${line##*) }; rest=${rest#* }; ppid=${rest%% *}
+		f=${f#/proc/}
+		kids[$ppid]="${kids[$ppid]-} ${f%/stat}"
+	done
+	for pid in ${kids[$1]-}; do
+		echo "$pid"
+		for f in ${kids[$pid]-}; do echo "$f"; done
+	done
+}
+
 kids_sampler() {
 	local out=$1 stop=$2 pid=$3 peak=0 i s p k d
 	echo 0 >"$out"
@@ -1354,7 +1371,7 @@ kids_sampler() {
 	for ((i = 0; i < 6000; i++)); do
 		[ -e "$stop" ] || [ -e "$T/stop-all" ] && break
 		s=0 d=""
-		for p in $(children_of "$pid"); do
+		for p in $(kids_of "$pid"); do
 			k=$(proc_kib "$p" VmRSS)
 			s=$((s + k))
 			d="${d:+$d, }pid $p $k KiB (peak $(proc_kib "$p" VmHWM))"
@@ -1387,7 +1404,8 @@ first_page() {
 # started and share theirs), and a request the client drops (as wrk
 # drops those in flight when it stops) has its worker killed, so the
 # warm-up must not end that way.  The workers' RSS (warmcgi's php-cgi
-# children, php-fpm's pool; its master is the row's peak RSS) is sampled
+# masters and their children, each counting the pages they share;
+# php-fpm's pool; its master is the row's peak RSS) is sampled
 # during the wrk run, for the same reason.  For warmcgi also what it
 # logged about its workers under load.
 run_php() {
@@ -1550,7 +1568,8 @@ print_table() {
 	    "processes forked from a zygote are not counted."
 	[ -n "$PHP_SLOTS" ] &&
 		echo "PHP: ratio = value / php-fpm's; warmcgi's peak RSS is" \
-		    "its own, + workers its php-cgi children; php-fpm's is its" &&
+		    "its own, + workers its php-cgi masters and their children" \
+		    "(shared pages counted in each); php-fpm's is its" &&
 		echo "master's, + pool its $PHP_C children; each at the peak" \
 		    "of their sum sampled in the wrk run (VmRSS, VmHWM in parentheses)."
 	[ -n "$ABORT_NOTE" ] &&
