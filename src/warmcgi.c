@@ -307,6 +307,7 @@ main(int argc, char *argv[])
 		goto fail;
 	/* The warm sockets' directory is made as the user zygotes run as. */
 	main_priv_drop(&cfg);
+	srv.euid = geteuid();
 	if (warm_init(&srv) == -1 || php_init(&srv) == -1)
 		goto fail;
 	log_info("ready: %d scripts at once, %d waiting at most",
