@@ -130,6 +130,12 @@ conn_accept(struct server *srv, int fd, const char *peer)
 	srv->nconns++;
 	srv->stats.conns_total++;
 	log_debug("%s: connected", c->peer);
+	/*
+	 * A web server writes its request as it connects: it is here
+	 * already as a rule, so read it now, not after a turn of the loop
+	 * whose epoll_wait(2) would only say so.
+	 */
+	conn_read_cb(fd, EV_READ, c);
 }
 
 /* The one teardown.  Inside conn_process() it is deferred to its end. */

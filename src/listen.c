@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/listener.h>
 
 #include "warmcgi.h"
 
@@ -33,9 +32,7 @@
 static int	listen_unix(const char *, const struct config *);
 static int	listen_inet(const char *, int);
 static int	listen_add(struct server *, int, const char *, const char *);
-static void	listen_accept_cb(struct evconnlistener *, evutil_socket_t,
-		    struct sockaddr *, int, void *);
-static void	listen_error_cb(struct evconnlistener *, void *);
+static void	listen_accept_cb(evutil_socket_t, short, void *);
 static void	listen_resume_cb(evutil_socket_t, short, void *);
 static int	listen_is_listening(int);
 
@@ -190,25 +187,24 @@ listen_add(struct server *srv, int fd, const char *name,
 	strlcpy(l->name, name, sizeof(l->name));
 	if (unix_path != NULL && (l->unix_path = strdup(unix_path)) == NULL)
 		goto fail;
-	l->lev = evconnlistener_new(srv->base, listen_accept_cb, l,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, LISTEN_BACKLOG,
-	    fd);
-	if (l->lev == NULL) {
+	l->fd = fd;
+	if (listen(fd, LISTEN_BACKLOG) == -1) {
 		log_warn("%s: listen", name);
 		goto fail;
 	}
-	if ((l->ev_pause = evtimer_new(srv->base, listen_resume_cb, l)) ==
+	if ((l->ev_accept = event_new(srv->base, fd, EV_READ | EV_PERSIST,
+	    listen_accept_cb, l)) == NULL ||
+	    (l->ev_pause = evtimer_new(srv->base, listen_resume_cb, l)) ==
 	    NULL)
 		goto fail;
-	evconnlistener_set_error_cb(l->lev, listen_error_cb);
+	event_add(l->ev_accept, NULL);
 	TAILQ_INSERT_TAIL(&srv->listeners, l, entry);
 	log_debug("listening on %s", name);
 	return 0;
 fail:
-	if (l->lev != NULL)
-		evconnlistener_free(l->lev);
-	else
-		close(fd);
+	if (l->ev_accept != NULL)
+		event_free(l->ev_accept);
+	close(fd);
 	free(l->unix_path);
 	free(l);
 	return -1;
@@ -287,16 +283,36 @@ listen_open(struct server *srv)
 	return -1;
 }
 
+/*
+ * One connection per wake-up: the socket is level-triggered, so the next
+ * turn of the loop comes back for any other waiting, and the accept(2)
+ * that would only have said EAGAIN is not made (one per request, as the
+ * web servers in front open a connection per request).  EMFILE and
+ * friends stop accepting for a moment instead of spinning.
+ */
 static void
-listen_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+listen_accept_cb(evutil_socket_t lfd, short ev, void *arg)
 {
-	struct listener	*l = arg;
-	char		 peer[64], addr[INET6_ADDRSTRLEN];
-	int		 port = 0;
+	struct listener		*l = arg;
+	struct sockaddr_storage	 ss;
+	struct sockaddr		*sa = (struct sockaddr *)&ss;
+	socklen_t		 salen = sizeof(ss);
+	struct timeval		 tv = { ACCEPT_PAUSE_SEC, 0 };
+	char			 peer[64], addr[INET6_ADDRSTRLEN];
+	int			 fd, port = 0;
 
-	(void)lev;
-	(void)salen;
+	(void)ev;
+	if ((fd = accept4(lfd, sa, &salen, SOCK_CLOEXEC | SOCK_NONBLOCK)) ==
+	    -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR || errno == ECONNABORTED)
+			return;
+		log_warn("%s: accept (pausing %d s)", l->name,
+		    ACCEPT_PAUSE_SEC);
+		event_del(l->ev_accept);
+		evtimer_add(l->ev_pause, &tv);
+		return;
+	}
 	if (sa->sa_family == AF_INET) {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr,
 		    addr, sizeof(addr));
@@ -322,18 +338,6 @@ listen_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	conn_accept(l->srv, fd, peer);
 }
 
-/* EMFILE and friends: stop accepting for a moment instead of spinning. */
-static void
-listen_error_cb(struct evconnlistener *lev, void *arg)
-{
-	struct listener	*l = arg;
-	struct timeval	 tv = { ACCEPT_PAUSE_SEC, 0 };
-
-	log_warn("%s: accept (pausing %d s)", l->name, ACCEPT_PAUSE_SEC);
-	evconnlistener_disable(lev);
-	evtimer_add(l->ev_pause, &tv);
-}
-
 static void
 listen_resume_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -342,7 +346,7 @@ listen_resume_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	if (!l->srv->stopping)
-		evconnlistener_enable(l->lev);
+		event_add(l->ev_accept, NULL);
 }
 
 /* Stop accepting; unix socket files are removed. */
@@ -353,7 +357,8 @@ listen_close_all(struct server *srv)
 
 	while ((l = TAILQ_FIRST(&srv->listeners)) != NULL) {
 		TAILQ_REMOVE(&srv->listeners, l, entry);
-		evconnlistener_free(l->lev);
+		event_free(l->ev_accept);
+		close(l->fd);
 		event_free(l->ev_pause);
 		if (l->unix_path != NULL && unlink(l->unix_path) == -1)
 			log_warn("unix:%s: unlink", l->unix_path);

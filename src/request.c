@@ -265,7 +265,7 @@ request_prepare(struct request *r)
 		request_respond(r, 403);
 		return;
 	}
-	if ((status = cgi_script_confine(srv->cfg, &r->script, geteuid(),
+	if ((status = cgi_script_confine(srv->cfg, &r->script, srv->euid,
 	    &why)) != 0) {
 		log_warnx("%s: %s (%d)", r->script.path, why, status);
 		request_respond(r, status);

@@ -273,6 +273,14 @@ main(int argc, char *argv[])
 	(void)mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
 	(void)mallopt(M_MMAP_THRESHOLD, MALLOC_KEEP / 8);
 #endif
+#ifndef EVENT__DISABLE_MM_REPLACEMENT
+	/*
+	 * libevent's own calloc() (every evbuffer, eight a request) goes
+	 * past glibc's per-thread cache, which only malloc() uses; given
+	 * malloc, libevent zeroes what it gets itself.  Before any event.
+	 */
+	event_set_mem_functions(malloc, realloc, free);
+#endif
 
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = &cfg;
@@ -307,6 +315,7 @@ main(int argc, char *argv[])
 		goto fail;
 	/* The warm sockets' directory is made as the user zygotes run as. */
 	main_priv_drop(&cfg);
+	srv.euid = geteuid();
 	if (warm_init(&srv) == -1 || php_init(&srv) == -1)
 		goto fail;
 	log_info("ready: %d scripts at once, %d waiting at most",

@@ -25,7 +25,6 @@
 struct event_base;
 struct event;
 struct evbuffer;
-struct evconnlistener;
 struct sockaddr;
 
 /* Defaults; every one can be changed on the command line (warmcgi.8). */
@@ -726,8 +725,9 @@ void	accesslog_write(struct server *, const struct request *);
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	struct server		*srv;
-	struct evconnlistener	*lev;
-	struct event		*ev_pause;
+	int			 fd;
+	struct event		*ev_accept;	/* EV_READ: a connection */
+	struct event		*ev_pause;	/* resumes accepting */
 	char			*unix_path;	/* unlinked at exit */
 	char			 name[256];
 };
@@ -763,6 +763,7 @@ struct server {
 	struct event		*ev_grace;
 	struct spawn_limits	 lim_script;	/* --rlimit, --nice */
 	struct spawn_limits	 lim_zygote;	/* the start's nofile back */
+	uid_t			 euid;		/* ours, once -u has dropped root */
 	size_t			 held_total;	/* output held in memory, all */
 	long long		 spill_total;	/* ... and in spill files */
 };

@@ -390,6 +390,60 @@ t_max_requests_zero()
 	expect_eq "retirements" "$(grep -c 'retired' "${WLOG[w0]}")" 0
 }
 
+# traced PID: strace (started as $sp) has attached to PID.
+traced()
+{
+	alive "$sp" && awk '$1 == "TracerPid:" && $2 != 0 { t = 1 }
+	    END { exit !t }' "/proc/$1/status"
+}
+
+# The system calls of warm PHP requests (issue 13), each on a connection
+# of its own as from nginx, counted in w0 (-c 1, its worker warm): one
+# accept4 per connection and none that only says EAGAIN (the listener is
+# level-triggered: the next turn of the loop takes the next one), no
+# geteuid (ours is known), and an epoll_wait for the connection and one
+# for the worker's answer, not one more for the request's records: they
+# are read as the connection is taken, unless they had not come yet.
+t_syscalls()
+{
+	local i n=20 sp acc again euid waits rd_again
+	command -v strace >/dev/null || { why="strace is not installed"; return 1; }
+	for i in 1 2; do
+		[ -n "$(direct_pid w0)" ] || { why="w0 did not answer"; return 1; }
+	done
+	strace -qq -o "$T/strace.out" -p "${WPID[w0]}" 2>"$T/strace.err" &
+	sp=$!
+	if ! poll traced "${WPID[w0]}"; then
+		kill "$sp" 2>/dev/null
+		wait "$sp"
+		why="strace could not attach: $(short "$(cat "$T/strace.err")")"
+		return 1
+	fi
+	for (( i = 0; i < n; i++ )); do
+		[ -n "$(direct_pid w0)" ] && continue
+		kill "$sp"
+		wait "$sp"
+		why="request $i got no pid"
+		return 1
+	done
+	kill "$sp"
+	wait "$sp"
+	acc=$(grep -c '^accept4(' "$T/strace.out")
+	again=$(grep -c '^accept4(.*= -1 EAGAIN' "$T/strace.out")
+	euid=$(grep -c '^geteuid(' "$T/strace.out")
+	waits=$(grep -c '^epoll_wait(' "$T/strace.out")
+	rd_again=$(grep -c '^read(.*= -1 EAGAIN' "$T/strace.out")
+	expect_eq "accept4 calls for $n connections" "$acc" "$n" || return 1
+	expect_eq "accept4 calls that said EAGAIN" "$again" 0 || return 1
+	expect_eq "geteuid calls" "$euid" 0 || return 1
+	# Two a request, one for each read that found nothing yet, and a
+	# few for timers (the pool's tick) and the trace's ends.
+	if (( waits > 2 * n + rd_again + 4 )); then
+		why="$waits epoll_wait calls for $n requests ($rd_again reads found nothing)"
+		return 1
+	fi
+}
+
 # wm_status [QUERY]: wm's status page, asked directly over FastCGI.
 wm_status()
 {
@@ -676,6 +730,7 @@ run php-status t_status
 run php-max-requests-zero t_max_requests_zero
 run php-max-requests-one t_max_requests_one
 run php-warm-memory-child t_warm_memory
+run php-syscalls t_syscalls
 run php-idle-timeout-504 t_timeout
 run php-recycle-stream t_recycle_stream
 run php-big-body t_big_body
