@@ -36,6 +36,10 @@
 #                         (unset: each its own default, 500 and none)
 #   BENCH_CONNS           wrk connections for the hello and script
 #                         scenarios (16; 1: one request after another)
+#   BENCH_FCGI_KEEPALIVE  nginx keeps up to this many FastCGI connections
+#                         to each wrapper open (upstream keepalive,
+#                         fastcgi_keep_conn), every row alike (0: one
+#                         connection per request, nginx's default)
 #   BENCH_WARM_HELPERS    warmcgi --warm-helpers (../../src/warm next to
 #                         this script)
 #   WARMCGI_BASE          another warmcgi (e.g. a build from before a
@@ -77,6 +81,7 @@ SCENARIOS=${BENCH_SCENARIOS:-"idle c sh perl out in sleep cgipm gitweb python ph
 PHP_C=${BENCH_PHP_CHILDREN:-4}
 PHP_MAXREQ=${BENCH_PHP_MAX_REQUESTS:-}
 CONNS=${BENCH_CONNS:-16}
+FCGI_KEEP=${BENCH_FCGI_KEEPALIVE:-0}
 GITWEB_CGI=${BENCH_GITWEB:-/usr/share/gitweb/gitweb.cgi}
 FW_CS=${BENCH_FCGIWRAP_C:-"1 4 32"}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-1}
@@ -121,6 +126,8 @@ case "$DUR$SLEEP_DUR$NXFER$NGX_WORKERS$CONNS$ROUNDS$PHP_C" in
 esac
 [ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be at least 1"
 [ "$CONNS" -ge 1 ] || die "BENCH_CONNS must be at least 1"
+[[ "$FCGI_KEEP" =~ ^[0-9]+$ ]] ||
+	die "BENCH_FCGI_KEEPALIVE must be a number of connections"
 [ "$PHP_C" -ge 1 ] || die "BENCH_PHP_CHILDREN must be at least 1"
 # The PHP scenarios' locations are written for nginx only.
 if [ "$SERVER" != nginx ]; then
@@ -617,10 +624,19 @@ EOF
 		server_name bench;
 		location = /ping { return 200 "pong\n"; }
 EOF
+		# With BENCH_FCGI_KEEPALIVE, each wrapper behind an upstream
+		# whose connections nginx keeps open.
+		pass() {
+			if [ "$FCGI_KEEP" -gt 0 ]; then
+				echo "fastcgi_pass up_$1; fastcgi_keep_conn on;"
+			else
+				echo "fastcgi_pass unix:$T/sock/$1.sock;"
+			fi
+		}
 		for s in $ALL_SLOTS; do
 			cat <<EOF
 		location ~ ^/$s/(?<script>[a-z0-9.-]+)\$ {
-			fastcgi_pass unix:$T/sock/$s.sock;
+			$(pass "$s")
 			fastcgi_param SCRIPT_FILENAME $T/cgi-bin/\$script;
 			fastcgi_param SCRIPT_NAME /\$script;
 			fastcgi_param DOCUMENT_ROOT $T/cgi-bin;
@@ -645,7 +661,7 @@ EOF
 		for s in $PHP_SLOTS; do
 			cat <<EOF
 		location = /$s/wp/ {
-			fastcgi_pass unix:$T/sock/$s.sock;
+			$(pass "$s")
 			fastcgi_param SCRIPT_FILENAME $T/wp/index.php;
 			fastcgi_param SCRIPT_NAME /index.php;
 			fastcgi_param DOCUMENT_ROOT $T/wp;
@@ -665,6 +681,12 @@ EOF
 EOF
 		done
 		echo "	}"
+		[ "$FCGI_KEEP" -gt 0 ] && for s in $ALL_SLOTS; do
+			echo "	upstream up_$s {"
+			echo "		server unix:$T/sock/$s.sock;"
+			echo "		keepalive $FCGI_KEEP;"
+			echo "	}"
+		done
 		echo "}"
 	} >"$T/nginx/nginx.conf"
 }
