@@ -26,6 +26,7 @@ import re
 import select
 import signal
 import socket
+import _socket
 import sys
 import time
 import types
@@ -483,7 +484,7 @@ def accept_pair(z, listen):
     deadline = time.monotonic() + TIMEOUT
     d = e = None
     try:
-        d, _ = listen.accept()
+        d = _socket.socket(fileno=listen._accept()[0])
         m = read_line(d, deadline)
         if m.startswith(b"WCGI1 E ") and len(m) == 25:
             return None         # the E of a pair whose D the daemon closed
@@ -502,7 +503,7 @@ def accept_pair(z, listen):
         while True:                     # a report may come between D and E
             if not readable(listen, deadline):
                 raise OSError("no E connection")
-            e, _ = listen.accept()
+            e = _socket.socket(fileno=listen._accept()[0])
             try:
                 m = read_line(e, deadline)
             except Abandoned:           # e.g. a report that never came
@@ -738,8 +739,11 @@ def main():
     sys.path[0] = os.path.dirname(os.path.realpath(script))
     warm_imports(source, path)
 
-    z = Zygote(socket.socket(fileno=int(os.environ.get("WARMCGI_ZYGOTE_FD",
-                                                       "3"))))
+    # The C socket type, not socket.socket: the Python class's accept()
+    # and constructor, run for each connection, touch objects on pages
+    # the zygote shares with its request processes (a page copy each).
+    z = Zygote(_socket.socket(fileno=int(os.environ.get("WARMCGI_ZYGOTE_FD",
+                                                        "3"))))
     sys.stdout.flush()
     sys.stderr.flush()
     share_code()
