@@ -62,6 +62,7 @@ my $HOOKS;		# ... which of them exist (1, 2), as keys of %SIG
 # by side: its loop writes them between two forks.  $RIN holds the bits of
 # fd 0, $NOTE and the children's pidfds.
 my ($RIN, $ROUT, $NSEL, $LEFT, $ERR, $GOT, $PID, $FD, $BUF);
+my $KTOP;	# $#KPID, kept: counting an array makes an SV
 # The spare: a child forked ahead of a request, that accepts and reads the
 # next request itself and then tells us it took it ("T" on
 # $NOTE), so that the zygote's loop writes few pages of its own (each one
@@ -332,13 +333,14 @@ sub setup {
 	# The spare's notes are read as they come, without waiting.
 	fcntl($NOTE, F_SETFL, fcntl($NOTE, F_GETFL, 0) | O_NONBLOCK)
 	    or fatal("fcntl: $!");
-	# Buffers of their final size, made once: growing one in the loop
-	# would allocate (and write) memory per request.  1024 bits, as
-	# select() has, grown by mask() for a pidfd above.
-	$RIN = "\0" x 128;
-	$ROUT = "\0" x 128;
-	$BUF = "\0" x (65536 + 16);
+	# Buffers of their final size, each its own (not a copy-on-write
+	# share of a constant), made once: growing one in the loop would
+	# allocate (and write) memory per request.  1024 bits, as select()
+	# has, grown by mask() for a pidfd above; 512 bytes read at most.
+	vec($_, 1023, 1) = 0 for $RIN, $ROUT;
+	vec($BUF, 8 * 512, 1) = 0;
 	@KPID = (0) x 64;
+	$KTOP = $#KPID;
 	vec($RIN, 0, 1) = 1;
 	vec($RIN, fileno($NOTE), 1) = 1;
 }
@@ -402,7 +404,7 @@ sub serve {
 		# on here.
 		if ($NSEL > 0 && vec($ROUT, fileno($NOTE), 1)) {
 			$LEFT--;
-			$GOT = sysread($NOTE, $BUF, 65536 + 16);
+			$GOT = sysread($NOTE, $BUF, 512);
 			if (defined $GOT && $GOT == 1 && $BUF eq 'T' &&
 			    !length $NOTES && $SPARE) {
 				$NOFD{$SPARE} = 1 if $SPARE_FD < 0;
@@ -428,9 +430,8 @@ sub serve {
 				}
 			}
 			# (Not a hash of pids: storing and deleting keys
-			# writes several pages; nor $#KPID, which makes an
-			# SV.)
-			$FD = @KPID - 1;
+			# writes several pages.)
+			$FD = $KTOP;
 			$FD-- while $FD >= 0 && $KPID[$FD] != $PID;
 			if ($FD >= 0) {
 				$LEFT -= vec($ROUT, $FD, 1) if $NSEL > 0;
@@ -472,6 +473,7 @@ sub mask {
 		return mask($fd);
 	}
 	$KPID[$_] //= 0 for 0 .. $fd;
+	$KTOP = $#KPID;
 	my $m = "\0" x length $RIN;
 	vec($m, $fd, 1) = 1;
 	$MASK[$fd] = $m;
@@ -547,9 +549,7 @@ sub note {
 # In the zygote: act on what spares told us (serve() has read the lone
 # "T" of a usual request itself).
 sub notes {
-	while ($GOT = sysread($NOTE, $BUF, 65536 + 16)) {
-		$NOTES .= $BUF;
-	}
+	1 while sysread($NOTE, $NOTES, 65536, length $NOTES);
 	while (length $NOTES) {
 		if (substr($NOTES, 0, 1) eq 'T') {
 			substr($NOTES, 0, 1) = '';
@@ -777,7 +777,7 @@ sub start_request {
 	# Ours only: with them gone, the script's close(STDOUT) closes fd 1
 	# (perl keeps a descriptor open while any handle of its is on it).
 	close($_) for $CTL, $OUT, $LOG, $NOTE_W, $LIFE;
-	$KPID[$_] && fd_close($_) for 0 .. @KPID - 1;
+	$KPID[$_] && fd_close($_) for 0 .. $KTOP;
 	$in_request = 1;
 	fd_dup2($RD, 0);
 	fd_dup2($RD, 1);
