@@ -33,8 +33,8 @@ our $VERSION = '1';
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
 my $SYS_close_range = 436;
-my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL, $MSG_DONTWAIT) =
-    (4, 1, 1, 2, 0x4000, 0x40);
+my ($EINTR, $WNOHANG, $AF_UNIX, $MSG_PEEK, $MSG_NOSIGNAL) =
+    (4, 1, 1, 2, 0x4000);
 my ($CTL, $OUT, $LOG);	# ours on fds 0 (daemon), 1 (reports), 2 (log)
 my $LEARN_MAX = 256;	# modules a zygote loads on behalf of its requests
 my @SIGFIX;		# [signal, handler]: where the zygote's %SIG differs
@@ -49,14 +49,20 @@ my $pending = '';	# reported, not yet looked at
 my $pending_since;	# ... since then
 my %REFUSED;		# failed their trial: never again
 my $CHLD0;		# the script's own $SIG{CHLD}
-my %KIDS;		# request processes running: pid => pidfd, or -1 for none
-my $KIDVEC = '';	# ... their pidfds as select() bits
-my $NOPIDFD = 0;	# ... how many have no pidfd (an old kernel)
+my @KPID;		# pidfd => pid of the child it watches (the spare or a
+			# request process), 0 for none
+my (@MASK, @UNMASK);	# pidfd => its bit in $RIN as a string, and the rest
+my %NOFD;		# request processes without a pidfd (an old kernel)
+my $NOPIDFD = 0;	# ... how many children have none, the spare included
 my @RLIMITS;		# [resource, soft, hard] of each request (WARMCGI_RLIMITS)
 my $NICE;		# ... and its niceness (WARMCGI_NICE)
 my ($DIE0, $WARN0);	# the script's $SIG{__DIE__} and $SIG{__WARN__}
 my $HOOKS;		# ... which of them exist (1, 2), as keys of %SIG
-my ($RIN, $ROUT, $NSEL, $ERR, $GOT, $PID, $BUF);	# serve()'s state
+# serve()'s state, declared together so that perl puts the scalars side
+# by side: its loop writes them between two forks.  $RIN holds the bits of
+# fd 0, $NOTE and the children's pidfds.
+my ($RIN, $ROUT, $NSEL, $LEFT, $ERR, $GOT, $PID, $FD, $BUF);
+my $KTOP;	# $#KPID, kept: counting an array makes an SV
 # The spare: a child forked ahead of a request, that accepts and reads the
 # next request itself and then tells us it took it ("T" on
 # $NOTE), so that the zygote's loop writes few pages of its own (each one
@@ -324,7 +330,17 @@ sub setup {
 	    $LIFE, $LIFE_W;
 	fcntl($LIFE, F_SETFL, fcntl($LIFE, F_GETFL, 0) | O_NONBLOCK)
 	    or fatal("fcntl: $!");
-	$RIN = '';
+	# The spare's notes are read as they come, without waiting.
+	fcntl($NOTE, F_SETFL, fcntl($NOTE, F_GETFL, 0) | O_NONBLOCK)
+	    or fatal("fcntl: $!");
+	# Buffers of their final size, each its own (not a copy-on-write
+	# share of a constant), made once: growing one in the loop would
+	# allocate (and write) memory per request.  1024 bits, as select()
+	# has, grown by mask() for a pidfd above; 512 bytes read at most.
+	vec($_, 1023, 1) = 0 for $RIN, $ROUT;
+	vec($BUF, 8 * 512, 1) = 0;
+	@KPID = (0) x 64;
+	$KTOP = $#KPID;
 	vec($RIN, 0, 1) = 1;
 	vec($RIN, fileno($NOTE), 1) = 1;
 }
@@ -336,60 +352,140 @@ sub setup {
 # request into a request process it watches, and reap.  The accepting and
 # reading is the spare's (spare()), the loop's state is in the scalars
 # above, updated in place, and a request process leaves the loop at once.
+# What each request takes (a fork, the spare's "T", a request process's
+# exit) is done here, inline: a sub called writes its own pad, depth and
+# @_ (pages copied per request); the subs it calls are for rarer events.
 sub serve {
 	while (1) {
 		if (!$SPARE) {
-			$PID = fork_spare();
-			return if defined $PID && $PID == 0;
+			$PID = fork();
+			if (!defined $PID) {
+				logmsg("fork: $!");
+			} elsif ($PID == 0) {
+				close($LIFE_W);
+				close($NOTE);
+				spare();
+				return;
+			} else {
+				# Its exit makes its pidfd readable, with no
+				# race against select; without one, it is
+				# polled for.
+				$SPARE = $PID;
+				$SPARE_FD = syscall($SYS_pidfd_open, $PID, 0);
+				if ($SPARE_FD < 0) {
+					$NOPIDFD++;
+				} else {
+					mask($SPARE_FD) unless defined $MASK[$SPARE_FD];
+					$KPID[$SPARE_FD] = $PID;
+					# (In place: vec() as an lvalue
+					# allocates.)
+					$RIN |= $MASK[$SPARE_FD];
+				}
+			}
 		}
 		# A child without a pidfd (an old kernel) is polled for; a
 		# spare that could not be forked is tried again.
-		$NSEL = select($ROUT = $RIN | $KIDVEC, undef, undef,
+		$ROUT = $RIN;
+		$NSEL = select($ROUT, undef, undef,
 		    $NOPIDFD || !$SPARE ? 0.05 : length $pending ? 0.01 : undef);
-		# (Reading $! makes its string too: a few copied pages.)
-		$ERR = $NSEL < 0 ? $! + 0 : 0;
-		reap($NSEL > 0 ? $ROUT : undef);
-		next if $NSEL < 0 && $ERR == $EINTR;
 		if ($NSEL < 0) {
+			# (Reading $! makes its string too: a few copied
+			# pages.)
+			$ERR = $! + 0;
+			next if $ERR == $EINTR;
 			$! = $ERR;
 			fatal("select: $!");
 		}
+		# Ready descriptors not yet accounted for: a pidfd still
+		# ready after the reaping below belongs to a child that
+		# waitpid(-1) does not give us.
+		$LEFT = $NSEL > 0 ? $NSEL - vec($ROUT, 0, 1) : 0;
+		# The spare's notes; a lone "T" (it took a request) is acted
+		# on here.
+		if ($NSEL > 0 && vec($ROUT, fileno($NOTE), 1)) {
+			$LEFT--;
+			$GOT = sysread($NOTE, $BUF, 512);
+			if (defined $GOT && $GOT == 1 && $BUF eq 'T' &&
+			    !length $NOTES && $SPARE) {
+				$NOFD{$SPARE} = 1 if $SPARE_FD < 0;
+				$SPARE = 0;
+				$SPARE_FD = -1;
+				spare_done() if $RETIRING;
+			} else {
+				$NOTES .= $BUF if $GOT;
+				notes();
+			}
+		}
+		# Report each request process that has exited: "X<pid>
+		# <wait status>".  The spare tells us it took a request
+		# before it can exit.
+		while (($PID = waitpid(-1, $WNOHANG)) > 0) {
+			if ($PID == $SPARE) {
+				notes();
+				if ($PID == $SPARE) {
+					$LEFT -= vec($ROUT, $SPARE_FD, 1)
+					    if $SPARE_FD >= 0 && $NSEL > 0;
+					spare_gone();
+					next;
+				}
+			}
+			# (Not a hash of pids: storing and deleting keys
+			# writes several pages.)
+			$FD = $KTOP;
+			$FD-- while $FD >= 0 && $KPID[$FD] != $PID;
+			if ($FD >= 0) {
+				$LEFT -= vec($ROUT, $FD, 1) if $NSEL > 0;
+				# unwatch($FD), inline
+				$KPID[$FD] = 0;
+				$RIN &= $UNMASK[$FD];
+				syscall($SYS_close_range, $FD, $FD, 0) == 0
+				    or fd_close($FD);
+			} elsif ($NOPIDFD && delete $NOFD{$PID}) {
+				$NOPIDFD--;
+			} else {
+				next;	# a spare's exit we did not wait for
+			}
+			# (sprintf: "$PID" would store a string in $PID.)
+			syswrite($OUT, sprintf("X%d %d\n", $PID, $?))
+			    or fatal("write: $!");
+		}
+		reap_lost() if $LEFT > 0;
 		# Learn when no request waits, or it would wait long.
 		if (length $pending && ($NSEL == 0 || time - $pending_since >= 1)) {
 			learn();
 			next;
 		}
-		next if $NSEL == 0;
-		if (vec($ROUT, 0, 1)) {
+		if ($NSEL > 0 && vec($ROUT, 0, 1)) {
 			$GOT = sysread($CTL, $BUF, 512);
 			quit() if defined $GOT && $GOT == 0;	# EOF: exit now, quietly
 		}
 	}
 }
 
-# A new spare.  Returns 0 in the spare once it has taken a request, its
-# pid (or undef) in the zygote.
-sub fork_spare {
-	my $pid = fork();
-	if (!defined $pid) {
-		logmsg("fork: $!");
-	} elsif ($pid == 0) {
-		close($LIFE_W);
-		close($NOTE);
-		spare();
-		return 0;
-	} else {
-		$SPARE = $pid;
-		# Its exit makes its pidfd readable, with no race against
-		# select; without one, it is polled for.
-		$SPARE_FD = syscall($SYS_pidfd_open, $pid, 0);
-		if ($SPARE_FD >= 0) {
-			kidbit($SPARE_FD, 1);
-		} else {
-			$NOPIDFD++;
-		}
+# Make the select() bit strings of pidfd $fd, growing $RIN (and all of
+# them) if it has no bit for it.
+sub mask {
+	my ($fd) = @_;
+	if ($fd >= 8 * length $RIN) {
+		$RIN .= "\0" x (length $RIN);
+		@MASK = @UNMASK = ();
+		mask($_) for grep { $KPID[$_] } 0 .. $#KPID;
+		return mask($fd);
 	}
-	return $pid;
+	$KPID[$_] //= 0 for 0 .. $fd;
+	$KTOP = $#KPID;
+	my $m = "\0" x length $RIN;
+	vec($m, $fd, 1) = 1;
+	$MASK[$fd] = $m;
+	$UNMASK[$fd] = ~$m;
+}
+
+# Stop watching pidfd $fd (its child has exited) and close it.
+sub unwatch {
+	my ($fd) = @_;
+	$KPID[$fd] = 0;
+	$RIN &= $UNMASK[$fd];
+	fd_close($fd);
 }
 
 # The zygote ends (its fd 0 reached EOF): its spare, which has taken no
@@ -415,7 +511,8 @@ sub spare_retire {
 # The spare has gone or become a request process: no byte is left for the
 # next one.
 sub spare_done {
-	($SPARE, $SPARE_FD) = (0, -1);
+	$SPARE = 0;
+	$SPARE_FD = -1;
 	return unless $RETIRING;
 	sysread($LIFE, $BUF, 64);
 	$RETIRING = 0;
@@ -449,18 +546,15 @@ sub note {
 	return defined $sent && $sent == length $_[0];
 }
 
-# In the zygote: act on what spares told us.
+# In the zygote: act on what spares told us (serve() has read the lone
+# "T" of a usual request itself).
 sub notes {
-	while (defined recv($NOTE, $BUF, 65536 + 16, $MSG_DONTWAIT) &&
-	    length $BUF) {
-		$NOTES .= $BUF;
-	}
+	1 while sysread($NOTE, $NOTES, 65536, length $NOTES);
 	while (length $NOTES) {
-		# (A regular expression would write more pages.)
 		if (substr($NOTES, 0, 1) eq 'T') {
 			substr($NOTES, 0, 1) = '';
 			next unless $SPARE;
-			started($SPARE, $SPARE_FD);
+			$NOFD{$SPARE} = 1 if $SPARE_FD < 0;
 			spare_done();
 		} elsif ($NOTES =~ /\AL([0-9]+)\n/ &&
 		    length($NOTES) >= $+[0] + $1) {
@@ -552,46 +646,26 @@ sub forward {
 	note("L" . length($_[0]) . "\n$_[0]") if length $_[0];
 }
 
-# In the zygote: the spare $pid, its pidfd $pidfd (-1: none), has taken a
-# request: watch it as a request process.
-sub started {
-	my ($pid, $pidfd) = @_;
-	$KIDS{$pid} = $pidfd;
-}
-
-# Report each request process that has exited: "X<pid> <wait status>".
-# One whose pidfd says it has gone but that is not ours to wait for any
-# more (a module set SIGCHLD to be ignored) is reported as killed, so that
-# the daemon does not wait for it for ever.
-sub reap {
-	my ($rout) = @_;
-	# A spare tells us it took a request before it can exit.
-	notes();
-	while ((my $pid = waitpid(-1, $WNOHANG)) > 0) {
-		gone($pid, $?);
-	}
-	# A pidfd that was readable before waitpid(-1) found nothing more:
-	# a child that waitpid(-1) will never give us.
-	return unless defined $rout && ($rout & $KIDVEC) =~ /[^\0]/;
-	if ($SPARE_FD >= 0 && vec($rout, $SPARE_FD, 1)) {
-		my ($pid, $got) = ($SPARE, waitpid($SPARE, $WNOHANG));
-		gone($pid, $got == $pid ? $? : 9) if $got != 0;
-	}
-	for my $pid (keys %KIDS) {
-		my $fd = $KIDS{$pid};
-		next unless $fd >= 0 && vec($rout, $fd, 1);
+# Pidfds that were ready but whose children waitpid(-1) did not give
+# us: not ours to wait for any more (a module set SIGCHLD to be ignored),
+# so reported as killed, so that the daemon does not wait for them for
+# ever.
+sub reap_lost {
+	for my $fd (0 .. $#KPID) {
+		my $pid = $KPID[$fd];
+		next unless $pid && vec($ROUT, $fd, 1);
 		my $got = waitpid($pid, $WNOHANG);
 		next if $got == 0;
-		exited($pid, $got == $pid ? $? : 9);
+		my $status = $got == $pid ? $? : 9;
+		notes() if $pid == $SPARE;
+		if ($pid == $SPARE) {
+			spare_gone();
+			next;
+		}
+		unwatch($fd);
+		syswrite($OUT, sprintf("X%d %d\n", $pid, $status))
+		    or fatal("write: $!");
 	}
-}
-
-# A child has exited: the spare, unless it had told us it took a request
-# (which it did before it could exit), or a request process.
-sub gone {
-	my ($pid, $status) = @_;
-	notes() if $pid == $SPARE;
-	$pid == $SPARE ? spare_gone() : exited($pid, $status);
 }
 
 # The spare has gone without a request: retired, or killed.
@@ -599,35 +673,9 @@ sub spare_gone {
 	if ($SPARE_FD < 0) {
 		$NOPIDFD--;
 	} else {
-		kidbit($SPARE_FD, 0);
-		fd_close($SPARE_FD);
+		unwatch($SPARE_FD);
 	}
 	spare_done();
-}
-
-# Set (or clear) the bit of pidfd $fd in $KIDVEC.  (An lvalue vec() would
-# allocate magic each time: copied pages.)
-sub kidbit {
-	my ($fd, $on) = @_;
-	my ($i, $bit) = ($fd >> 3, 1 << ($fd & 7));
-	$KIDVEC .= "\0" x ($i + 1 - length $KIDVEC) if length $KIDVEC <= $i;
-	my $byte = ord(substr($KIDVEC, $i, 1));
-	substr($KIDVEC, $i, 1, chr($on ? $byte | $bit : $byte & ~$bit & 255));
-}
-
-# Forget a request process (its pidfd closed) and report its exit.  A
-# child that is neither (a spare's exit we did not wait for) is ignored.
-sub exited {
-	return unless exists $KIDS{$_[0]};
-	my $fd = delete $KIDS{$_[0]};
-	if (defined $fd && $fd < 0) {
-		$NOPIDFD--;
-	} elsif (defined $fd) {
-		kidbit($fd, 0);
-		fd_close($fd);
-	}
-	my $m = "X$_[0] $_[1]\n";
-	syswrite($OUT, $m) or fatal("write: $!");
 }
 
 # Read one "\n"-terminated line and nothing after it: peek, then read up
@@ -729,8 +777,7 @@ sub start_request {
 	# Ours only: with them gone, the script's close(STDOUT) closes fd 1
 	# (perl keeps a descriptor open while any handle of its is on it).
 	close($_) for $CTL, $OUT, $LOG, $NOTE_W, $LIFE;
-	# (By $KIDVEC, not %KIDS: iterating a hash writes to it.)
-	vec($KIDVEC, $_, 1) && fd_close($_) for 0 .. 8 * length($KIDVEC) - 1;
+	$KPID[$_] && fd_close($_) for 0 .. $KTOP;
 	$in_request = 1;
 	fd_dup2($RD, 0);
 	fd_dup2($RD, 1);
