@@ -272,18 +272,25 @@ t_file_cache()
 	    { why="edit.php not in $d"; return 1; }
 }
 
-# A worker's child killed in the middle of a request: 502 for that
-# request; the next one is served by the next child the same master
-# forks, warm (no cold start, no back-off to exec).
-t_child_killed()
+# sleep.php started in the background, for the caller's locals: the
+# child serving it ($pid), that child's master ($m), the client ($cpid).
+sleep_start()
 {
-	local code pid m cpid
 	rm -f "$T/sleep.pid"
 	http /p/cgi-bin/sleep.php >"$T/sleep.code" &
 	cpid=$!
 	wait_file "$T/sleep.pid" || { why="sleep.php did not start"; return 1; }
 	pid=$(cat "$T/sleep.pid")
 	m=$(master_of "$pid")
+}
+
+# A worker's child killed in the middle of a request: 502 for that
+# request; the next one is served by the next child the same master
+# forks, warm (no cold start, no back-off to exec).
+t_child_killed()
+{
+	local code pid m cpid
+	sleep_start || return 1
 	kill -KILL "$pid"
 	wait "$cpid"
 	expect_eq "killed request" "$(cat "$T/sleep.code")" 502 || return 1
@@ -304,12 +311,7 @@ t_child_killed()
 t_master_killed()
 {
 	local code pid m cpid
-	rm -f "$T/sleep.pid"
-	http /p/cgi-bin/sleep.php >"$T/sleep.code" &
-	cpid=$!
-	wait_file "$T/sleep.pid" || { why="sleep.php did not start"; return 1; }
-	pid=$(cat "$T/sleep.pid")
-	m=$(master_of "$pid")
+	sleep_start || return 1
 	[ "$(ps -o comm= -p "$m")" = php-cgi ] ||
 	    { why="sleep.php's parent $m is no php-cgi master"; return 1; }
 	kill -KILL "$m"
