@@ -52,6 +52,11 @@ class Zygote:
         self.modules = None     # sys.modules at the last snapshot
         self.request = False    # this is a request process
         self.kids = {}          # request processes running: pid -> pidfd
+        # What serve() selects on, kept up to date by watch() and exited()
+        # rather than built for each turn of the loop: each object made
+        # or touched there costs a page copy per request (see main()).
+        self.fds = [0, listen]  # fd 0, the listener, the kids' pidfds
+        self.unwatched = 0      # kids without a pidfd: polled for
         self.sigchld = signal.getsignal(signal.SIGCHLD)    # the script's
         self.snapshot()
         # The locale PEP 538 coerced this interpreter to, if it did.
@@ -193,9 +198,13 @@ class Zygote:
         """Its exit makes its pidfd readable, with no race against
         select; without pidfds (an old kernel) it is polled for."""
         try:
-            self.kids[pid] = os.pidfd_open(pid)
+            fd = os.pidfd_open(pid)
         except (AttributeError, OSError):
-            self.kids[pid] = None
+            fd = None
+            self.unwatched += 1
+        else:
+            self.fds.append(fd)
+        self.kids[pid] = fd
 
     def reap(self, readable=()):
         """Report each request process that has exited:
@@ -221,9 +230,13 @@ class Zygote:
                     self.exited(pid, status)
 
     def exited(self, pid, status):
-        fd = self.kids.pop(pid, None)
-        if fd is not None:
-            os.close(fd)
+        if pid in self.kids:
+            fd = self.kids.pop(pid)
+            if fd is None:
+                self.unwatched -= 1
+            else:
+                self.fds.remove(fd)
+                os.close(fd)
         try:
             os.write(1, b"X%d %d\n" % (pid, status))
         except BrokenPipeError:
@@ -535,11 +548,10 @@ def serve(z):
     """The zygote loop: returns a request in a request process only."""
     listen = z.listen
     while True:
-        fds = [0, listen] + [fd for fd in z.kids.values() if fd is not None]
-        poll = 0.05 if None in z.kids.values() else None
+        poll = 0.05 if z.unwatched else None
         if z.pending and poll is None:
             poll = 0.01
-        r, _, _ = select.select(fds, [], [], poll)
+        r, _, _ = select.select(z.fds, [], [], poll)
         z.reap(r)
         # Learn when no request waits, or it would wait long.
         if z.pending and (not r or
