@@ -432,12 +432,26 @@ def readable(fd, deadline):
     return left > 0 and bool(select.select([fd], [], [], left)[0])
 
 
+def recv(sock, n, deadline, flags=0):
+    """Up to n bytes, waiting for them until the deadline at most: by a
+    timeout on the socket, not select(), whose lists would be new objects
+    at each call (page copies, see main())."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise OSError("timeout")
+    sock.settimeout(left)
+    return sock.recv(n, flags)
+
+
 def read_exact(sock, n, deadline):
-    buf = bytearray()
+    if n == 0:
+        return b""
+    buf = recv(sock, n, deadline)
+    if len(buf) == n:           # as a rule: nothing to copy
+        return buf
+    buf = bytearray(buf)
     while len(buf) < n:
-        if not readable(sock, deadline):
-            raise OSError("timeout")
-        chunk = sock.recv(n - len(buf))
+        chunk = recv(sock, n - len(buf), deadline)
         if not chunk:
             raise OSError("early end of file")
         buf += chunk
@@ -448,9 +462,7 @@ def slurp(sock, deadline):
     """Up to end of file (64 KiB at most)."""
     buf = bytearray()
     while len(buf) < 65536:
-        if not readable(sock, deadline):
-            raise OSError("timeout")
-        chunk = sock.recv(65536 - len(buf))
+        chunk = recv(sock, 65536 - len(buf), deadline)
         if not chunk:
             break
         buf += chunk
@@ -464,9 +476,7 @@ def read_line(sock, deadline):
     while True:
         if len(line) >= 64:
             raise OSError("line too long")
-        if not readable(sock, deadline):
-            raise OSError("timeout")
-        peek = sock.recv(64 - len(line), socket.MSG_PEEK)
+        peek = recv(sock, 64 - len(line), deadline, socket.MSG_PEEK)
         if not peek:                    # before a word: the daemon gave up
             raise Abandoned() if not line else OSError("early end of file")
         end = peek.find(b"\n") + 1
