@@ -23,18 +23,25 @@ import locale
 import os
 import random
 import re
-import select
 import signal
 import socket
-import _socket
 import sys
-import time
 import types
 
 TIMEOUT = 5         # seconds to get a whole preamble and the E connection
 LEARN_MAX = 256     # modules a zygote imports on behalf of its requests
 TRIAL_TIME = 1      # seconds for the trial import of what was reported
 MODULE_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+# What the zygote calls for each request, looked up once: os.fork, say,
+# looked up at each call writes to the os module's refcount, a page the
+# zygote shares with its request processes, a copy per request (see
+# main()).  _socket's MSG_PEEK is a plain int, socket's an enum member.
+from os import close, fork, waitpid, write, WNOHANG
+from select import select
+from time import monotonic
+from _socket import MSG_PEEK, socket as Socket
+pidfd_open = getattr(os, "pidfd_open", None)   # Linux 5.3, Python 3.9
 
 
 class Zygote:
@@ -91,7 +98,7 @@ class Zygote:
 
     def add_pending(self, report):
         if not self.pending:
-            self.pending_since = time.monotonic()
+            self.pending_since = monotonic()
         self.pending += report
 
     def learn(self):
@@ -176,7 +183,7 @@ class Zygote:
                 os._exit(0)
         os.close(w)
         out = b""
-        deadline = time.monotonic() + TRIAL_TIME
+        deadline = monotonic() + TRIAL_TIME
         try:
             while readable(r, deadline):
                 chunk = os.read(r, 65536)
@@ -198,8 +205,8 @@ class Zygote:
         """Its exit makes its pidfd readable, with no race against
         select; without pidfds (an old kernel) it is polled for."""
         try:
-            fd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
+            fd = pidfd_open(pid)
+        except (TypeError, OSError):    # TypeError: None, see above
             fd = None
             self.unwatched += 1
         else:
@@ -214,7 +221,7 @@ class Zygote:
         for it for ever."""
         while self.kids:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status = waitpid(-1, WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
@@ -223,7 +230,7 @@ class Zygote:
         for pid, fd in list(self.kids.items()):
             if fd in readable:
                 try:
-                    done, status = os.waitpid(pid, os.WNOHANG)
+                    done, status = waitpid(pid, WNOHANG)
                 except ChildProcessError:
                     done, status = pid, signal.SIGKILL
                 if done:
@@ -236,9 +243,9 @@ class Zygote:
                 self.unwatched -= 1
             else:
                 self.fds.remove(fd)
-                os.close(fd)
+                close(fd)
         try:
-            os.write(1, b"X%d %d\n" % (pid, status))
+            write(1, b"X%d %d\n" % (pid, status))
         except BrokenPipeError:
             os._exit(0)                 # the daemon has gone
 
@@ -428,15 +435,15 @@ def share_code():
 
 
 def readable(fd, deadline):
-    left = deadline - time.monotonic()
-    return left > 0 and bool(select.select([fd], [], [], left)[0])
+    left = deadline - monotonic()
+    return left > 0 and bool(select([fd], [], [], left)[0])
 
 
 def recv(sock, n, deadline, flags=0):
     """Up to n bytes, waiting for them until the deadline at most: by a
     timeout on the socket, not select(), whose lists would be new objects
     at each call (page copies, see main())."""
-    left = deadline - time.monotonic()
+    left = deadline - monotonic()
     if left <= 0:
         raise OSError("timeout")
     sock.settimeout(left)
@@ -476,7 +483,7 @@ def read_line(sock, deadline):
     while True:
         if len(line) >= 64:
             raise OSError("line too long")
-        peek = recv(sock, 64 - len(line), deadline, socket.MSG_PEEK)
+        peek = recv(sock, 64 - len(line), deadline, MSG_PEEK)
         if not peek:                    # before a word: the daemon gave up
             raise Abandoned() if not line else OSError("early end of file")
         end = peek.find(b"\n") + 1
@@ -504,10 +511,10 @@ def accept_pair(z, listen):
 
     Returns (d, e, cwd, argv, env) in the request process, None in the
     zygote, which always closes D and E; raises on a bad pair."""
-    deadline = time.monotonic() + TIMEOUT
+    deadline = monotonic() + TIMEOUT
     d = e = None
     try:
-        d = _socket.socket(fileno=listen._accept()[0])
+        d = Socket(fileno=listen._accept()[0])
         m = read_line(d, deadline)
         if m.startswith(b"WCGI1 E ") and len(m) == 25:
             return None         # the E of a pair whose D the daemon closed
@@ -526,7 +533,7 @@ def accept_pair(z, listen):
         while True:                     # a report may come between D and E
             if not readable(listen, deadline):
                 raise OSError("no E connection")
-            e = _socket.socket(fileno=listen._accept()[0])
+            e = Socket(fileno=listen._accept()[0])
             try:
                 m = read_line(e, deadline)
             except Abandoned:           # e.g. a report that never came
@@ -542,7 +549,7 @@ def accept_pair(z, listen):
         d.setblocking(True)
         e.setblocking(True)
 
-        pid = os.fork()
+        pid = fork()
         if pid == 0:                    # the request process keeps D and E
             req, d, e = (d, e, cwd, argv, env), None, None
             return req
@@ -561,11 +568,11 @@ def serve(z):
         poll = 0.05 if z.unwatched else None
         if z.pending and poll is None:
             poll = 0.01
-        r, _, _ = select.select(z.fds, [], [], poll)
+        r, _, _ = select(z.fds, [], [], poll)
         z.reap(r)
         # Learn when no request waits, or it would wait long.
         if z.pending and (not r or
-                          time.monotonic() - z.pending_since >= 1):
+                          monotonic() - z.pending_since >= 1):
             z.learn()
             continue
         if 0 in r:
@@ -764,8 +771,7 @@ def main():
     # The C socket type, not socket.socket: the Python class's accept()
     # and constructor, run for each connection, touch objects on pages
     # the zygote shares with its request processes (a page copy each).
-    z = Zygote(_socket.socket(fileno=int(os.environ.get("WARMCGI_ZYGOTE_FD",
-                                                        "3"))))
+    z = Zygote(Socket(fileno=int(os.environ.get("WARMCGI_ZYGOTE_FD", "3"))))
     sys.stdout.flush()
     sys.stderr.flush()
     share_code()
