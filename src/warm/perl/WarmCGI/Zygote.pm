@@ -83,7 +83,8 @@ my $NOTES = '';		# what was read from $NOTE, not yet acted on
 my $LISTEN;		# our listening socket
 my ($RD, $RE);		# the request's D and E connections
 my $RCWD;		# ... its cwd, untainted
-my (@RARGV, @RENV);	# ... its argv and "NAME=value" environment
+my @RARGV;		# ... its argv
+my ($RPAY, $RENVAT);	# ... its payload, where its "NAME=value\0" environment starts
 my $SYS_prlimit64;	# no builtin, and its number is the architecture's
 my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
     loongarch64 => 261, i386 => 340, i486 => 340, i586 => 340, i686 => 340,
@@ -592,7 +593,7 @@ sub share_code {
 }
 
 # Accept one D/E pair and check it.  Returns true with the request in $RD,
-# $RE, $RCWD, @RARGV and @RENV, false for a learning connection or a pair
+# $RE, $RCWD, @RARGV, $RPAY and $RENVAT, false for a learning connection or a pair
 # the daemon gave up on; dies on a bad pair.  Until then D and E are
 # closed when they go out of scope.
 sub accept_pair {
@@ -626,17 +627,32 @@ sub accept_pair {
 		forward(slurp($e, $deadline));
 	}
 
-	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated
-	my @f = split /\0/, $payload, -1;
-	(@f >= 3 && pop(@f) eq '') or die "bad payload\n";
-	my ($cwd, $argc) = splice(@f, 0, 2);
-	($argc =~ /\A[0-9]+\z/ && @f > $argc) or die "bad argc\n";
-	my @argv = splice(@f, 0, $argc);
-	my $envc = shift @f;
-	($envc =~ /\A[0-9]+\z/ && @f == $envc) or die "bad envc\n";
-	($RCWD) = $cwd =~ /\A(.*)\z/s;	# untainted for perl -T
-	@RARGV = @argv;
-	@RENV = @f;
+	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated.
+	# Walked with index(), not split into lists, and the environment left
+	# in $RPAY for start_request(): each list and regex match writes pages
+	# (a copy each) in every request process.
+	my $at = index($payload, "\0");
+	$at > -1 or die "bad payload\n";
+	$RCWD = substr($payload, 0, $at);
+	($RCWD) = $RCWD =~ /\A(.*)\z/s if ${^TAINT};	# untainted for perl -T
+	@RARGV = ();
+	for my $n (0, 1) {	# argc, then envc: that many fields after it
+		my $end = index($payload, "\0", ++$at);
+		my $c = substr($payload, $at, $end - $at);
+		($end > $at && $end - $at < 10 && $c !~ tr/0-9//c) or
+		    die($n ? "bad envc\n" : "bad argc\n");
+		$at = $end;
+		$RENVAT = $at + 1 if $n;
+		while ($c-- > 0) {
+			$end = index($payload, "\0", $at + 1);
+			$end > -1 or die($n ? "bad envc\n" : "bad argc\n");
+			push @RARGV, substr($payload, $at + 1, $end - $at - 1)
+			    unless $n;
+			$at = $end;
+		}
+	}
+	$at == length($payload) - 1 or die "bad envc\n";
+	$RPAY = $payload;
 	($RD, $RE) = ($d, $e);
 	return 1;
 }
@@ -795,9 +811,13 @@ sub start_request {
 	}
 	# 4. environment, argv, cwd, signals, random seed
 	%ENV = ();
-	for (@RENV) {
-		my ($k, $v) = split /=/, $_, 2;
-		$ENV{$k} = $v if defined $v && $k ne '';
+	# (As split /=/, $_, 2 of each would, without its lists: a name
+	# up to the first "=", no entry without one or with an empty name.)
+	for (my ($at, $end, $eq) = ($RENVAT); $at < length $RPAY; $at = $end + 1) {
+		$end = index($RPAY, "\0", $at);
+		$eq = index($RPAY, "=", $at);
+		$ENV{substr($RPAY, $at, $eq - $at)} =
+		    substr($RPAY, $eq + 1, $end - $eq - 1) if $eq > $at && $eq < $end;
 	}
 	$0 = $RARGV[0] if @RARGV;
 	@ARGV = @RARGV[1 .. $#RARGV];
