@@ -601,16 +601,21 @@ sub accept_pair {
 	accept(my $d, $LISTEN) or die "accept: $!\n";
 	binmode($d);
 	my $first = line($d, $deadline);
-	# The E of a pair whose D the daemon closed unread: let it go.
-	return if $first =~ /\AWCGI1 E [0-9A-Fa-f]{16}\n\z/;
 	if ($first eq "WCGI1 L\n") {
 		forward(slurp($d, $deadline));
 		return;
 	}
-	my ($tok) = $first =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
-	    or die "bad preamble on D\n";
-	my ($len) = line($d, $deadline) =~ /\A([0-9]{1,9})\n\z/
-	    or die "bad payload length on D\n";
+	# "WCGI1 D" or "E", a 16-digit hex token: compared, not matched (a
+	# regex match writes pages, a copy each per request).
+	my $ok = length($first) == 25 && substr($first, 24) eq "\n" &&
+	    substr($first, 8, 16) !~ tr/0-9A-Fa-f//c;
+	# The E of a pair whose D the daemon closed unread: let it go.
+	return if $ok && substr($first, 0, 8) eq "WCGI1 E ";
+	($ok && substr($first, 0, 8) eq "WCGI1 D ") or die "bad preamble on D\n";
+	substr($first, 6, 1) = "E";	# the E line that must follow, same token
+	my $len = line($d, $deadline);
+	(length($len) > 1 && length($len) < 11 && chop($len) eq "\n" &&
+	    $len !~ tr/0-9//c) or die "bad payload length on D\n";
 	my $payload = readn($d, $len, $deadline);
 	my $e;
 	while (1) {	# a report may come between D and E
@@ -622,7 +627,7 @@ sub accept_pair {
 			die $@ unless $@ eq "gone\n";
 			next;
 		}
-		last if $l eq "WCGI1 E $tok\n";
+		last if $l eq $first;
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
 		forward(slurp($e, $deadline));
 	}
