@@ -84,7 +84,8 @@ my $LISTEN;		# our listening socket
 my ($RD, $RE);		# the request's D and E connections
 my $RCWD;		# ... its cwd, untainted
 my @RARGV;		# ... its argv
-my ($RPAY, $RENVAT);	# ... its payload, where its "NAME=value\0" environment starts
+my ($RPAY, $RENVAT);	# ... its payload, and where its environment
+			# ("NAME=value\0" each) starts in it
 my $SYS_prlimit64;	# no builtin, and its number is the architecture's
 my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
     loongarch64 => 261, i386 => 340, i486 => 340, i586 => 340, i686 => 340,
@@ -593,8 +594,8 @@ sub share_code {
 }
 
 # Accept one D/E pair and check it.  Returns true with the request in $RD,
-# $RE, $RCWD, @RARGV, $RPAY and $RENVAT, false for a learning connection or a pair
-# the daemon gave up on; dies on a bad pair.  Until then D and E are
+# $RE, $RCWD, @RARGV, $RPAY and $RENVAT, false for a learning connection
+# or a pair the daemon gave up on; dies on a bad pair.  Until then D and E are
 # closed when they go out of scope.
 sub accept_pair {
 	my $deadline = time + $TIMEOUT;
@@ -611,8 +612,9 @@ sub accept_pair {
 	    substr($first, 8, 16) !~ tr/0-9A-Fa-f//c;
 	# The E of a pair whose D the daemon closed unread: let it go.
 	return if $ok && substr($first, 0, 8) eq "WCGI1 E ";
-	($ok && substr($first, 0, 8) eq "WCGI1 D ") or die "bad preamble on D\n";
-	substr($first, 6, 1) = "E";	# the E line that must follow, same token
+	($ok && substr($first, 0, 8) eq "WCGI1 D ")
+	    or die "bad preamble on D\n";
+	substr($first, 6, 1) = "E";	# the E line that must follow
 	my $len = line($d, $deadline);
 	(length($len) > 1 && length($len) < 11 && chop($len) eq "\n" &&
 	    $len !~ tr/0-9//c) or die "bad payload length on D\n";
@@ -632,14 +634,15 @@ sub accept_pair {
 		forward(slurp($e, $deadline));
 	}
 
-	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated.
+	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each
+	# NUL-terminated.
 	# Walked with index(), not split into lists, and the environment left
 	# in $RPAY for start_request(): each list and regex match writes pages
 	# (a copy each) in every request process.
 	my $at = index($payload, "\0");
 	$at > -1 or die "bad payload\n";
 	$RCWD = substr($payload, 0, $at);
-	($RCWD) = $RCWD =~ /\A(.*)\z/s if ${^TAINT};	# untainted for perl -T
+	($RCWD) = $RCWD =~ /\A(.*)\z/s if ${^TAINT};	# untainted, perl -T
 	@RARGV = ();
 	for my $n (0, 1) {	# argc, then envc: that many fields after it
 		my $end = index($payload, "\0", ++$at);
@@ -818,11 +821,12 @@ sub start_request {
 	%ENV = ();
 	# (As split /=/, $_, 2 of each would, without its lists: a name
 	# up to the first "=", no entry without one or with an empty name.)
-	for (my ($at, $end, $eq) = ($RENVAT); $at < length $RPAY; $at = $end + 1) {
+	for (my ($at, $end, $eq) = ($RENVAT); $at < length $RPAY;
+	    $at = $end + 1) {
 		$end = index($RPAY, "\0", $at);
 		$eq = index($RPAY, "=", $at);
-		$ENV{substr($RPAY, $at, $eq - $at)} =
-		    substr($RPAY, $eq + 1, $end - $eq - 1) if $eq > $at && $eq < $end;
+		$ENV{substr($RPAY, $at, $eq - $at)} = substr($RPAY, $eq + 1,
+		    $end - $eq - 1) if $eq > $at && $eq < $end;
 	}
 	$0 = $RARGV[0] if @RARGV;
 	@ARGV = @RARGV[1 .. $#RARGV];
