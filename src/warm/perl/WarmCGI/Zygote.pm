@@ -83,7 +83,9 @@ my $NOTES = '';		# what was read from $NOTE, not yet acted on
 my $LISTEN;		# our listening socket
 my ($RD, $RE);		# the request's D and E connections
 my $RCWD;		# ... its cwd, untainted
-my (@RARGV, @RENV);	# ... its argv and "NAME=value" environment
+my @RARGV;		# ... its argv
+my ($RPAY, $RENVAT);	# ... its payload, and where its environment
+			# ("NAME=value\0" each) starts in it
 my $SYS_prlimit64;	# no builtin, and its number is the architecture's
 my %PRLIMIT64 = (x86_64 => 302, aarch64 => 261, riscv64 => 261,
     loongarch64 => 261, i386 => 340, i486 => 340, i586 => 340, i686 => 340,
@@ -592,24 +594,30 @@ sub share_code {
 }
 
 # Accept one D/E pair and check it.  Returns true with the request in $RD,
-# $RE, $RCWD, @RARGV and @RENV, false for a learning connection or a pair
-# the daemon gave up on; dies on a bad pair.  Until then D and E are
+# $RE, $RCWD, @RARGV, $RPAY and $RENVAT, false for a learning connection
+# or a pair the daemon gave up on; dies on a bad pair.  Until then D and E are
 # closed when they go out of scope.
 sub accept_pair {
 	my $deadline = time + $TIMEOUT;
 	accept(my $d, $LISTEN) or die "accept: $!\n";
 	binmode($d);
 	my $first = line($d, $deadline);
-	# The E of a pair whose D the daemon closed unread: let it go.
-	return if $first =~ /\AWCGI1 E [0-9A-Fa-f]{16}\n\z/;
 	if ($first eq "WCGI1 L\n") {
 		forward(slurp($d, $deadline));
 		return;
 	}
-	my ($tok) = $first =~ /\AWCGI1 D ([0-9A-Fa-f]{16})\n\z/
+	# "WCGI1 D" or "E", a 16-digit hex token: compared, not matched (a
+	# regex match writes pages, a copy each per request).
+	my $ok = length($first) == 25 && substr($first, 24) eq "\n" &&
+	    substr($first, 8, 16) !~ tr/0-9A-Fa-f//c;
+	# The E of a pair whose D the daemon closed unread: let it go.
+	return if $ok && substr($first, 0, 8) eq "WCGI1 E ";
+	($ok && substr($first, 0, 8) eq "WCGI1 D ")
 	    or die "bad preamble on D\n";
-	my ($len) = line($d, $deadline) =~ /\A([0-9]{1,9})\n\z/
-	    or die "bad payload length on D\n";
+	substr($first, 6, 1) = "E";	# the E line that must follow
+	my $len = line($d, $deadline);
+	(length($len) > 1 && length($len) < 11 && chop($len) eq "\n" &&
+	    $len !~ tr/0-9//c) or die "bad payload length on D\n";
 	my $payload = readn($d, $len, $deadline);
 	my $e;
 	while (1) {	# a report may come between D and E
@@ -621,22 +629,38 @@ sub accept_pair {
 			die $@ unless $@ eq "gone\n";
 			next;
 		}
-		last if $l eq "WCGI1 E $tok\n";
+		last if $l eq $first;
 		$l eq "WCGI1 L\n" or die "bad preamble or token on E\n";
 		forward(slurp($e, $deadline));
 	}
 
-	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each NUL-terminated
-	my @f = split /\0/, $payload, -1;
-	(@f >= 3 && pop(@f) eq '') or die "bad payload\n";
-	my ($cwd, $argc) = splice(@f, 0, 2);
-	($argc =~ /\A[0-9]+\z/ && @f > $argc) or die "bad argc\n";
-	my @argv = splice(@f, 0, $argc);
-	my $envc = shift @f;
-	($envc =~ /\A[0-9]+\z/ && @f == $envc) or die "bad envc\n";
-	($RCWD) = $cwd =~ /\A(.*)\z/s;	# untainted for perl -T
-	@RARGV = @argv;
-	@RENV = @f;
+	# cwd, argc, argv[0..argc-1], envc, env[0..envc-1], each
+	# NUL-terminated.
+	# Walked with index(), not split into lists, and the environment left
+	# in $RPAY for start_request(): each list and regex match writes pages
+	# (a copy each) in every request process.
+	my $at = index($payload, "\0");
+	$at > -1 or die "bad payload\n";
+	$RCWD = substr($payload, 0, $at);
+	($RCWD) = $RCWD =~ /\A(.*)\z/s if ${^TAINT};	# untainted, perl -T
+	@RARGV = ();
+	for my $n (0, 1) {	# argc, then envc: that many fields after it
+		my $end = index($payload, "\0", ++$at);
+		my $c = substr($payload, $at, $end - $at);
+		($end > $at && $end - $at < 10 && $c !~ tr/0-9//c) or
+		    die($n ? "bad envc\n" : "bad argc\n");
+		$at = $end;
+		$RENVAT = $at + 1 if $n;
+		while ($c-- > 0) {
+			$end = index($payload, "\0", $at + 1);
+			$end > -1 or die($n ? "bad envc\n" : "bad argc\n");
+			push @RARGV, substr($payload, $at + 1, $end - $at - 1)
+			    unless $n;
+			$at = $end;
+		}
+	}
+	$at == length($payload) - 1 or die "bad envc\n";
+	$RPAY = $payload;
 	($RD, $RE) = ($d, $e);
 	return 1;
 }
@@ -795,9 +819,14 @@ sub start_request {
 	}
 	# 4. environment, argv, cwd, signals, random seed
 	%ENV = ();
-	for (@RENV) {
-		my ($k, $v) = split /=/, $_, 2;
-		$ENV{$k} = $v if defined $v && $k ne '';
+	# (As split /=/, $_, 2 of each would, without its lists: a name
+	# up to the first "=", no entry without one or with an empty name.)
+	for (my ($at, $end, $eq) = ($RENVAT); $at < length $RPAY;
+	    $at = $end + 1) {
+		$end = index($RPAY, "\0", $at);
+		$eq = index($RPAY, "=", $at);
+		$ENV{substr($RPAY, $at, $eq - $at)} = substr($RPAY, $eq + 1,
+		    $end - $eq - 1) if $eq > $at && $eq < $end;
 	}
 	$0 = $RARGV[0] if @RARGV;
 	@ARGV = @RARGV[1 .. $#RARGV];
