@@ -749,16 +749,22 @@ php_worker_next(struct php_worker *w, int kill_child)
 {
 	pid_t	 c;
 
-	php_conn_close(w);
-	evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
-	evbuffer_drain(w->rq, evbuffer_get_length(w->rq));
-	fcgi_decoder_reset(&w->dec);
-	w->broken = w->paused = 0;
+	/*
+	 * Killed before its connection is closed: it waits on it, idle, so
+	 * it dies there; the end of the connection would send it to
+	 * accept(2), where a SIGKILL that comes as it takes the next child's
+	 * connection lets it take it, then die with it.
+	 */
 	if (kill_child) {
 		if ((c = php_worker_child(w)) <= 0)
 			return -1;
 		(void)kill(c, SIGKILL);
 	}
+	php_conn_close(w);
+	evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
+	evbuffer_drain(w->rq, evbuffer_get_length(w->rq));
+	fcgi_decoder_reset(&w->dec);
+	w->broken = w->paused = 0;
 	return 0;
 }
 
