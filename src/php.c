@@ -9,10 +9,12 @@
  * requests.  So recycling costs a fork, not an exec, and the opcode
  * cache, in memory the master made, outlives it.  We send every request
  * on one connection with FCGI_KEEP_CONN, and connect anew for each child
- * (php_worker_next): the socket's name is kept, for the worker's life,
- * in a directory of ours that only we can enter.  The connection made
- * before the next child accept()s waits in the socket's backlog, so a
- * request need not wait for the fork.
+ * (php_worker_next), with the first request it is to serve (php_start):
+ * php-cgi closes a connection on which no request came within 5 s of its
+ * accept(), which an idle worker's would then be.  The socket's name is
+ * kept, for the worker's life, in a directory of ours that only we can
+ * enter.  A connection made before the next child accept()s waits in the
+ * socket's backlog with its request.
  *
  * The request (request.c) is fed straight from the connection through a
  * struct php_sink: the worker's FCGI_STDOUT and FCGI_STDERR go to it as a
@@ -314,6 +316,7 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 	struct php_req		*pr;
 	const char		*errstr;
 	size_t			 i, len = sizeof("CONTENT_LENGTH=") - 1;
+	int			 refused;
 
 	if (p == NULL || p->ev_tick == NULL || srv->stopping)
 		return NULL;
@@ -327,6 +330,20 @@ php_start(struct server *srv, const struct handler *h, const char *script,
 		log_warn("php: %s", script);
 		TAILQ_INSERT_HEAD(&pool->idle, w, entry);
 		w->idle = 1;
+		return NULL;
+	}
+	/*
+	 * Its child's connection comes with its first request (above).
+	 * Refused: the master has gone, its exit not yet reaped (a crash).
+	 */
+	if (w->fd == -1 && php_worker_connect(w) == -1) {
+		refused = errno == ECONNREFUSED;
+		log_warn("php-cgi[%d]: connecting", (int)w->pid);
+		free(pr);
+		if (refused)
+			php_worker_lost(w, "cannot connect to it");
+		else
+			php_worker_retire(w, "cannot connect to it");
 		return NULL;
 	}
 	pr->sink = sink;
@@ -720,31 +737,34 @@ php_worker_connect(struct php_worker *w)
 
 /*
  * The connection to the worker's child has ended, or is to end (the
- * child is done or out of step), and the next child gets a new one;
- * with kill, this child is killed first, idle as it is, so that it
- * cannot be the one to accept it and serve past its count.  Whatever was
- * read or queued on the old connection goes with it.  -1: no new
- * connection (the worker is to be retired).
+ * child is done or out of step), and the next child gets a new one with
+ * its first request (php_start); with kill, this child is killed first,
+ * idle as it is, so that it cannot be the one to accept it and serve
+ * past its count.  Whatever was read or queued on the old connection
+ * goes with it.  -1: the child to kill was not found (the worker is to
+ * be retired).
  */
 static int
 php_worker_next(struct php_worker *w, int kill_child)
 {
 	pid_t	 c;
 
-	php_conn_close(w);
-	evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
-	evbuffer_drain(w->rq, evbuffer_get_length(w->rq));
-	fcgi_decoder_reset(&w->dec);
-	w->broken = w->paused = 0;
+	/*
+	 * Killed before its connection is closed: it waits on it, idle, so
+	 * it dies there; the end of the connection would send it to
+	 * accept(2), where a SIGKILL that comes as it takes the next child's
+	 * connection lets it take it, then die with it.
+	 */
 	if (kill_child) {
 		if ((c = php_worker_child(w)) <= 0)
 			return -1;
 		(void)kill(c, SIGKILL);
 	}
-	if (php_worker_connect(w) == -1) {
-		log_warn("php-cgi[%d]: connecting", (int)w->pid);
-		return -1;
-	}
+	php_conn_close(w);
+	evbuffer_drain(w->wq, evbuffer_get_length(w->wq));
+	evbuffer_drain(w->rq, evbuffer_get_length(w->rq));
+	fcgi_decoder_reset(&w->dec);
+	w->broken = w->paused = 0;
 	return 0;
 }
 
@@ -1073,8 +1093,7 @@ php_worker_done(struct php_worker *w, int app_status)
 		if (kill_child == -1)
 			php_worker_retire(w, why);
 		else if (php_worker_next(w, kill_child) == -1)
-			php_worker_retire(w, kill_child ? "its child not found" :
-			    "cannot connect to it");
+			php_worker_retire(w, "its child not found");
 		else {
 			log_debug("php-cgi[%d]: its child recycled: %s",
 			    (int)w->pid, why);
@@ -1129,8 +1148,8 @@ php_worker_due(struct php_worker *w, struct php_req *pr, int *kill)
  * The connection to the worker's child ended: the child died, or was
  * killed (by a script's own kill, by the OOM killer...).  A request it
  * served ends without more output (502 if none came); the master forks
- * the next child, which gets a new connection.  A worker we are ending
- * anyway, or whose master is gone, is lost.
+ * the next child, which gets a new connection with the next request.  A
+ * worker we are ending anyway, or whose master is gone, is lost.
  */
 static void
 php_worker_eof(struct php_worker *w, const char *why)
@@ -1143,11 +1162,7 @@ php_worker_eof(struct php_worker *w, const char *why)
 	}
 	log_warnx("php-cgi[%d]: its child %s%s", (int)w->pid, why,
 	    pr != NULL ? " while serving a request (502)" : "");
-	if (php_worker_next(w, 0) == -1) {
-		/* The master has gone too: its exit is the crash counted. */
-		php_worker_lost(w, "cannot connect to it");
-		return;
-	}
+	(void)php_worker_next(w, 0);
 	w->pool->crashed++;
 	if (pr != NULL) {
 		TAILQ_INSERT_HEAD(&w->pool->idle, w, entry);

@@ -526,6 +526,29 @@ t_max_requests_one()
 	expect_nogrep log "${WLOG[w1]}" '\(502\)'
 }
 
+# A worker left idle after its child was recycled (--php-max-requests 1)
+# for longer than php-cgi waits for a request on a connection it has
+# just accepted (a poll(2) of 5 s, then it closes it and accepts again):
+# no death of its child is seen, no crash counted, and the next request
+# is served by the next child of the same master.  The sleep is php-cgi's
+# own timer passing, not a bound on us.
+t_recycled_idle()
+{
+	local i
+	for i in 0 1; do
+		timeout 90 "$FCGI_CLIENT" -t 60 "unix:$T/w1.sock" request \
+		    "SCRIPT_FILENAME=$T/cgi-bin/gen.php" REQUEST_METHOD=GET \
+		    "QUERY_STRING=idle=$i" 2>/dev/null </dev/null |
+		    tr -d '\r' >"$T/ri.$i"
+		[ "$i" = 1 ] || sleep 7
+	done
+	expect_grep "first" "$T/ri.0" '^pid=[0-9]+$' || return 1
+	expect_grep "after the idle time" "$T/ri.1" '^pid=[0-9]+$' || return 1
+	expect_eq "master" "$(sed -n 's/^ppid=//p' "$T/ri.1")" \
+	    "$(sed -n 's/^ppid=//p' "$T/ri.0")" || return 1
+	expect_nogrep log "${WLOG[w1]}" 'its child (closed|connection)'
+}
+
 # Past --idle-timeout: 504, the worker killed (no crash: no back-off),
 # the next request served warm by a new worker.
 t_timeout()
@@ -731,6 +754,7 @@ run php-opcache-kept-recycling t_opcache_kept
 run php-status t_status
 run php-max-requests-zero t_max_requests_zero
 run php-max-requests-one t_max_requests_one
+run php-recycled-idle-kept t_recycled_idle
 run php-warm-memory-child t_warm_memory
 run php-syscalls t_syscalls
 run php-idle-timeout-504 t_timeout
