@@ -222,6 +222,15 @@ script_procs()
 	done
 }
 
+# spare_of ZPID: the Perl zygote has exactly one child, its spare (no
+# request process is left), in $spare_pid.
+spare_of()
+{
+	local -a kids
+	read -ra kids <"/proc/$1/task/$1/children" 2>/dev/null || true
+	[ "${#kids[@]}" -eq 1 ] && spare_pid=${kids[0]}
+}
+
 # Zombies whose parent is PID.
 zombies_of()
 {

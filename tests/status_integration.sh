@@ -77,7 +77,7 @@ fc_body()
 # nginx except none; each is checked to have done what it should.
 t_sequence()
 {
-	local code zpid n i spare
+	local code zpid n i spare spare_pid
 	code=$(http /cgi-bin/hello.sh) && expect_eq "hello" "$code" 200 ||
 	    return 1
 	code=$(http /cgi-bin/nonexistent.sh) &&
@@ -98,11 +98,15 @@ t_sequence()
 	expect_eq "warm starts so far" "$n" 1 || return 1
 	# A fall-back: the zygote, stopped, takes the connection into its
 	# backlog and dies without answering; the request runs by exec.
-	# (Its spare, the child that would accept it, is stopped too.)
+	# (Its spare, the child that would accept it, is stopped too, once it
+	# is the zygote's only child: a pid.pl request process that exits
+	# meanwhile frees its pid for any process of the machine, which
+	# would then be stopped and killed here.)
 	zpid=$(sed -n "s|.*warm: $CGI/pid\.pl: zygote pid \([0-9]*\) ready.*|\1|p" \
 	    "${WLOG[w1]}" | tail -1)
-	read -ra spare <"/proc/$zpid/task/$zpid/children"
-	kill -STOP "$zpid" "${spare[@]}"
+	poll spare_of "$zpid" || { why="zygote $zpid has no lone spare"; return 1; }
+	spare=$spare_pid
+	kill -STOP "$zpid" "$spare"
 	http /cgi-bin/pid.pl >"$T/fb.code" &
 	i=$!
 	# Connected to the stopped zygote: its debug line says so.
@@ -111,7 +115,7 @@ t_sequence()
 		    -ge 2 ] && break
 		sleep 0.05
 	done
-	kill -KILL "$zpid" "${spare[@]}"
+	kill -KILL "$zpid" "$spare"
 	wait "$i"
 	expect_eq "fall-back" "$(cat "$T/fb.code")" 200 || return 1
 	expect_grep "fall-back logged" "${WLOG[w1]}" \

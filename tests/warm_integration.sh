@@ -1028,14 +1028,6 @@ minflt()
 	sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $8 }'
 }
 
-# spare_of ZPID: the zygote has exactly one child, $spare_pid.
-spare_of()
-{
-	local -a kids
-	read -ra kids <"/proc/$1/task/$1/children" 2>/dev/null || true
-	[ "${#kids[@]}" -eq 1 ] && spare_pid=${kids[0]}
-}
-
 # no_proc PID: no such process, not even a zombie.
 no_proc()
 {
