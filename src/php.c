@@ -952,16 +952,20 @@ php_worker_rd_cb(evutil_socket_t fd, short ev, void *arg)
 	struct php_worker	*w = arg;
 	unsigned int		 conn = w->conn;
 	ssize_t			 n = 1;
+	int			 err = 0;
 
 	if (!w->paused && (n = buf_read_fd(w->rq, fd, READ_CHUNK)) == -1 &&
-	    (errno == EAGAIN || errno == EINTR))
+	    ((err = errno) == EAGAIN || err == EINTR))
 		n = 1;
-	/* What came before an end of the connection is taken first. */
+	/*
+	 * What came before an end of the connection is taken first (it
+	 * writes and logs: the read's errno is kept aside).
+	 */
 	if (php_worker_decode(w) == -1 || w->conn != conn || n > 0)
 		return;
 	/* ECONNRESET: it closed with our bytes unread (a kill mid-request). */
-	php_worker_eof(w, n == 0 || errno == ECONNRESET ?
-	    "closed its connection" : strerror(errno));
+	php_worker_eof(w, n == 0 || err == ECONNRESET ?
+	    "closed its connection" : strerror(err));
 }
 
 /*
