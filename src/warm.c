@@ -55,6 +55,9 @@
 #ifndef WARM_BUILD_DIR
 #define WARM_BUILD_DIR		""
 #endif
+/* Under a helpers directory (Makefile.am installs it there). */
+#define WARM_XS_MODULE		"perl/auto/WarmCGI/Zygote/Zygote.so"
+
 #ifndef WARM_SRC_HELPERS_DIR
 #define WARM_SRC_HELPERS_DIR	""
 #endif
@@ -110,6 +113,7 @@ struct warm {
 	char			 dir[PATH_MAX];	/* private, for the sockets */
 	int			 dirfd;		/* locked while we run */
 	char			 helpers[PATH_MAX - 64]; /* room for the names in it */
+	char			 xsinc[PATH_MAX];	/* -I for the Perl XS module */
 	struct event		*ev_tick;
 	unsigned int		 seq;
 	uint64_t		 gens;
@@ -120,6 +124,8 @@ RB_PROTOTYPE(zygote_tree, zygote, entry, zygote_cmp)
 RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
 
 static int	warm_helpers_ok(const char *);
+static int	warm_exe_dir(char *, size_t);
+static void	warm_xs_find(struct warm *);
 static void	warm_sweep(const char *);
 static void	warm_sweep_one(const char *, int, const char *);
 static enum warm_lang warm_interp_find(const struct config *, const char *,
@@ -185,6 +191,7 @@ warm_init(struct server *srv)
 		free(w);
 		return 0;
 	}
+	warm_xs_find(w);
 	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
 		tmp = "/tmp";
 	warm_sweep(tmp);
@@ -224,22 +231,16 @@ int
 warm_helpers_find(const struct config *cfg, char *dir, size_t len)
 {
 	char		 exe[PATH_MAX], real[PATH_MAX], beside[PATH_MAX];
-	char		 tried[3 * PATH_MAX + 16], *slash;
+	char		 tried[3 * PATH_MAX + 16];
 	const char	*cand[3];
 	size_t		 n = 0, i;
-	ssize_t		 k;
 
 	if (cfg->warm_helpers != NULL)
 		cand[n++] = cfg->warm_helpers;
 	else {
-		k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (k > 0) {
-			exe[k] = '\0';
-			if ((slash = strrchr(exe, '/')) != NULL)
-				*slash = '\0';
-		}
-		if (k > 0 && slash != NULL && (realpath(WARM_SBINDIR,
-		    real) == NULL || strcmp(real, exe) != 0)) {
+		if (warm_exe_dir(exe, sizeof(exe)) == 0 &&
+		    (realpath(WARM_SBINDIR, real) == NULL ||
+		    strcmp(real, exe) != 0)) {
 			if (snprintf(beside, sizeof(beside), "%s/warm", exe) <
 			    (int)sizeof(beside))
 				cand[n++] = beside;
@@ -265,6 +266,48 @@ warm_helpers_find(const struct config *cfg, char *dir, size_t len)
 	    "(perl/WarmCGI/Zygote.pm and warmcgi-zygote.py) in %s; every "
 	    "script is exec'd (install them or give --warm-helpers)", tried);
 	return -1;
+}
+
+/* The directory of our executable, or -1. */
+static int
+warm_exe_dir(char *exe, size_t len)
+{
+	char	*slash;
+	ssize_t	 k;
+
+	k = readlink("/proc/self/exe", exe, len - 1);
+	if (k <= 0)
+		return -1;
+	exe[k] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+/*
+ * The Perl zygote's XS module is found by perl beside Zygote.pm, where
+ * it is installed and where an in-tree build makes it.  A build tree
+ * apart from its sources (VPATH) makes it in the build tree, while the
+ * helpers come from the sources (the tests give those): a warmcgi
+ * running from that build tree adds -I for it.
+ */
+static void
+warm_xs_find(struct warm *w)
+{
+	char	p[PATH_MAX], exe[PATH_MAX], real[PATH_MAX];
+
+	w->xsinc[0] = '\0';
+	if (snprintf(p, sizeof(p), "%s/" WARM_XS_MODULE, w->helpers) <
+	    (int)sizeof(p) && access(p, R_OK) == 0)
+		return;
+	if (access(WARM_BUILD_DIR "/warm/" WARM_XS_MODULE, R_OK) == -1 ||
+	    warm_exe_dir(exe, sizeof(exe)) == -1 ||
+	    realpath(WARM_BUILD_DIR, real) == NULL || strcmp(real, exe) != 0)
+		return;
+	snprintf(w->xsinc, sizeof(w->xsinc), "-I%s/warm/perl", WARM_BUILD_DIR);
+	log_debug("warm: the Perl zygote's XS module from %s/warm/perl",
+	    WARM_BUILD_DIR);
 }
 
 static int
@@ -953,6 +996,8 @@ zygote_start(struct zygote *z, const struct cgi_script *sc)
 		snprintf(helper, sizeof(helper), "%s/perl/WarmCGI/Zygote.pm",
 		    w->helpers);
 		argv[n++] = inc;
+		if (w->xsinc[0] != '\0')
+			argv[n++] = w->xsinc;
 		argv[n++] = "-MWarmCGI::Zygote";
 	} else {
 		snprintf(helper, sizeof(helper), "%s/warmcgi-zygote.py",

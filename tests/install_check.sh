@@ -37,6 +37,11 @@ t_files()
 	    lib/systemd/system/warmcgi.socket; do
 		[ -f "$P/$f" ] || missing="$missing $f"
 	done
+	# The Perl zygote's XS module, where configure found perl's headers.
+	if grep -q '^warmxsdir = ' "$B/Makefile"; then
+		f=libexec/warmcgi/perl/auto/WarmCGI/Zygote/Zygote.so
+		[ -f "$P/$f" ] || missing="$missing $f"
+	fi
 	[ -z "$missing" ] || { why="not installed:$missing"; return 1; }
 	[ -x "$P/sbin/warmcgi" ] || { why="warmcgi not executable"; return 1; }
 	expect_grep "the installed unit's ExecStart" \
@@ -48,7 +53,7 @@ t_files()
 # --check agrees; then it serves a request.
 t_helpers()
 {
-	local d=$T/cgi-bin pid out
+	local d=$T/cgi-bin pid out z xs
 	mkdir -p "$d"
 	printf '#!/usr/bin/perl\nprint "Content-Type: text/plain\\n\\nperl ok\\n";\n' \
 	    >"$d/hello.pl"
@@ -68,6 +73,17 @@ t_helpers()
 	out=$(timeout 30 "$FCGI_CLIENT" "unix:$T/inst.sock" request \
 	    SCRIPT_FILENAME="$d/hello.pl" REQUEST_METHOD=GET 2>"$T/fc.err" \
 	    </dev/null)
+	# The zygote loaded the installed XS module, if one was installed.
+	wait_log "$T/inst.log" 'zygote pid [0-9]+ ready$' ||
+	    { stop_pid "$pid" TERM; why="no zygote became ready"; return 1; }
+	z=$(sed -n 's/^.*zygote pid \([0-9]*\) ready$/\1/p' "$T/inst.log" |
+	    tail -n 1)
+	xs=$P/libexec/warmcgi/perl/auto/WarmCGI/Zygote/Zygote.so
+	if [ -f "$xs" ] && ! grep -qF "$xs" "/proc/$z/maps" 2>/dev/null; then
+		stop_pid "$pid" TERM
+		why="zygote '$z' has not loaded $xs"
+		return 1
+	fi
 	stop_pid "$pid" TERM
 	case $out in
 	*"perl ok"*) ;;

@@ -231,6 +231,13 @@ spare_of()
 	[ "${#kids[@]}" -eq 1 ] && spare_pid=${kids[0]}
 }
 
+# traced PID: strace (started as $sp) has attached to PID.
+traced()
+{
+	alive "$sp" && awk '$1 == "TracerPid:" && $2 != 0 { t = 1 }
+	    END { exit !t }' "/proc/$1/status"
+}
+
 # Zombies whose parent is PID.
 zombies_of()
 {

@@ -392,13 +392,6 @@ t_max_requests_zero()
 	expect_eq "retirements" "$(grep -c 'retired' "${WLOG[w0]}")" 0
 }
 
-# traced PID: strace (started as $sp) has attached to PID.
-traced()
-{
-	alive "$sp" && awk '$1 == "TracerPid:" && $2 != 0 { t = 1 }
-	    END { exit !t }' "/proc/$1/status"
-}
-
 # The system calls of warm PHP requests (issue 13), each on a connection
 # of its own as from nginx, counted in w0 (-c 1, its worker warm): one
 # accept4 per connection and none that only says EAGAIN (the listener is

@@ -101,6 +101,23 @@ def wait(pid, timeout=WAIT_S):
         time.sleep(0.0005)
 
 
+def stop(pid, timeout=WAIT_S):
+    """SIGSTOP pid and wait until it is stopped (state T)."""
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open("/proc/%d/stat" % pid) as f:
+            if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
+                return
+        time.sleep(0.01)
+
+
+def children(pid):
+    """pid's child processes."""
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return [int(c) for c in f.read().split()]
+
+
 def pump(wfd, body, rfds, eof, timeout=WAIT_S):
     """Write body to wfd, then call eof(), while reading every rfd to EOF;
     returns the bytes read from each."""
@@ -728,14 +745,20 @@ def t_abort(name):
     z = start(name)
     with tempfile.TemporaryDirectory() as tmp:
         marker = os.path.join(tmp, "ran")
-        # Stopped, the zygote accepts the pair only once both are closed.
-        os.kill(z.pid, signal.SIGSTOP)
+        # Stopped, the zygote and its spare (a Perl zygote's child forked
+        # ahead, which accepts requests itself) accept the pair only once
+        # both are closed.  The zygote first: then it forks no other.
+        stop(z.pid)
+        stopped = [z.pid] + children(z.pid)
+        for pid in stopped[1:]:
+            stop(pid)
         try:
             d, e = z.send_pair(env={"MARKER": marker})
             d.close()
             e.close()
         finally:
-            os.kill(z.pid, signal.SIGCONT)
+            for pid in stopped:
+                os.kill(pid, signal.SIGCONT)
         pid, status = z.next_exit(WAIT_S)
         check("%s: closed before its P line -> exits 127 at once, the script "
               "never runs" % name,

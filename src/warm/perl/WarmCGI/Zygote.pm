@@ -12,9 +12,10 @@ package WarmCGI::Zygote;
 # as one would (END blocks, DESTROY, flushing, exit status), which the
 # zygote reaps and reports to the daemon.
 #
-# Core Perl only.  All our I/O is raw (sysread/syswrite on handles of our
-# own), so layers that the script's #! flags (-C) or BEGIN blocks put on
-# STDIN/STDOUT/STDERR never get in our way.
+# Core Perl only, and our XS module if it was built.  All our I/O is raw
+# (sysread/syswrite on handles of our own), so layers that the script's #!
+# flags (-C) or BEGIN blocks put on STDIN/STDOUT/STDERR never get in our
+# way.
 #
 # Every module loaded here is in every request process, which a cold run
 # does not have, and makes each one slower: forking copies its page tables,
@@ -29,6 +30,12 @@ use warnings;
 use Fcntl qw(F_DUPFD F_GETFL F_SETFL O_NONBLOCK);
 
 our $VERSION = '1';
+
+# quick_exit(), from zygote_exit.c: a request process leaves without
+# global destruction where that would run no code and have no effect
+# (each glob and object it would write to is a page copied).  Optional:
+# without it, a request ends as a cold run does, only slower.
+eval { require XSLoader; XSLoader::load('WarmCGI::Zygote', $VERSION); 1 };
 
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
@@ -104,9 +111,13 @@ INIT {
 # A request process tells the zygote which modules it loaded at run time
 # (required inside a function, as CGI.pm loads HTML::Entities): the next
 # requests find them loaded.  This END block was compiled before the
-# script's, so it runs after them.
+# script's, so it runs after them, and may end the process.
 END {
-	report() if $in_request;
+	return unless $in_request;
+	report();
+	# Returns unless this is the last END block and destruction would
+	# be invisible (no DESTROY to call, no pipe to wait for).
+	quick_exit() if defined &quick_exit;
 }
 
 # On a connection of its own (PROTOCOL.md "Learning"), so that no
@@ -317,8 +328,10 @@ sub setup {
 	# into every request.
 	flush_stdout();
 	# A fresh perl's @INC has no directory of ours.
+	# (Nor the build tree's, where a VPATH build put our XS module.)
 	(my $inc = $INC{'WarmCGI/Zygote.pm'} // '') =~ s{/WarmCGI/Zygote\.pm\z}{};
-	@INC = grep { $_ ne $inc } @INC;
+	@INC = grep { $_ ne $inc && (ref || !-e "$_/auto/WarmCGI/Zygote") }
+	    @INC;
 	share_code();
 	syswrite($OUT, "READY\n") or fatal("write READY: $!");
 	for my $type (1, 2) {	# SOCK_STREAM is 2 on MIPS, 1 elsewhere
