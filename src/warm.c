@@ -154,6 +154,7 @@ static int	zygote_out_read(struct zygote *);
 static int	zygote_exit_line(struct zygote *, char *);
 static void	zygote_log_cb(evutil_socket_t, short, void *);
 static void	zygote_fail(struct zygote *, const char *);
+static int	zygote_gone(struct zygote *);
 static struct zygote *zygote_successor(struct zygote *);
 static int	zygote_usage(pid_t, unsigned long long *, unsigned long long *);
 static void	zygote_window(struct zygote *);
@@ -1456,8 +1457,26 @@ warm_report_failure(struct server *srv, const char *path, uint64_t gen,
 		z->counts.warm--;
 	z->counts.fallbacks++;
 	strlcpy(z->counts.why, why, sizeof(z->counts.why));
-	if (z->state == Z_READY && z->gen == gen)
+	if (z->state != Z_READY || z->gen != gen)
+		return;
+	if (zygote_gone(z))
+		z->state = Z_FAILED;	/* its exit fails it, saying why */
+	else
 		zygote_fail(z, why);
+}
+
+/*
+ * The zygote has died and is not reaped yet (its socket refused us first,
+ * a SIGKILL, say): its exit, about to be read, fails it with the cause.
+ */
+static int
+zygote_gone(struct zygote *z)
+{
+	siginfo_t	si;
+
+	memset(&si, 0, sizeof(si));
+	return z->child != NULL && waitid(P_PID, z->pid, &si,
+	    WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == z->pid;
 }
 
 /* Each pool entry, most recently used first, for the status page. */
