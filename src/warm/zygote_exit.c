@@ -1,23 +1,24 @@
 /*
  * The Perl zygote's quick exit: WarmCGI::Zygote::quick_exit(), an XSUB
- * that a request process calls from the last END block, where perl would
- * go on to global destruction.
+ * that a request process calls from the last END block to run.
  *
- * A cold `perl SCRIPT` ends by destroying the objects still alive
- * (calling their DESTROY methods), closing every handle, then exit().
+ * A cold `perl SCRIPT`, its END blocks done, leaves the main program's
+ * scope (closing the handles its lexicals held), frees temporaries,
+ * flushes STDOUT and stdio, then destroys the objects still alive
+ * (calling their DESTROY methods), closes every handle and calls exit().
  * In a request process forked from a zygote, that destruction writes to
  * every glob and object the zygote made (it takes a reference to each
  * glob, and unblesses each object), so each page holding one is copied:
- * about 90 page faults of CGI.pm's 480 a request.  Where destruction
- * could not run any Perl code nor have any effect outside the process,
- * this leaves the way a cold run's last steps would look from outside:
- * STDOUT flushed (a failure reported and counted as perl does), every
- * other PerlIO handle flushed, then exit() with perl's exit status, so
- * that C atexit handlers and stdio still run.  Otherwise it returns and
- * perl destroys as usual.
+ * about 80 page faults of CGI.pm's 480 a request.
  *
- * Everything is read before anything is done, and nothing is written
- * while reading: an SV head read is no page copied.
+ * quick_exit() puts qx_hook() in PL_threadhook, which perl_destruct calls
+ * once all of the above but the destruction is done (it flushes every
+ * handle, not only STDOUT, before).  There, where
+ * destruction could not run Perl code nor be seen from outside the
+ * process, it calls exit() with perl's status, so that C atexit handlers
+ * still run; otherwise it returns and perl destroys as usual.
+ *
+ * The checks only read: an SV head read is no page copied.
  */
 
 #include "EXTERN.h"
@@ -28,10 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QX_STASHES	64	/* classes looked up once each */
+#define QX_STASHES	64	/* classes decided, remembered */
+#define QX_ANCESTORS	64	/* classes looked at for one */
 
 struct qx_seen {
 	HV	*stash[QX_STASHES];
+	char	 destroys[QX_STASHES];
 	int	 n;
 };
 
@@ -50,52 +53,166 @@ qx_cv_empty(CV *cv)
 	    !OpHAS_SIBLING(first);
 }
 
-/* Would destroying an object of this class call Perl code: a DESTROY
- * that does something, or an AUTOLOAD, which perl calls in its place? */
+#define QX_DESTROY	1	/* a DESTROY that may do something */
+#define QX_EMPTY	2	/* a DESTROY with an empty body */
+#define QX_AUTOLOAD	4	/* an AUTOLOAD */
+
+/* What this class itself defines.  A DESTROY that is anything but a glob
+ * holding a sub with an empty body (a stub, a constant, a declaration)
+ * may do something. */
+static int
+qx_class_own(pTHX_ HV *stash)
+{
+	SV	**svp;
+	CV	 *cv;
+	int	  f = 0;
+
+	svp = hv_fetchs(stash, "DESTROY", 0);
+	if (svp != NULL)
+		f |= isGV_with_GP(*svp) && (cv = GvCV((GV *)*svp)) != NULL &&
+		    qx_cv_empty(cv) ? QX_EMPTY : QX_DESTROY;
+	svp = hv_fetchs(stash, "AUTOLOAD", 0);
+	if (svp != NULL && (!isGV_with_GP(*svp) || GvCV((GV *)*svp) != NULL))
+		f |= QX_AUTOLOAD;
+	return f;
+}
+
+/*
+ * Would destroying an object of this class call Perl code?  It, its
+ * ancestors and UNIVERSAL are looked at as a set: yes if one has a
+ * DESTROY that may do something, or if none has a DESTROY and one has an
+ * AUTOLOAD (perl calls that in DESTROY's place).  In whatever order perl
+ * resolves methods, that can only say yes more often.  Read from the stashes
+ * and @ISA arrays directly: perl's own lookup warns about a missing
+ * parent (under the warnings of the statement in hand, ours) and dies on
+ * recursive inheritance.  Anything unusual (a parent without a stash, an
+ * @ISA entry not a plain string, too many ancestors) says yes.
+ */
 static int
 qx_class_destroys(pTHX_ HV *stash)
 {
-	GV	*gv;
-	CV	*cv;
+	HV	*todo[QX_ANCESTORS], *done[QX_ANCESTORS], *st, *univ;
+	SV	**svp, **ary, *name;
+	AV	*isa;
+	int	 ntodo = 0, ndone = 0, i, f = 0;
+	SSize_t	 j;
 
-	if (stash == NULL || HvNAME_get(stash) == NULL)
+	if (HvNAME_get(stash) == NULL)
 		return 0;	/* perl calls no method on those */
-	/* Level -1: look up without caching, so without writing. */
-	gv = gv_fetchmeth_pvn(stash, "DESTROY", 7, -1, 0);
-	if (gv != NULL && (cv = GvCV(gv)) != NULL)
-		return !qx_cv_empty(cv);
-	/* (A declared but undefined DESTROY is the AUTOLOAD's too.) */
-	gv = gv_fetchmeth_pvn(stash, "AUTOLOAD", 8, -1, 0);
-	return gv != NULL && (cv = GvCV(gv)) != NULL &&
-	    (CvROOT(cv) != NULL || CvISXSUB(cv));
+	univ = gv_stashpvs("UNIVERSAL", 0);
+	todo[ntodo++] = stash;
+	if (univ != NULL && univ != stash)
+		todo[ntodo++] = univ;
+	while (ntodo > 0) {
+		st = todo[--ntodo];
+		for (i = 0; i < ndone && done[i] != st; i++)
+			;
+		if (i < ndone)
+			continue;
+		if (ndone == QX_ANCESTORS)
+			return 1;
+		if ((f |= qx_class_own(aTHX_ st)) & QX_DESTROY)
+			return 1;
+		done[ndone++] = st;
+		svp = hv_fetchs(st, "ISA", 0);
+		if (svp == NULL)
+			continue;
+		if (!isGV_with_GP(*svp))
+			return 1;
+		if ((isa = GvAV((GV *)*svp)) == NULL || !AvREAL(isa))
+			continue;
+		ary = AvARRAY(isa);
+		for (j = 0; j <= AvFILLp(isa); j++) {
+			name = ary[j];
+			if (name == NULL || !SvPOK(name) || SvROK(name) ||
+			    SvGMAGICAL(name) || ntodo == QX_ANCESTORS)
+				return 1;
+			st = gv_stashpvn(SvPVX(name), SvCUR(name),
+			    SvUTF8(name) ? SVf_UTF8 : 0);
+			if (st == NULL)
+				return 1;
+			todo[ntodo++] = st;
+		}
+	}
+	return !(f & QX_EMPTY) && (f & QX_AUTOLOAD);
 }
 
-/* Magic that calls out when its SV is freed (Variable::Magic and the
- * like): freeing is what destruction does. */
+/* Decided once per class. */
 static int
-qx_sv_hooked(SV *sv)
+qx_seen_destroys(pTHX_ struct qx_seen *seen, HV *stash)
 {
-	MAGIC	*mg;
+	int	i, d;
 
-	if (SvTYPE(sv) < SVt_PVMG || !SvMAGICAL(sv))
+	for (i = 0; i < seen->n; i++)
+		if (seen->stash[i] == stash)
+			return seen->destroys[i];
+	d = qx_class_destroys(aTHX_ stash);
+	if (seen->n < QX_STASHES) {
+		seen->stash[seen->n] = stash;
+		seen->destroys[seen->n++] = (char)d;
+	}
+	return d;
+}
+
+/* Magic of an extension's with something to do when its SV is freed
+ * (Variable::Magic and the like): freeing is what destruction does.
+ * Perl's own magic frees memory only. */
+static int
+qx_sv_hooked(pTHX_ SV *sv)
+{
+	const MGVTBL	*v;
+	MAGIC		*mg;
+
+	if (SvTYPE(sv) < SVt_PVMG)
 		return 0;
-	for (mg = SvMAGIC(sv); mg != NULL; mg = mg->mg_moremagic)
-		if (mg->mg_type == PERL_MAGIC_ext && mg->mg_virtual != NULL &&
-		    mg->mg_virtual->svt_free != NULL)
+	for (mg = SvMAGIC(sv); mg != NULL; mg = mg->mg_moremagic) {
+		v = mg->mg_virtual;
+		if (v != NULL && v->svt_free != NULL &&
+		    (v < PL_magic_vtables ||
+		    v >= PL_magic_vtables + magic_vtable_max))
 			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A handle whose closing would be seen: an error (perl's flush of every
+ * handle, just before, failed: closing warns), output still buffered
+ * (there should be none left by then), or a layer that is told it is
+ * popped or is not perl's own (:encoding, :via, :gzip write at close).
+ */
+static int
+qx_handle_busy(PerlIO *f)
+{
+	static const char *const core[] = { "unix", "perlio", "stdio",
+	    "crlf", "utf8", "bytes", "raw", "pop", "scalar", "mmap" };
+	PerlIOl		*l;
+	size_t		 i;
+
+	if (f == NULL)
+		return 0;
+	for (l = *f; l != NULL; l = l->next) {
+		if (l->flags & (PERLIO_F_WRBUF | PERLIO_F_ERROR))
+			return 1;
+		if (l->tab == NULL || (l->tab->kind & PERLIO_K_DESTRUCT))
+			return 1;
+		for (i = 0; i < sizeof(core) / sizeof(core[0]); i++)
+			if (strcmp(l->tab->name, core[i]) == 0)
+				break;
+		if (i == sizeof(core) / sizeof(core[0]))
+			return 1;
+	}
 	return 0;
 }
 
 /* Walk every live SV (perl's arenas: each a run of SV heads whose first
  * is the arena's own, its SvANY the next arena and its SvREFCNT the
- * count).  True if destruction would run code. */
+ * count).  True if destruction would be seen. */
 static int
-qx_arenas_destroy(pTHX)
+qx_arenas_busy(pTHX)
 {
 	struct qx_seen	 seen;
 	SV		*arena, *sv, *end;
-	HV		*stash;
-	int		 i;
 
 	seen.n = 0;
 	for (arena = PL_sv_arenaroot; arena != NULL;
@@ -105,26 +222,24 @@ qx_arenas_destroy(pTHX)
 			if (SvTYPE(sv) == (svtype)SVTYPEMASK ||
 			    SvREFCNT(sv) == 0)
 				continue;
-			if (qx_sv_hooked(sv))
+			if (qx_sv_hooked(aTHX_ sv))
 				return 1;
-			if (!SvOBJECT(sv))
-				continue;
-			stash = SvSTASH(sv);
-			for (i = 0; i < seen.n && seen.stash[i] != stash; i++)
-				;
-			if (i < seen.n)
-				continue;
-			if (qx_class_destroys(aTHX_ stash))
+			if (SvTYPE(sv) == SVt_PVIO &&
+			    (qx_handle_busy(IoIFP((IO *)sv)) ||
+			    (IoOFP((IO *)sv) != IoIFP((IO *)sv) &&
+			    qx_handle_busy(IoOFP((IO *)sv)))))
 				return 1;
-			if (seen.n < QX_STASHES)
-				seen.stash[seen.n++] = stash;
+			if (SvOBJECT(sv) &&
+			    qx_seen_destroys(aTHX_ &seen, SvSTASH(sv)))
+				return 1;
 		}
 	}
 	return 0;
 }
 
 /* A handle opened on a pipe to a command: closing it, as destruction
- * does, waits for the command. */
+ * does, waits for the command.  Perl keeps the pid as a plain IV (no IOK
+ * flag) and empties the slot once it has waited. */
 static int
 qx_pipes_open(pTHX)
 {
@@ -134,34 +249,9 @@ qx_pipes_open(pTHX)
 	if (PL_fdpid == NULL)
 		return 0;
 	for (i = 0; i <= AvFILLp(PL_fdpid); i++) {
-		/* perl stores the pid as a plain IV (no IOK flag) and
-		 * empties the slot when it has waited for it. */
 		svp = av_fetch(PL_fdpid, i, 0);
 		if (svp != NULL && *svp != NULL &&
 		    (SvTYPE(*svp) != SVt_IV || SvIVX(*svp) != 0))
-			return 1;
-	}
-	return 0;
-}
-
-/* Only the layers perl has built in: another (:encoding, :via) may be
- * told it is popped, and :via calls Perl code for that. */
-static int
-qx_layers_foreign(pTHX)
-{
-	static const char *const core[] = { "unix", "perlio", "stdio",
-	    "crlf", "utf8", "bytes", "raw", "pop", "scalar", "mmap" };
-	PerlIO_list_t	*known = PL_known_layers;
-	const char	*name;
-	IV		 i;
-	size_t		 j;
-
-	for (i = 0; known != NULL && i < known->cur; i++) {
-		name = known->array[i].funcs->name;
-		for (j = 0; j < sizeof(core) / sizeof(core[0]); j++)
-			if (strcmp(name, core[j]) == 0)
-				break;
-		if (j == sizeof(core) / sizeof(core[0]))
 			return 1;
 	}
 	return 0;
@@ -172,36 +262,24 @@ qx_layers_foreign(pTHX)
 static int
 qx_safe(pTHX)
 {
-	if (PL_endav != NULL && av_top_index(PL_endav) >= 0)
-		return 0;	/* END blocks to run after ours */
 	if (PL_perl_destruct_level != 0 ||
 	    PerlEnv_getenv("PERL_DESTRUCT_LEVEL") != NULL)
 		return 0;	/* asked for a full tear-down */
-	if (PL_exitlistlen > 0 || PL_threadhook != Perl_nothreadhook)
-		return 0;	/* XS exit hooks, threads to join */
-	if (PL_phase != PERL_PHASE_END)
-		return 0;
-	return !qx_pipes_open(aTHX) && !qx_layers_foreign(aTHX) &&
-	    !qx_arenas_destroy(aTHX);
+	if (PL_exitlistlen > 0 || PL_destroyhook != Perl_sv_destroyable ||
+	    PL_opfreehook != NULL)
+		return 0;	/* an extension's hooks */
+	return !qx_pipes_open(aTHX) && !qx_arenas_busy(aTHX);
 }
 
-/* Leave as perl's own end would: STDOUT's flush failing is reported and
- * makes the exit status 1 if it was 0; the other handles are flushed as
- * closing them would; exit() runs atexit handlers and flushes stdio. */
-static void
-qx_leave(pTHX)
+/* perl_destruct's thread hook, ours while no threads module has it: all
+ * that comes before destruction is done.  Returns 0 (go on) unless it
+ * exits. */
+static int
+qx_hook(pTHX)
 {
-	PerlIO	*out = PerlIO_stdout();
-
-	if (out != NULL && *out != NULL && PerlIO_flush(out) != 0) {
-		Perl_PerlIO_restore_errno(aTHX_ out);
-		if (errno != 0)
-			PerlIO_printf(PerlIO_stderr(),
-			    "Unable to flush stdout: %s\n", Strerror(errno));
-		if (!STATUS_UNIX)
-			STATUS_ALL_FAILURE;
-	}
-	PerlIO_flush(NULL);
+	PL_threadhook = Perl_nothreadhook;
+	if (!qx_safe(aTHX))
+		return 0;
 	exit(STATUS_EXIT);
 }
 
@@ -212,15 +290,15 @@ XS_EXTERNAL(XS_WarmCGI__Zygote_quick_exit)
 
 	if (items != 0)
 		croak_xs_usage(cv, "");
-	if (qx_safe(aTHX))
-		qx_leave(aTHX);
+	if (PL_threadhook == Perl_nothreadhook)	/* not the threads module */
+		PL_threadhook = qx_hook;
 	XSRETURN_EMPTY;
 }
 
 XS_EXTERNAL(boot_WarmCGI__Zygote);
 XS_EXTERNAL(boot_WarmCGI__Zygote)
 {
-	dXSARGS;
+	dXSBOOTARGSAPIVERCHK;
 
 	PERL_UNUSED_VAR(items);
 	newXS("WarmCGI::Zygote::quick_exit", XS_WarmCGI__Zygote_quick_exit,

@@ -34,8 +34,20 @@ our $VERSION = '1';
 # quick_exit(), from zygote_exit.c: a request process leaves without
 # global destruction where that would run no code and have no effect
 # (each glob and object it would write to is a page copied).  Optional:
-# without it, a request ends as a cold run does, only slower.
-eval { require XSLoader; XSLoader::load('WarmCGI::Zygote', $VERSION); 1 };
+# without it, a request ends as a cold run does, only slower.  Loaded only
+# into the perl it was built by, the same version and binary (written
+# beside it, Zygote.perl): another perl lays its interpreter out otherwise.
+{
+	my $want = "$] " . join(':', (stat '/proc/self/exe')[0, 1]) . "\n";
+	for my $dir (grep { !ref } @INC) {
+		open(my $f, '<', "$dir/auto/WarmCGI/Zygote/Zygote.perl") or next;
+		my $built = <$f>;
+		close($f);
+		eval { require XSLoader; XSLoader::load('WarmCGI::Zygote'); 1 }
+		    if defined $built && $built eq $want;
+		last;
+	}
+}
 
 my $TIMEOUT = 5;	# seconds to get a whole preamble and the E connection
 my $SYS_pidfd_open = 434;	# unified numbers (since Linux 5.1)
@@ -111,12 +123,11 @@ INIT {
 # A request process tells the zygote which modules it loaded at run time
 # (required inside a function, as CGI.pm loads HTML::Entities): the next
 # requests find them loaded.  This END block was compiled before the
-# script's, so it runs after them, and may end the process.
+# script's, so it runs after them.
 END {
 	return unless $in_request;
 	report();
-	# Returns unless this is the last END block and destruction would
-	# be invisible (no DESTROY to call, no pipe to wait for).
+	# Perl's destruction then asks it first whether it would be seen.
 	quick_exit() if defined &quick_exit;
 }
 
