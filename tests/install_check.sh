@@ -39,8 +39,10 @@ t_files()
 	done
 	# The Perl zygote's XS module, where configure found perl's headers.
 	if grep -q '^warmxsdir = ' "$B/Makefile"; then
-		f=libexec/warmcgi/perl/auto/WarmCGI/Zygote/Zygote.so
-		[ -f "$P/$f" ] || missing="$missing $f"
+		for f in libexec/warmcgi/perl/auto/WarmCGI/Zygote/Zygote.so \
+		    libexec/warmcgi/perl/auto/WarmCGI/Zygote/Zygote.perl; do
+			[ -f "$P/$f" ] || missing="$missing $f"
+		done
 	fi
 	[ -z "$missing" ] || { why="not installed:$missing"; return 1; }
 	[ -x "$P/sbin/warmcgi" ] || { why="warmcgi not executable"; return 1; }
