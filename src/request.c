@@ -705,12 +705,20 @@ request_warm_pidline(struct request *r)
 	return 1;
 }
 
-/* The zygote did not fork this request: run it by exec instead. */
+/*
+ * The zygote did not fork this request: run it by exec instead.  One that
+ * was retired meanwhile drops what it had not taken (a warning for each
+ * would only repeat the retirement); one that died has its end logged.
+ */
 static void
 request_warm_fallback(struct request *r, const char *why)
 {
-	log_warnx("%s: warm start failed (%s); running it by exec",
-	    r->script.path, why);
+	if (warm_gen_serving(r->srv, r->warm_via))
+		log_warnx("%s: warm start failed (%s); running it by exec",
+		    r->script.path, why);
+	else
+		log_debug("%s: warm start failed (%s): its zygote was retired "
+		    "or has gone; running it by exec", r->script.path, why);
 	r->srv->stats.warm_fallbacks++;
 	warm_report_failure(r->srv, r->script.path, r->warm_via, why);
 	if (r->ev_warm != NULL) {

@@ -1515,6 +1515,24 @@ warm_each(struct server *srv, warm_info_cb cb, void *arg)
 	}
 }
 
+/*
+ * Whether the zygote of that generation still runs and serves: not
+ * retired (its script changed, exec proved cheaper, --warm-idle, ...)
+ * and not gone.  A request it failed otherwise is explained by that.
+ */
+int
+warm_gen_serving(struct server *srv, uint64_t gen)
+{
+	struct zygote	*z;
+
+	if (srv->warm == NULL)
+		return 0;
+	TAILQ_FOREACH(z, &srv->warm->procs, procs)
+		if (z->gen == gen)
+			return !z->retired && !zygote_gone(z);
+	return 0;
+}
+
 /* Whether the zygote process of that generation still runs. */
 int
 warm_gen_alive(struct server *srv, uint64_t gen)

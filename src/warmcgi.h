@@ -505,6 +505,7 @@ int	warm_launch(struct server *, const struct cgi_script *, char *const *,
 void	warm_report_failure(struct server *, const char *, uint64_t,
 	    const char *);
 int	warm_gen_alive(struct server *, uint64_t);
+int	warm_gen_serving(struct server *, uint64_t);
 void	warm_note_exec(struct server *, const struct cgi_script *,
 	    const struct rusage *);
 
