@@ -254,6 +254,9 @@ start_warmcgi()
 		case $a in -u|--user|--user=*|--allow-root) root= ;; esac
 	done
 	WLOG[$name]=$T/$name.log
+	# Emptied before the start: a restart reuses the name, and its old
+	# "ready:" must not pass for the new daemon's.
+	: >"${WLOG[$name]}"
 	WARMCGI_SECRET=leaked-$name ASAN_OPTIONS=$WARMCGI_ASAN_OPTIONS \
 	    "$WARMCGI" -s "unix:$sock" $root "$@" \
 	    >"${WLOG[$name]}" 2>&1 </dev/null &

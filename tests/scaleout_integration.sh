@@ -40,6 +40,10 @@ start_tcp()
 		[ -n "${2:-}" ] || port=$((20000 + RANDOM % 12000))
 		port_free "$port" || continue
 		WLOG[$name]=$T/$name.$try.log
+		# Emptied here, not only by the redirection in the child: a
+		# restart reuses the name, and the old "ready:" seen before the
+		# child truncates it would send us to wait for a running daemon.
+		: >"${WLOG[$name]}"
 		INSTANCE=$name ASAN_OPTIONS=$WARMCGI_ASAN_OPTIONS \
 		    "$WARMCGI" -s "tcp:127.0.0.1:$port" --pass-env INSTANCE \
 		    "${ALLOW[@]}" $WARMCGI_ROOT_OPT -v \
@@ -54,6 +58,7 @@ start_tcp()
 			WPORT[$name]=$port
 			return 0
 		fi
+		kill "$pid" 2>/dev/null		# not ready in time either
 		wait "$pid" 2>/dev/null
 	done
 	echo "warmcgi $name did not start:" >&2
