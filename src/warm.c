@@ -1515,6 +1515,20 @@ warm_each(struct server *srv, warm_info_cb cb, void *arg)
 	}
 }
 
+/* The zygote process of that generation, retired or not; NULL once gone. */
+static struct zygote *
+warm_gen_find(struct server *srv, uint64_t gen)
+{
+	struct zygote	*z;
+
+	if (srv->warm == NULL)
+		return NULL;
+	TAILQ_FOREACH(z, &srv->warm->procs, procs)
+		if (z->gen == gen)
+			return z;
+	return NULL;
+}
+
 /*
  * Whether the zygote of that generation still runs and serves: not
  * retired (its script changed, exec proved cheaper, --warm-idle, ...)
@@ -1523,28 +1537,16 @@ warm_each(struct server *srv, warm_info_cb cb, void *arg)
 int
 warm_gen_serving(struct server *srv, uint64_t gen)
 {
-	struct zygote	*z;
+	struct zygote	*z = warm_gen_find(srv, gen);
 
-	if (srv->warm == NULL)
-		return 0;
-	TAILQ_FOREACH(z, &srv->warm->procs, procs)
-		if (z->gen == gen)
-			return !z->retired && !zygote_gone(z);
-	return 0;
+	return z != NULL && !z->retired && !zygote_gone(z);
 }
 
 /* Whether the zygote process of that generation still runs. */
 int
 warm_gen_alive(struct server *srv, uint64_t gen)
 {
-	struct zygote	*z;
-
-	if (srv->warm == NULL)
-		return 0;
-	TAILQ_FOREACH(z, &srv->warm->procs, procs)
-		if (z->gen == gen)
-			return 1;
-	return 0;
+	return warm_gen_find(srv, gen) != NULL;
 }
 
 /* Idle expiry, the memory cap and stalled loads. */
