@@ -125,6 +125,7 @@ RB_GENERATE(zygote_tree, zygote, entry, zygote_cmp)
 
 static int	warm_helpers_ok(const char *);
 static int	warm_exe_dir(char *, size_t);
+static int	warm_built_here(const char *);
 static void	warm_xs_find(struct warm *);
 static void	warm_sweep(const char *);
 static void	warm_sweep_one(const char *, int, const char *);
@@ -245,8 +246,7 @@ warm_helpers_find(const struct config *cfg, char *dir, size_t len)
 			if (snprintf(beside, sizeof(beside), "%s/warm", exe) <
 			    (int)sizeof(beside))
 				cand[n++] = beside;
-			if (realpath(WARM_BUILD_DIR, real) != NULL &&
-			    strcmp(real, exe) == 0)
+			if (warm_built_here(exe))
 				cand[n++] = WARM_SRC_HELPERS_DIR;
 		}
 		cand[n++] = WARM_HELPERS_DIR;
@@ -286,6 +286,16 @@ warm_exe_dir(char *exe, size_t len)
 	return 0;
 }
 
+/* Whether exe (our directory) is the build tree that made us. */
+static int
+warm_built_here(const char *exe)
+{
+	char	real[PATH_MAX];
+
+	return realpath(WARM_BUILD_DIR, real) != NULL &&
+	    strcmp(real, exe) == 0;
+}
+
 /*
  * The Perl zygote's XS module is found by perl beside Zygote.pm, where
  * it is installed and where an in-tree build makes it.  A build tree
@@ -296,15 +306,14 @@ warm_exe_dir(char *exe, size_t len)
 static void
 warm_xs_find(struct warm *w)
 {
-	char	p[PATH_MAX], exe[PATH_MAX], real[PATH_MAX];
+	char	p[PATH_MAX], exe[PATH_MAX];
 
 	w->xsinc[0] = '\0';
 	if (snprintf(p, sizeof(p), "%s/" WARM_XS_MODULE, w->helpers) <
 	    (int)sizeof(p) && access(p, R_OK) == 0)
 		return;
 	if (access(WARM_BUILD_DIR "/warm/" WARM_XS_MODULE, R_OK) == -1 ||
-	    warm_exe_dir(exe, sizeof(exe)) == -1 ||
-	    realpath(WARM_BUILD_DIR, real) == NULL || strcmp(real, exe) != 0)
+	    warm_exe_dir(exe, sizeof(exe)) == -1 || !warm_built_here(exe))
 		return;
 	snprintf(w->xsinc, sizeof(w->xsinc), "-I%s/warm/perl", WARM_BUILD_DIR);
 	log_debug("warm: the Perl zygote's XS module from %s/warm/perl",
